@@ -1,0 +1,1 @@
+//! Reading raw captures: input discovery, kind detection by content, decompression, character decoding, size limits, dataset records.

@@ -1,0 +1,194 @@
+use serde::{Deserialize, Serialize};
+
+use crate::Date;
+
+/// What kind of input a capture came from, detected by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// A mirror page captured as plain text (like `../shared/seeds/`).
+    TextPage,
+    /// An HTML page.
+    Html,
+    /// A response record of a WARC file.
+    Warc,
+    /// One line of a JSON Lines dataset.
+    JsonLines,
+    /// One row of a CSV dataset.
+    Csv,
+}
+
+impl InputKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::TextPage => "text_page",
+            InputKind::Html => "html",
+            InputKind::Warc => "warc",
+            InputKind::JsonLines => "json_lines",
+            InputKind::Csv => "csv",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InputKind> {
+        Some(match s {
+            "text_page" => InputKind::TextPage,
+            "html" => InputKind::Html,
+            "warc" => InputKind::Warc,
+            "json_lines" => InputKind::JsonLines,
+            "csv" => InputKind::Csv,
+            _ => return None,
+        })
+    }
+
+    /// Whether units of this kind are records inside a larger dataset file.
+    pub fn is_record(self) -> bool {
+        matches!(
+            self,
+            InputKind::JsonLines | InputKind::Csv | InputKind::Warc
+        )
+    }
+}
+
+/// Where one unit of input came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The path as given on the command line (or joined under a given directory).
+    pub path: String,
+    /// 1-based line number for JSON Lines and CSV records (the CSV header is line 1).
+    pub line: Option<u64>,
+    /// 1-based record number for WARC records.
+    pub record: Option<u64>,
+    pub kind: InputKind,
+}
+
+impl Provenance {
+    /// The document name used by the evaluation export: the file name, or
+    /// `<file name>#<line>` (`#<record>` for WARC) for a record inside a dataset.
+    pub fn doc_name(&self) -> String {
+        let name = self
+            .path
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&self.path)
+            .to_string();
+        match (self.line, self.record) {
+            (Some(l), _) => format!("{name}#{l}"),
+            (None, Some(r)) => format!("{name}#{r}"),
+            _ => name,
+        }
+    }
+
+    /// `path[:line]` for messages addressed to people.
+    pub fn display(&self) -> String {
+        match (self.line, self.record) {
+            (Some(l), _) => format!("{}:{l}", self.path),
+            (None, Some(r)) => format!("{}#{r}", self.path),
+            _ => self.path.clone(),
+        }
+    }
+}
+
+/// A teaser a page lists after its article: a link to another article.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Teaser {
+    /// The teaser's headline; `None` when the page shows only a lede.
+    pub title: Option<String>,
+    /// The lede (first words of the other article) when the page shows one.
+    pub lede: Option<String>,
+    pub date: Option<Date>,
+    pub url: Option<String>,
+}
+
+/// One article as extraction reads it from one capture.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Article {
+    /// The article's own headline; `None` when the page has none (never invented).
+    pub title: Option<String>,
+    /// The publisher as the page names it ("KCNA", "Ministry of Foreign Affairs (EN)").
+    pub outlet: Option<String>,
+    /// The day the original outlet published the article.
+    pub published: Option<Date>,
+    /// The date the mirror or archive shows for its own page.
+    pub captured: Option<Date>,
+    /// The original URL when the capture gives one.
+    pub url: Option<String>,
+    /// Language detected from the text (ISO 639-1), never copied from a label.
+    pub language: Option<String>,
+    /// The language the source's metadata claimed, kept for reference.
+    pub language_label: Option<String>,
+    /// Body paragraphs without site chrome, in order.
+    pub paragraphs: Vec<String>,
+    /// Teasers listed after the article, in page order, each once.
+    pub teasers: Vec<Teaser>,
+}
+
+impl Article {
+    /// The whole body, paragraphs separated by blank lines.
+    pub fn body(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
+    /// A title for display: the headline, or else the first words of the body
+    /// (marked with an ellipsis). Stored apart from `title`, which stays `None`.
+    pub fn display_title(&self) -> String {
+        if let Some(t) = &self.title {
+            return t.clone();
+        }
+        let first = self.paragraphs.first().map(String::as_str).unwrap_or("");
+        let mut words = first.split_whitespace();
+        let mut out = String::new();
+        for w in words.by_ref().take(12) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        if out.is_empty() {
+            return "(untitled)".to_string();
+        }
+        if words.next().is_some() {
+            out.push('…');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_names() {
+        let p = Provenance {
+            path: "../shared/corpora/kcna_2011.jsonl.gz".into(),
+            line: Some(591),
+            record: None,
+            kind: InputKind::JsonLines,
+        };
+        assert_eq!(p.doc_name(), "kcna_2011.jsonl.gz#591");
+        assert_eq!(p.display(), "../shared/corpora/kcna_2011.jsonl.gz:591");
+        let f = Provenance {
+            path: "seeds/000.txt".into(),
+            line: None,
+            record: None,
+            kind: InputKind::TextPage,
+        };
+        assert_eq!(f.doc_name(), "000.txt");
+    }
+
+    #[test]
+    fn display_title_falls_back_to_lede() {
+        let a = Article {
+            paragraphs: vec![
+                "The Russian Ambassador to the DPRK hosted a reception at the Club on October 11."
+                    .into(),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(a.title, None);
+        assert_eq!(
+            a.display_title(),
+            "The Russian Ambassador to the DPRK hosted a reception at the Club…"
+        );
+    }
+}

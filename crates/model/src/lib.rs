@@ -1,0 +1,60 @@
+//! The shared vocabulary of annalist.
+//!
+//! This crate owns the plain data types that flow between the pipeline stages
+//! (ingest → extract → store → understand → index → serve) and nothing else: no I/O,
+//! no parsing of pages, no storage. Every other crate depends on it; it depends on no
+//! other annalist crate.
+
+mod article;
+mod date;
+mod understanding;
+
+pub use article::{Article, InputKind, Provenance, Teaser};
+pub use date::{Date, PartialDate, PartialDateError};
+pub use understanding::{EntityKind, Event, EventStatus, EventType, Mention, Understanding};
+
+/// Normalise text for comparison and hashing: Unicode compatibility forms folded
+/// (curly quotes and dashes to ASCII), whitespace collapsed, trimmed, lower-cased.
+///
+/// This is the normalisation used for exact-duplicate detection and for matching
+/// teasers to articles, so two mirrors that differ only in typography compare equal.
+pub fn normalize_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for ch in s.chars() {
+        let ch = match ch {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' | '`' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            '\u{00A0}' | '\u{2000}'..='\u{200B}' | '\u{202F}' | '\u{3000}' => ' ',
+            c => c,
+        };
+        if ch.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        for lc in ch.to_lowercase() {
+            out.push(lc);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_typography_and_space() {
+        assert_eq!(
+            normalize_text("  Korea\u{2019}s  \u{201C}Big\u{201D}\n\tDay "),
+            "korea's \"big\" day"
+        );
+        assert_eq!(normalize_text(""), "");
+        assert_eq!(normalize_text("A\u{00A0}B"), "a b");
+    }
+}

@@ -1,0 +1,1 @@
+//! The embedded archive: SQLite schema and migrations, content-addressed raw blobs, articles, versions, sources, deduplication.
