@@ -1,1 +1,266 @@
-//! The embedded archive: SQLite schema and migrations, content-addressed raw blobs, articles, versions, sources, deduplication.
+//! The embedded archive: the single source of truth of annalist.
+//!
+//! This crate owns the SQLite database (WAL mode) in the data directory: its schema
+//! and migrations, the raw capture bytes (zstd-compressed, addressed by their blake3
+//! hash), articles, their versions, the sources (provenance: which file, line or
+//! record, when) that report them, teaser links and stub articles, and the stored
+//! results of understanding. It decides what is a duplicate, a new version or a new
+//! article. Everything else (the search index, exports, the web UI) is derived from
+//! what is stored here.
+//!
+//! Writes happen in [`Batch`]es, one SQLite transaction each: a crash loses at most
+//! the batch in flight, and the next run redoes it because sources already stored
+//! are recognised and skipped.
+
+mod dedup;
+mod read;
+mod schema;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use dedup::{blob_hash, jaccard, shingles, simhash};
+pub use read::{
+    ArticleRecord, ArticleSummary, EvalRow, EventRow, ListFilter, SourceRecord, Stats, TeaserRecord,
+    VersionRecord,
+};
+pub use schema::SCHEMA_VERSION;
+pub use write::{Batch, Incoming, Outcome};
+
+/// Errors of the store. Bad *input* never surfaces here; these are I/O, corruption
+/// or schema problems.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the store was written by a newer annalist (schema {found}, this build knows {supported})")]
+    TooNew { found: i64, supported: i64 },
+    #[error("blob {0} is missing or damaged")]
+    Blob(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open archive.
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+}
+
+impl Store {
+    /// Open (creating if needed) the archive in `dir`, applying pending migrations.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)?;
+        let mut conn = Connection::open_with_flags(
+            dir.join("annalist.db"),
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // NORMAL in WAL mode: a power loss may drop the last commits but never corrupts;
+        // a process crash (kill -9) loses nothing that was committed.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn, dir: dir.to_path_buf() })
+    }
+
+    /// Open read-only (for servers and exports running beside a writer).
+    pub fn open_read_only(dir: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            dir.join("annalist.db"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if v > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
+        }
+        Ok(Store { conn, dir: dir.to_path_buf() })
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The store's change sequence: it grows with every change to an article, so a
+    /// derived index that remembers the last sequence it saw can catch up.
+    pub fn seq(&self) -> Result<i64> {
+        let v: String = self.conn.query_row("SELECT value FROM meta WHERE key='seq'", [], |r| r.get(0))?;
+        Ok(v.parse().unwrap_or(0))
+    }
+
+    /// Start a write batch (one transaction).
+    pub fn batch(&mut self) -> Result<Batch<'_>> {
+        Batch::begin(&mut self.conn)
+    }
+
+    /// Whether this exact unit (same path, same place in it, same bytes) is already
+    /// stored successfully, so that it can be skipped before extraction.
+    pub fn has_source(&self, path: &str, locator: &str, blob: &str) -> Result<bool> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT 1 FROM sources WHERE path=?1 AND locator=?2 AND blob_hash=?3 AND outcome!='failed'",
+        )?;
+        Ok(st.exists((path, locator, blob))?)
+    }
+
+    /// The raw bytes stored under `hash`.
+    pub fn blob(&self, hash: &str) -> Result<Vec<u8>> {
+        let mut st = self.conn.prepare_cached("SELECT size, zdata FROM blobs WHERE hash=?1")?;
+        let (size, z): (i64, Vec<u8>) = st
+            .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|_| StoreError::Blob(hash.to_string()))?;
+        let raw = zstd::bulk::decompress(&z, size as usize).map_err(|_| StoreError::Blob(hash.to_string()))?;
+        if dedup::blob_hash(&raw) != hash {
+            return Err(StoreError::Blob(hash.to_string()));
+        }
+        Ok(raw)
+    }
+
+    /// Remove everything derived from the blobs (articles, versions, teasers,
+    /// events, mentions) while keeping blobs and the list of sources, so that
+    /// `reprocess` can replay every source in order through a newer extractor.
+    /// Returns the sources to replay, oldest first. Runs inside the caller's batch.
+    pub fn sources_for_replay(&self) -> Result<Vec<SourceRecord>> {
+        read::all_sources(&self.conn)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// The locator string of a provenance: `''`, `line:N` or `record:N`.
+pub fn locator(p: &annalist_model::Provenance) -> String {
+    match (p.line, p.record) {
+        (Some(l), _) => format!("line:{l}"),
+        (None, Some(r)) => format!("record:{r}"),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use annalist_model::{Article, InputKind, Provenance, Teaser};
+
+    fn prov(path: &str, line: Option<u64>) -> Provenance {
+        Provenance { path: path.into(), line, record: None, kind: if line.is_some() { InputKind::JsonLines } else { InputKind::TextPage } }
+    }
+
+    fn art(title: &str, date: &str, body: &[&str]) -> Article {
+        Article {
+            title: Some(title.into()),
+            outlet: Some("KCNA".into()),
+            published: Some(date.parse().unwrap()),
+            paragraphs: body.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn inc(p: Provenance, raw: &str, a: Article) -> Incoming {
+        Incoming { provenance: p, raw: raw.as_bytes().to_vec(), meta: serde_json::json!({}), result: Ok((a, None)) }
+    }
+
+    const BODY: &[&str] = &[
+        "Kim Yong Nam, president of the Presidium of the DPRK Supreme People's Assembly, sent a message of greeting to the president of Singapore on its 46th national day.",
+        "Kim in the message wished for the prosperity of Singapore, expressing the belief that the relations of friendship and cooperation between the two countries would continue to develop.",
+    ];
+
+    #[test]
+    fn new_duplicate_version_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let mut b = s.batch().unwrap();
+        let a = art("Greetings to President of Singapore", "2011-08-08", BODY);
+        let o1 = b.put(&inc(prov("a.jsonl", Some(1)), "raw1", a.clone())).unwrap();
+        let Outcome::New { article } = o1 else { panic!("{o1:?}") };
+        // Same text from another mirror, typography differing: a duplicate source.
+        let mut a2 = a.clone();
+        a2.paragraphs[0] = a2.paragraphs[0].replace('\'', "\u{2019}");
+        assert_eq!(b.put(&inc(prov("b.txt", None), "raw2", a2)).unwrap(), Outcome::Duplicate { article });
+        // The very same unit again: unchanged.
+        assert_eq!(b.put(&inc(prov("a.jsonl", Some(1)), "raw1", a.clone())).unwrap(), Outcome::Unchanged);
+        // A changed re-publication: a new version.
+        let mut a3 = a.clone();
+        a3.paragraphs.push("The message was delivered by the DPRK embassy.".into());
+        assert_eq!(b.put(&inc(prov("c.txt", None), "raw3", a3)).unwrap(), Outcome::Version { article, n: 2 });
+        // The same formula a year later is another article.
+        let mut a4 = art("Greetings to President of Singapore", "2012-08-09", BODY);
+        a4.paragraphs[0] = a4.paragraphs[0].replace("46th", "47th");
+        assert!(matches!(b.put(&inc(prov("d.txt", None), "raw4", a4)).unwrap(), Outcome::New { .. }));
+        b.commit().unwrap();
+        let rec = s.article(article).unwrap().unwrap();
+        assert_eq!(rec.versions, 2);
+        assert_eq!(rec.sources.len(), 3);
+        assert_eq!(rec.paragraphs.len(), 3);
+        let v = s.versions(article).unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].sources, vec!["a.jsonl:1".to_string(), "b.txt".to_string()]);
+        let st = s.stats().unwrap();
+        assert_eq!((st.articles, st.versions, st.sources, st.blobs), (2, 3, 4, 4));
+        assert!(s.seq().unwrap() > 0);
+    }
+
+    #[test]
+    fn teasers_become_stubs_that_articles_fill() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let mut b = s.batch().unwrap();
+        let mut page = art("Big Day", "2024-01-02", BODY);
+        page.teasers = vec![
+            Teaser { title: Some("Other News".into()), date: Some("2024-01-01".parse().unwrap()), ..Default::default() },
+            Teaser { lede: Some("The Russian Ambassador to the DPRK hosted a reception at the club on".into()), ..Default::default() },
+        ];
+        let Outcome::New { article: page_id } = b.put(&inc(prov("p.txt", None), "p", page)).unwrap() else { panic!() };
+        let other = art("Other news", "2024-01-01", &["Something else entirely happened in Pyongyang on that day, the agency said."]);
+        let Outcome::New { article: other_id } = b.put(&inc(prov("o.txt", None), "o", other)).unwrap() else { panic!() };
+        let mut lede = art("x", "2024-10-12", &["The Russian Ambassador to the DPRK hosted a reception at the club on October 11 for the anniversary."]);
+        lede.title = None;
+        let Outcome::New { article: lede_id } = b.put(&inc(prov("l.txt", None), "l", lede)).unwrap() else { panic!() };
+        b.commit().unwrap();
+        let rec = s.article(page_id).unwrap().unwrap();
+        assert_eq!(rec.teasers.iter().map(|t| t.article_id).collect::<Vec<_>>(), vec![other_id, lede_id]);
+        assert_eq!(s.article(other_id).unwrap().unwrap().linked_from, vec![page_id]);
+        assert_eq!(s.stats().unwrap().stubs, 0);
+    }
+
+    #[test]
+    fn failures_keep_the_bytes_and_retry() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let mut b = s.batch().unwrap();
+        let bad = Incoming { provenance: prov("x.bin", None), raw: b"\x00\x01".to_vec(), meta: serde_json::json!({}), result: Err("binary".into()) };
+        assert!(matches!(b.put(&bad).unwrap(), Outcome::Failed { .. }));
+        assert!(matches!(b.put(&bad).unwrap(), Outcome::Failed { .. }));
+        let good = Incoming { result: Ok((art("T", "2020-01-01", BODY), None)), ..bad };
+        assert!(matches!(b.put(&good).unwrap(), Outcome::New { .. }));
+        b.commit().unwrap();
+        let st = s.stats().unwrap();
+        assert_eq!((st.sources, st.failed_sources), (1, 0));
+        assert_eq!(s.blob(&blob_hash(b"\x00\x01")).unwrap(), b"\x00\x01");
+    }
+
+    #[test]
+    fn uncommitted_batches_leave_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        {
+            let mut b = s.batch().unwrap();
+            b.put(&inc(prov("a", None), "a", art("T", "2020-01-01", BODY))).unwrap();
+            // dropped without commit
+        }
+        assert_eq!(s.stats().unwrap().sources, 0);
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.stats().unwrap().articles, 0);
+    }
+}

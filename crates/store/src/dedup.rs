@@ -1,0 +1,155 @@
+//! Fingerprints for duplicate detection: exact hashes of normalised text, a 64-bit
+//! SimHash over word shingles for near-duplicate candidates, and shingle Jaccard
+//! similarity to confirm them.
+
+use std::collections::HashSet;
+
+use annalist_model::normalize_text;
+
+/// Words per shingle.
+const SHINGLE: usize = 3;
+/// Number of 16-bit bands a 64-bit SimHash is split into; two fingerprints within
+/// Hamming distance 3 share at least one band exactly (pigeonhole).
+pub const BANDS: u32 = 4;
+
+/// Hex blake3 of raw bytes: the content address of a blob.
+pub fn blob_hash(raw: &[u8]) -> String {
+    blake3::hash(raw).to_hex().to_string()
+}
+
+/// Hex blake3 of normalised text.
+pub fn text_hash(parts: &[&str]) -> String {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(normalize_text(p).as_bytes());
+        h.update(b"\x1f");
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// Words of normalised text with punctuation trimmed.
+fn words(text: &str) -> Vec<String> {
+    normalize_text(text)
+        .split(' ')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// FNV-1a, 64 bit. Written out because the fingerprints are persisted and so need a
+/// hash whose output is fixed by definition (std's `DefaultHasher` is not).
+fn fnv1a(parts: &[String]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.as_bytes().iter().chain(std::iter::once(&b' ')) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Hashes of the word shingles of a text (a text shorter than a shingle is one shingle).
+pub fn shingles(text: &str) -> HashSet<u64> {
+    let w = words(text);
+    if w.is_empty() {
+        return HashSet::new();
+    }
+    if w.len() < SHINGLE {
+        return std::iter::once(fnv1a(&w)).collect();
+    }
+    w.windows(SHINGLE).map(fnv1a).collect()
+}
+
+/// Charikar SimHash of a shingle set.
+pub fn simhash(sh: &HashSet<u64>) -> u64 {
+    let mut acc = [0i32; 64];
+    for h in sh {
+        // Mix once more so that shingle hashes sharing high bits spread out.
+        let x = splitmix(*h);
+        for (bit, slot) in acc.iter_mut().enumerate() {
+            *slot += if x >> bit & 1 == 1 { 1 } else { -1 };
+        }
+    }
+    acc.iter().enumerate().fold(0u64, |v, (bit, &c)| if c > 0 { v | 1 << bit } else { v })
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The band keys of a fingerprint: `(band number << 16) | 16-bit band value`.
+pub fn bands(simhash: u64) -> [i64; BANDS as usize] {
+    let mut out = [0i64; BANDS as usize];
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = ((i as i64) << 16) | ((simhash >> (16 * i)) & 0xffff) as i64;
+    }
+    out
+}
+
+/// Jaccard similarity of two shingle sets.
+pub fn jaccard(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let inter = a.iter().filter(|x| b.contains(x)).count();
+    inter as f64 / (a.len() + b.len() - inter) as f64
+}
+
+/// The first normalised characters of a text, used to match lede-only teasers to
+/// the articles they announce. `None` for texts too short to be distinctive.
+pub fn lede_key(text: &str) -> Option<String> {
+    const LEN: usize = 48;
+    let n = normalize_text(text);
+    if n.chars().count() < LEN {
+        return None;
+    }
+    Some(n.chars().take(LEN).collect())
+}
+
+/// Normalised title used to match teasers and revisions.
+pub fn title_key(title: &str) -> Option<String> {
+    let n = normalize_text(title);
+    (!n.is_empty()).then_some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typographic_variants_hash_equal() {
+        assert_eq!(text_hash(&["Korea\u{2019}s  day"]), text_hash(&["korea's day"]));
+        assert_ne!(text_hash(&["a", "b"]), text_hash(&["ab"]));
+    }
+
+    #[test]
+    fn near_duplicates_are_close_and_strangers_far() {
+        let a = "Kim Yong Nam, president of the Presidium of the DPRK Supreme People's Assembly, sent a message of greeting to S. R. Nathan, president of Singapore, on Monday on its 46th national day. Kim in the message wished for the prosperity of Singapore, expressing the belief that the relations of friendship and cooperation between the two countries would continue to develop.";
+        let b = a.replace("continue to develop", "continue to develop and grow");
+        let c = "A total of 297 people were confirmed dead and two people were missing in the floods that have inundated the upper part of Thailand for almost three months.";
+        let (sa, sb, sc) = (shingles(a), shingles(&b), shingles(c));
+        assert!(jaccard(&sa, &sb) > 0.8);
+        assert!(jaccard(&sa, &sc) < 0.1);
+        let d = (simhash(&sa) ^ simhash(&sb)).count_ones();
+        let e = (simhash(&sa) ^ simhash(&sc)).count_ones();
+        assert!(d < e, "near {d} far {e}");
+    }
+
+    #[test]
+    fn bands_partition_the_fingerprint() {
+        let b = bands(0x1234_5678_9abc_def0);
+        assert_eq!(b[0], 0xdef0);
+        assert_eq!(b[3], (3 << 16) | 0x1234);
+    }
+
+    #[test]
+    fn lede_keys_need_length() {
+        assert!(lede_key("short").is_none());
+        let t = "The Russian Ambassador to the DPRK hosted a reception at the Club";
+        assert_eq!(lede_key(t), lede_key(&format!("{t} on October 11 with many guests")));
+    }
+}

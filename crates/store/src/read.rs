@@ -1,0 +1,441 @@
+//! Reading: articles with their versions and sources, listings, statistics,
+//! events, the evaluation export, and change feeds for derived indexes.
+
+use annalist_model::{Event, Understanding};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::{Result, Store};
+
+/// One article as stored, with its current text.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRecord {
+    pub id: i64,
+    /// `full`, or `stub` when known only from another page's teaser.
+    pub status: String,
+    pub title: Option<String>,
+    pub display_title: String,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub captured: Option<String>,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    /// The date a teaser showed, for stubs.
+    pub listed: Option<String>,
+    pub paragraphs: Vec<String>,
+    pub version: Option<i64>,
+    pub versions: i64,
+    pub understanding: Option<Understanding>,
+    pub sources: Vec<SourceRecord>,
+    /// Teasers this article's pages list (links to other articles).
+    pub teasers: Vec<TeaserRecord>,
+    /// Articles whose pages list this one as a teaser.
+    pub linked_from: Vec<i64>,
+    pub changed_seq: i64,
+}
+
+/// A one-line view of an article, for listings.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleSummary {
+    pub id: i64,
+    pub status: String,
+    pub display_title: String,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub language: Option<String>,
+    pub versions: i64,
+    pub sources: i64,
+}
+
+/// One capture that reported an article.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRecord {
+    pub id: i64,
+    pub blob_hash: String,
+    pub path: String,
+    pub locator: String,
+    pub kind: String,
+    pub line: Option<i64>,
+    pub record: Option<i64>,
+    pub doc: String,
+    pub meta: serde_json::Value,
+    pub article_id: Option<i64>,
+    pub version_id: Option<i64>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub ingested_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeaserRecord {
+    pub title: Option<String>,
+    pub lede: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub article_id: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionRecord {
+    pub id: i64,
+    pub n: i64,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub captured: Option<String>,
+    pub paragraphs: Vec<String>,
+    pub created_at: String,
+    /// Sources that carried exactly this version.
+    pub sources: Vec<String>,
+}
+
+/// Filters for [`Store::list`].
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub outlet: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub include_stubs: bool,
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub articles: i64,
+    pub stubs: i64,
+    pub versions: i64,
+    pub sources: i64,
+    pub failed_sources: i64,
+    pub blobs: i64,
+    pub blob_bytes: i64,
+    pub blob_stored_bytes: i64,
+    pub events: i64,
+    pub entities: i64,
+    pub by_outlet: Vec<(String, i64)>,
+    pub by_year: Vec<(String, i64)>,
+    pub by_language: Vec<(String, i64)>,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    pub db_bytes: u64,
+}
+
+/// One source document as the evaluation export needs it.
+#[derive(Debug, Clone)]
+pub struct EvalRow {
+    pub doc: String,
+    /// What the capture itself said (title, outlet, published, captured, url, language).
+    pub header: serde_json::Value,
+    pub paragraphs: Vec<String>,
+    pub teasers: Vec<TeaserRecord>,
+    pub understanding: Option<Understanding>,
+    pub article_id: i64,
+}
+
+/// A stored event with the article that states it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    pub id: i64,
+    pub article_id: i64,
+    pub doc: String,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub event: Event,
+}
+
+fn source_from_row(r: &Row<'_>) -> rusqlite::Result<SourceRecord> {
+    let meta: String = r.get(8)?;
+    Ok(SourceRecord {
+        id: r.get(0)?,
+        blob_hash: r.get(1)?,
+        path: r.get(2)?,
+        locator: r.get(3)?,
+        kind: r.get(4)?,
+        line: r.get(5)?,
+        record: r.get(6)?,
+        doc: r.get(7)?,
+        meta: serde_json::from_str(&meta).unwrap_or(serde_json::Value::Null),
+        article_id: r.get(9)?,
+        version_id: r.get(10)?,
+        outcome: r.get(11)?,
+        error: r.get(12)?,
+        ingested_at: r.get(13)?,
+    })
+}
+
+const SOURCE_COLS: &str =
+    "id, blob_hash, path, locator, kind, line, record, doc, meta, article_id, version_id, outcome, error, ingested_at";
+
+pub(crate) fn all_sources(conn: &Connection) -> Result<Vec<SourceRecord>> {
+    let mut st = conn.prepare(&format!("SELECT {SOURCE_COLS} FROM sources ORDER BY id"))?;
+    let rows = st.query_map([], source_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn teasers_of_source(conn: &Connection, source: i64) -> Result<Vec<TeaserRecord>> {
+    let mut st = conn.prepare_cached(
+        "SELECT title, lede, date, url, article_id FROM teasers WHERE source_id=?1 ORDER BY pos",
+    )?;
+    let rows = st.query_map([source], |r| {
+        Ok(TeaserRecord { title: r.get(0)?, lede: r.get(1)?, date: r.get(2)?, url: r.get(3)?, article_id: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// An article with its current text, sources and links; `None` if no such id.
+    pub fn article(&self, id: i64) -> Result<Option<ArticleRecord>> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                "SELECT a.id, a.status, a.title, a.display_title, a.outlet, a.published, a.captured, a.url,
+                        a.language, a.listed, v.paragraphs, a.current_version, v.understanding, a.changed_seq,
+                        (SELECT COUNT(*) FROM versions WHERE article_id=a.id)
+                 FROM articles a LEFT JOIN versions v ON v.id=a.current_version WHERE a.id=?1",
+                [id],
+                |r| {
+                    let paras: Option<String> = r.get(10)?;
+                    let und: Option<String> = r.get(12)?;
+                    Ok(ArticleRecord {
+                        id: r.get(0)?,
+                        status: r.get(1)?,
+                        title: r.get(2)?,
+                        display_title: r.get(3)?,
+                        outlet: r.get(4)?,
+                        published: r.get(5)?,
+                        captured: r.get(6)?,
+                        url: r.get(7)?,
+                        language: r.get(8)?,
+                        listed: r.get(9)?,
+                        paragraphs: paras.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default(),
+                        version: r.get(11)?,
+                        understanding: und.and_then(|u| serde_json::from_str(&u).ok()),
+                        changed_seq: r.get(13)?,
+                        versions: r.get(14)?,
+                        sources: Vec::new(),
+                        teasers: Vec::new(),
+                        linked_from: Vec::new(),
+                    })
+                },
+            )
+            .optional()?;
+        let Some(mut rec) = row else { return Ok(None) };
+        let mut st = conn.prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE article_id=?1 ORDER BY id"))?;
+        rec.sources = st.query_map([id], source_from_row)?.collect::<rusqlite::Result<_>>()?;
+        // Teasers of the newest source that has any.
+        for s in rec.sources.iter().rev() {
+            let t = teasers_of_source(conn, s.id)?;
+            if !t.is_empty() {
+                rec.teasers = t;
+                break;
+            }
+        }
+        let mut st = conn.prepare_cached(
+            "SELECT DISTINCT s.article_id FROM teasers t JOIN sources s ON s.id=t.source_id WHERE t.article_id=?1 ORDER BY 1",
+        )?;
+        rec.linked_from = st.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(Some(rec))
+    }
+
+    /// All versions of an article, oldest first.
+    pub fn versions(&self, id: i64) -> Result<Vec<VersionRecord>> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(
+            "SELECT id, n, title, outlet, published, captured, paragraphs, created_at FROM versions
+             WHERE article_id=?1 ORDER BY n",
+        )?;
+        let mut out: Vec<VersionRecord> = st
+            .query_map([id], |r| {
+                let p: String = r.get(6)?;
+                Ok(VersionRecord {
+                    id: r.get(0)?,
+                    n: r.get(1)?,
+                    title: r.get(2)?,
+                    outlet: r.get(3)?,
+                    published: r.get(4)?,
+                    captured: r.get(5)?,
+                    paragraphs: serde_json::from_str(&p).unwrap_or_default(),
+                    created_at: r.get(7)?,
+                    sources: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut st = conn.prepare_cached("SELECT path, locator FROM sources WHERE version_id=?1 ORDER BY id")?;
+        for v in &mut out {
+            v.sources = st
+                .query_map([v.id], |r| {
+                    let (p, l): (String, String) = (r.get(0)?, r.get(1)?);
+                    Ok(if l.is_empty() { p } else { format!("{p}:{}", l.split(':').nth(1).unwrap_or("")) })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(out)
+    }
+
+    /// Articles, newest publication first.
+    pub fn list(&self, f: &ListFilter) -> Result<Vec<ArticleSummary>> {
+        let mut sql = String::from(
+            "SELECT a.id, a.status, a.display_title, a.outlet, a.published, a.language,
+                    (SELECT COUNT(*) FROM versions v WHERE v.article_id=a.id),
+                    (SELECT COUNT(*) FROM sources s WHERE s.article_id=a.id)
+             FROM articles a WHERE 1=1",
+        );
+        let mut args: Vec<String> = Vec::new();
+        if !f.include_stubs {
+            sql.push_str(" AND a.status='full'");
+        }
+        if let Some(o) = &f.outlet {
+            args.push(o.clone());
+            sql.push_str(&format!(" AND a.outlet = ?{} COLLATE NOCASE", args.len()));
+        }
+        if let Some(s) = &f.since {
+            args.push(s.clone());
+            sql.push_str(&format!(" AND a.published >= ?{}", args.len()));
+        }
+        if let Some(u) = &f.until {
+            args.push(u.clone());
+            sql.push_str(&format!(" AND a.published <= ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY a.published DESC NULLS LAST, a.id");
+        sql.push_str(&format!(" LIMIT {} OFFSET {}", f.limit.map(|l| l as i64).unwrap_or(-1), f.offset));
+        let mut st = self.conn().prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok(ArticleSummary {
+                id: r.get(0)?,
+                status: r.get(1)?,
+                display_title: r.get(2)?,
+                outlet: r.get(3)?,
+                published: r.get(4)?,
+                language: r.get(5)?,
+                versions: r.get(6)?,
+                sources: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Counts for `annalist stats`.
+    pub fn stats(&self) -> Result<Stats> {
+        let c = self.conn();
+        let one = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+        let pairs = |sql: &str| -> Result<Vec<(String, i64)>> {
+            let mut st = c.prepare(sql)?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_else(|| "(none)".into()), r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let db_bytes = ["annalist.db", "annalist.db-wal"]
+            .iter()
+            .filter_map(|f| std::fs::metadata(self.dir().join(f)).ok())
+            .map(|m| m.len())
+            .sum();
+        Ok(Stats {
+            articles: one("SELECT COUNT(*) FROM articles WHERE status='full'")?,
+            stubs: one("SELECT COUNT(*) FROM articles WHERE status='stub'")?,
+            versions: one("SELECT COUNT(*) FROM versions")?,
+            sources: one("SELECT COUNT(*) FROM sources")?,
+            failed_sources: one("SELECT COUNT(*) FROM sources WHERE outcome='failed'")?,
+            blobs: one("SELECT COUNT(*) FROM blobs")?,
+            blob_bytes: one("SELECT COALESCE(SUM(size),0) FROM blobs")?,
+            blob_stored_bytes: one("SELECT COALESCE(SUM(LENGTH(zdata)),0) FROM blobs")?,
+            events: one("SELECT COUNT(*) FROM events WHERE status='asserted'")?,
+            entities: one("SELECT COUNT(DISTINCT entity_id) FROM entity_mentions")?,
+            by_outlet: pairs(
+                "SELECT outlet, COUNT(*) FROM articles WHERE status='full' GROUP BY outlet ORDER BY 2 DESC, 1",
+            )?,
+            by_year: pairs(
+                "SELECT substr(published,1,4), COUNT(*) FROM articles WHERE status='full' GROUP BY 1 ORDER BY 1",
+            )?,
+            by_language: pairs(
+                "SELECT language, COUNT(*) FROM articles WHERE status='full' GROUP BY language ORDER BY 2 DESC, 1",
+            )?,
+            first_published: c.query_row("SELECT MIN(published) FROM articles WHERE status='full'", [], |r| r.get(0))?,
+            last_published: c.query_row("SELECT MAX(published) FROM articles WHERE status='full'", [], |r| r.get(0))?,
+            db_bytes,
+        })
+    }
+
+    /// Every successfully extracted source, in ingestion order, one per document
+    /// name (the first source of a name wins).
+    pub fn eval_rows(&self, mut each: impl FnMut(EvalRow) -> Result<()>) -> Result<()> {
+        let c = self.conn();
+        let mut st = c.prepare(
+            "SELECT s.id, s.doc, s.header, v.paragraphs, v.understanding, s.article_id FROM sources s
+             JOIN versions v ON v.id = s.version_id
+             WHERE s.outcome != 'failed' AND s.id IN (SELECT MIN(id) FROM sources WHERE outcome!='failed' GROUP BY doc)
+             ORDER BY s.id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let source: i64 = r.get(0)?;
+            let header: Option<String> = r.get(2)?;
+            let paras: String = r.get(3)?;
+            let und: Option<String> = r.get(4)?;
+            each(EvalRow {
+                doc: r.get(1)?,
+                header: header.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default(),
+                paragraphs: serde_json::from_str(&paras)?,
+                teasers: teasers_of_source(c, source)?,
+                understanding: und.map(|u| serde_json::from_str(&u)).transpose()?,
+                article_id: r.get(5)?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Ids of articles changed after store sequence `seq` (for index catch-up).
+    pub fn changed_since(&self, seq: i64) -> Result<Vec<i64>> {
+        let mut st =
+            self.conn().prepare_cached("SELECT id FROM articles WHERE changed_seq > ?1 AND status='full' ORDER BY id")?;
+        Ok(st.query_map([seq], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Ids of every full article.
+    pub fn article_ids(&self) -> Result<Vec<i64>> {
+        let mut st = self.conn().prepare_cached("SELECT id FROM articles WHERE status='full' ORDER BY id")?;
+        Ok(st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Asserted events (or all, with `include_intents`), in article order.
+    pub fn events(&self, include_intents: bool) -> Result<Vec<EventRow>> {
+        let mut st = self.conn().prepare(
+            "SELECT e.id, e.article_id, e.json, a.url, a.published,
+                    (SELECT doc FROM sources s WHERE s.article_id=e.article_id ORDER BY s.id LIMIT 1)
+             FROM events e JOIN articles a ON a.id=e.article_id
+             WHERE ?1 OR e.status='asserted' ORDER BY e.article_id, e.id",
+        )?;
+        let rows = st.query_map(params![include_intents], |r| {
+            let json: String = r.get(2)?;
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, json, r.get(3)?, r.get(4)?, r.get::<_, Option<String>>(5)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, article_id, json, url, published, doc) = row?;
+            out.push(EventRow {
+                id,
+                article_id,
+                doc: doc.unwrap_or_default(),
+                url,
+                published,
+                event: serde_json::from_str(&json)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Mentions of an entity by publication year: (year, articles, mentions).
+    pub fn entity_mentions_by_year(&self, entity: &str) -> Result<Vec<(String, i64, i64)>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT COALESCE(substr(a.published,1,4),'?'), COUNT(*), SUM(m.count) FROM entity_mentions m
+             JOIN articles a ON a.id=m.article_id WHERE m.entity_id=?1 GROUP BY 1 ORDER BY 1",
+        )?;
+        Ok(st.query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The surfaces an entity was written as, most frequent first.
+    pub fn entity_surfaces(&self, entity: &str) -> Result<Vec<(String, Option<String>, String, i64)>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT surface, country, kind, COUNT(*) FROM entity_mentions WHERE entity_id=?1 GROUP BY surface ORDER BY 4 DESC, 1",
+        )?;
+        Ok(st.query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?)
+    }
+}

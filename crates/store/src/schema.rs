@@ -1,0 +1,154 @@
+//! Schema migrations.
+//!
+//! Hand-rolled on `PRAGMA user_version` rather than a migration crate: the whole
+//! mechanism is a list of SQL scripts applied in order inside one transaction each,
+//! and the crates that do this pin older rusqlite versions than ours.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// Each entry moves the schema from version `i` to `i + 1`. Never edit a released
+/// entry: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the archive.
+    r#"
+    CREATE TABLE blobs (
+        hash  TEXT PRIMARY KEY,          -- blake3 of the raw bytes, hex
+        size  INTEGER NOT NULL,          -- raw size in bytes
+        zdata BLOB NOT NULL              -- zstd-compressed raw bytes
+    ) WITHOUT ROWID;
+
+    CREATE TABLE articles (
+        id            INTEGER PRIMARY KEY,
+        status        TEXT NOT NULL,     -- 'full' | 'stub' (known only from a teaser)
+        title         TEXT,              -- headline of the current version (NULL: page had none)
+        display_title TEXT NOT NULL,     -- title, or derived from the lede
+        outlet        TEXT,
+        published     TEXT,              -- ISO date
+        captured      TEXT,
+        url           TEXT,
+        language      TEXT,
+        title_key     TEXT,              -- normalised title, for teaser and revision matching
+        lede_key      TEXT,              -- first normalised characters of the body (or a lede-only teaser)
+        listed        TEXT,              -- stub: the date the teaser showed
+        current_version INTEGER,
+        changed_seq   INTEGER NOT NULL   -- store change sequence of the last change
+    );
+    CREATE INDEX articles_title_key ON articles(title_key);
+    CREATE INDEX articles_lede_key ON articles(lede_key);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_outlet ON articles(outlet);
+    CREATE INDEX articles_changed ON articles(changed_seq);
+
+    CREATE TABLE versions (
+        id            INTEGER PRIMARY KEY,
+        article_id    INTEGER NOT NULL REFERENCES articles(id),
+        n             INTEGER NOT NULL,  -- 1-based within the article
+        content_hash  TEXT NOT NULL,     -- normalised title + body
+        body_hash     TEXT NOT NULL,     -- normalised body
+        simhash       INTEGER NOT NULL,
+        title         TEXT,
+        outlet        TEXT,
+        published     TEXT,
+        captured      TEXT,
+        url           TEXT,
+        language      TEXT,
+        paragraphs    TEXT NOT NULL,     -- JSON array of strings
+        understanding TEXT,              -- JSON (annalist_model::Understanding), NULL if not run
+        created_at    TEXT NOT NULL,
+        UNIQUE(article_id, n)
+    );
+    CREATE INDEX versions_content ON versions(content_hash);
+    CREATE INDEX versions_body ON versions(body_hash);
+
+    -- 16-bit bands of each current version's simhash, for near-duplicate candidates.
+    CREATE TABLE simbands (
+        band       INTEGER NOT NULL,     -- (band number << 16) | band value
+        article_id INTEGER NOT NULL
+    );
+    CREATE INDEX simbands_band ON simbands(band);
+
+    CREATE TABLE sources (
+        id          INTEGER PRIMARY KEY,
+        blob_hash   TEXT NOT NULL REFERENCES blobs(hash),
+        path        TEXT NOT NULL,
+        locator     TEXT NOT NULL,       -- '' | 'line:N' | 'record:N'
+        kind        TEXT NOT NULL,
+        line        INTEGER,
+        record      INTEGER,
+        doc         TEXT NOT NULL,       -- evaluation document name
+        meta        TEXT NOT NULL,       -- JSON: unit metadata (url, fetched, charset …)
+        header      TEXT,                -- JSON: what this capture said (title, outlet, dates, url, language)
+        article_id  INTEGER REFERENCES articles(id),
+        version_id  INTEGER REFERENCES versions(id),
+        outcome     TEXT NOT NULL,       -- new | duplicate | version | failed
+        error       TEXT,
+        ingested_at TEXT NOT NULL,
+        UNIQUE(path, locator, blob_hash)
+    );
+    CREATE INDEX sources_article ON sources(article_id);
+
+    CREATE TABLE teasers (
+        source_id  INTEGER NOT NULL REFERENCES sources(id),
+        pos        INTEGER NOT NULL,
+        title      TEXT,
+        lede       TEXT,
+        date       TEXT,
+        url        TEXT,
+        article_id INTEGER NOT NULL REFERENCES articles(id),  -- the article it links to (maybe a stub)
+        PRIMARY KEY(source_id, pos)
+    ) WITHOUT ROWID;
+    CREATE INDEX teasers_article ON teasers(article_id);
+
+    CREATE TABLE events (
+        id             INTEGER PRIMARY KEY,
+        article_id     INTEGER NOT NULL REFERENCES articles(id),
+        version_id     INTEGER NOT NULL REFERENCES versions(id),
+        type           TEXT NOT NULL,
+        actor          TEXT,
+        actor_country  TEXT,
+        target         TEXT,
+        target_country TEXT,
+        date           TEXT,
+        date_end       TEXT,
+        place          TEXT,
+        status         TEXT NOT NULL,
+        json           TEXT NOT NULL     -- the whole annalist_model::Event
+    );
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_dyad ON events(actor_country, target_country);
+    CREATE INDEX events_date ON events(date);
+
+    CREATE TABLE entity_mentions (
+        entity_id  TEXT NOT NULL,
+        article_id INTEGER NOT NULL,
+        kind       TEXT NOT NULL,
+        country    TEXT,
+        count      INTEGER NOT NULL,
+        surface    TEXT NOT NULL,
+        PRIMARY KEY(entity_id, article_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX entity_mentions_article ON entity_mentions(article_id);
+
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO meta(key, value) VALUES ('seq', '0');
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found: current, supported: SCHEMA_VERSION });
+    }
+    for (i, script) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(script)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,528 @@
+//! Writing: one [`Batch`] is one transaction that files incoming units as new
+//! articles, duplicate sources, or new versions, links teasers and stores the
+//! results of understanding.
+
+use std::collections::HashSet;
+
+use annalist_model::{Article, Date, EventStatus, Provenance, Understanding};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::json;
+
+use crate::dedup::{self, bands, jaccard, lede_key, shingles, simhash, text_hash, title_key};
+use crate::{Result, locator};
+
+/// Minimum shingle similarity for an article with the same headline and date to be
+/// taken as a revision of an existing one.
+const SAME_TITLE_SIMILARITY: f64 = 0.3;
+/// Minimum shingle similarity for a near-duplicate found by SimHash alone.
+const NEAR_DUP_SIMILARITY: f64 = 0.7;
+/// SimHash distance beyond which a band-sharing candidate is not even compared.
+const MAX_HAMMING: u32 = 12;
+/// Candidates examined per lookup, so one very common fingerprint band cannot make
+/// ingestion quadratic.
+const MAX_CANDIDATES: usize = 64;
+
+/// One unit of input on its way into the store.
+pub struct Incoming {
+    pub provenance: Provenance,
+    pub raw: Vec<u8>,
+    /// Unit metadata as JSON (URL, fetch date, charset …), kept for re-extraction.
+    pub meta: serde_json::Value,
+    /// What extraction (and understanding) made of it, or why it failed.
+    pub result: std::result::Result<(Article, Option<Understanding>), String>,
+}
+
+/// What became of one unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new article (or a stub known from a teaser, now filled in).
+    New { article: i64 },
+    /// Same text as a stored version: one more source for it.
+    Duplicate { article: i64 },
+    /// A changed text of a stored article: version `n` of it.
+    Version { article: i64, n: i64 },
+    /// This exact unit was stored before.
+    Unchanged,
+    /// Extraction failed; the raw bytes are kept for a later `reprocess`.
+    Failed { reason: String },
+}
+
+/// A write transaction.
+pub struct Batch<'c> {
+    tx: Transaction<'c>,
+    seq: i64,
+    now: String,
+}
+
+struct Fingerprint {
+    content_hash: String,
+    body_hash: Option<String>,
+    shingles: HashSet<u64>,
+    simhash: u64,
+}
+
+impl<'c> Batch<'c> {
+    pub(crate) fn begin(conn: &'c mut rusqlite::Connection) -> Result<Batch<'c>> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let seq: String = tx.query_row("SELECT value FROM meta WHERE key='seq'", [], |r| r.get(0))?;
+        Ok(Batch { tx, seq: seq.parse().unwrap_or(0), now: jiff::Timestamp::now().to_string() })
+    }
+
+    /// Commit the batch: everything in it becomes visible at once, or (on a crash
+    /// before this returns) none of it.
+    pub fn commit(self) -> Result<()> {
+        self.tx.execute("UPDATE meta SET value=?1 WHERE key='seq'", [self.seq.to_string()])?;
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    /// Drop everything derived from blobs (articles, versions, sources, teasers,
+    /// events, mentions) inside this batch, so that `reprocess` can replay the
+    /// sources it read beforehand through a newer extractor. Blobs stay; as one
+    /// transaction, a crash midway leaves the old archive as it was.
+    pub fn clear_derived(&mut self) -> Result<()> {
+        self.tx.execute_batch(
+            "DELETE FROM teasers; DELETE FROM events; DELETE FROM entity_mentions; DELETE FROM simbands;
+             DELETE FROM sources; DELETE FROM versions; DELETE FROM articles;",
+        )?;
+        Ok(())
+    }
+
+    fn bump(&mut self) -> i64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// File one unit.
+    pub fn put(&mut self, inc: &Incoming) -> Result<Outcome> {
+        let blob = dedup::blob_hash(&inc.raw);
+        let loc = locator(&inc.provenance);
+        let path = inc.provenance.path.as_str();
+        let prior: Option<(i64, String)> = self
+            .tx
+            .prepare_cached("SELECT id, outcome FROM sources WHERE path=?1 AND locator=?2 AND blob_hash=?3")?
+            .query_row((path, &loc, &blob), |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match (&prior, &inc.result) {
+            (Some((_, o)), _) if o != "failed" => return Ok(Outcome::Unchanged),
+            (Some(_), Err(reason)) => return Ok(Outcome::Failed { reason: reason.clone() }),
+            (Some((id, _)), Ok(_)) => {
+                // It failed before and extracts now: file it afresh.
+                self.tx.execute("DELETE FROM sources WHERE id=?1", [id])?;
+            }
+            (None, _) => {}
+        }
+        self.put_blob(&blob, &inc.raw)?;
+        let (article, understanding) = match &inc.result {
+            Err(reason) => {
+                self.insert_source(inc, &blob, &loc, None, None, None, "failed", Some(reason))?;
+                return Ok(Outcome::Failed { reason: reason.clone() });
+            }
+            Ok((a, u)) => (a, u.as_ref()),
+        };
+
+        let fp = fingerprint(article);
+        let (article_id, version_id, outcome) = self.file_article(article, understanding, &fp)?;
+        let source_id =
+            self.insert_source(inc, &blob, &loc, Some(article), Some(article_id), Some(version_id), outcome_name(&outcome), None)?;
+        self.link_teasers(source_id, article_id, article)?;
+        Ok(outcome)
+    }
+
+    fn put_blob(&mut self, hash: &str, raw: &[u8]) -> Result<()> {
+        let exists = self.tx.prepare_cached("SELECT 1 FROM blobs WHERE hash=?1")?.exists([hash])?;
+        if !exists {
+            let z = zstd::bulk::compress(raw, 3)?;
+            self.tx
+                .prepare_cached("INSERT INTO blobs(hash, size, zdata) VALUES (?1, ?2, ?3)")?
+                .execute(params![hash, raw.len() as i64, z])?;
+        }
+        Ok(())
+    }
+
+    /// Decide where an extracted article belongs and write it. Returns
+    /// (article id, version id, outcome).
+    fn file_article(
+        &mut self,
+        a: &Article,
+        u: Option<&Understanding>,
+        fp: &Fingerprint,
+    ) -> Result<(i64, i64, Outcome)> {
+        // 1. The very same text: a duplicate source.
+        let same: Option<(i64, i64)> = self
+            .tx
+            .prepare_cached("SELECT article_id, id FROM versions WHERE content_hash=?1 ORDER BY id LIMIT 1")?
+            .query_row([&fp.content_hash], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((article, version)) = same {
+            return Ok((article, version, Outcome::Duplicate { article }));
+        }
+        // 2. A revision of a stored article: same body with another headline, same
+        //    headline and day with a changed body, or a near-duplicate body.
+        if let Some(article) = self.find_revision_of(a, fp)? {
+            let (version, n) = self.insert_version(article, a, u, fp)?;
+            return Ok((article, version, Outcome::Version { article, n }));
+        }
+        // 3. A stub (known from a teaser) that this article fills in, or a new one.
+        let article = match self.find_stub(a)? {
+            Some(id) => id,
+            None => {
+                self.tx.prepare_cached("INSERT INTO articles(status, display_title, changed_seq) VALUES ('full', '', 0)")?.execute([])?;
+                self.tx.last_insert_rowid()
+            }
+        };
+        let (version, _) = self.insert_version(article, a, u, fp)?;
+        Ok((article, version, Outcome::New { article }))
+    }
+
+    fn find_revision_of(&mut self, a: &Article, fp: &Fingerprint) -> Result<Option<i64>> {
+        if let Some(bh) = &fp.body_hash {
+            let hit: Option<i64> = self
+                .tx
+                .prepare_cached("SELECT article_id FROM versions WHERE body_hash=?1 ORDER BY id LIMIT 1")?
+                .query_row([bh], |r| r.get(0))
+                .optional()?;
+            if hit.is_some() {
+                return Ok(hit);
+            }
+        } else {
+            // Headline-only records have nothing to compare but the exact content hash.
+            return Ok(None);
+        }
+        let mut candidates: Vec<(i64, f64)> = Vec::new();
+        if let Some(tk) = a.title.as_deref().and_then(title_key) {
+            let mut st = self.tx.prepare_cached(
+                "SELECT id, published FROM articles WHERE title_key=?1 AND status='full' ORDER BY id LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![tk, MAX_CANDIDATES as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            for row in rows {
+                let (id, published) = row?;
+                if dates_compatible(a.published, published.as_deref()) {
+                    candidates.push((id, SAME_TITLE_SIMILARITY));
+                }
+            }
+        }
+        let mut seen: HashSet<i64> = candidates.iter().map(|c| c.0).collect();
+        {
+            let mut st = self.tx.prepare_cached(
+                "SELECT s.article_id, v.simhash, a.published FROM simbands s
+                 JOIN articles a ON a.id = s.article_id
+                 JOIN versions v ON v.id = a.current_version
+                 WHERE s.band=?1 LIMIT ?2",
+            )?;
+            for band in bands(fp.simhash) {
+                let rows = st.query_map(params![band, MAX_CANDIDATES as i64], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?))
+                })?;
+                for row in rows {
+                    let (id, sh, published) = row?;
+                    if seen.contains(&id) {
+                        continue;
+                    }
+                    if (sh as u64 ^ fp.simhash).count_ones() <= MAX_HAMMING
+                        && dates_compatible(a.published, published.as_deref())
+                    {
+                        seen.insert(id);
+                        candidates.push((id, NEAR_DUP_SIMILARITY));
+                    }
+                }
+            }
+        }
+        let mut best: Option<(i64, f64)> = None;
+        for (id, threshold) in candidates {
+            let body: String = self
+                .tx
+                .prepare_cached(
+                    "SELECT v.paragraphs FROM articles a JOIN versions v ON v.id = a.current_version WHERE a.id=?1",
+                )?
+                .query_row([id], |r| r.get(0))?;
+            let paras: Vec<String> = serde_json::from_str(&body)?;
+            let sim = jaccard(&fp.shingles, &shingles(&paras.join("\n\n")));
+            if sim >= threshold && best.is_none_or(|(_, s)| sim > s) {
+                best = Some((id, sim));
+            }
+        }
+        Ok(best.map(|b| b.0))
+    }
+
+    fn find_stub(&mut self, a: &Article) -> Result<Option<i64>> {
+        if let Some(tk) = a.title.as_deref().and_then(title_key) {
+            let hit: Option<i64> = self
+                .tx
+                .prepare_cached("SELECT id FROM articles WHERE title_key=?1 AND status='stub' ORDER BY id LIMIT 1")?
+                .query_row([tk], |r| r.get(0))
+                .optional()?;
+            if hit.is_some() {
+                return Ok(hit);
+            }
+        }
+        if let Some(lk) = a.paragraphs.first().and_then(|p| lede_key(p)) {
+            return Ok(self
+                .tx
+                .prepare_cached(
+                    "SELECT id FROM articles WHERE lede_key=?1 AND status='stub' AND title IS NULL ORDER BY id LIMIT 1",
+                )?
+                .query_row([lk], |r| r.get(0))
+                .optional()?);
+        }
+        Ok(None)
+    }
+
+    fn insert_version(
+        &mut self,
+        article: i64,
+        a: &Article,
+        u: Option<&Understanding>,
+        fp: &Fingerprint,
+    ) -> Result<(i64, i64)> {
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT COALESCE(MAX(n), 0) + 1 FROM versions WHERE article_id=?1")?
+            .query_row([article], |r| r.get(0))?;
+        let understanding = u.map(serde_json::to_string).transpose()?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO versions(article_id, n, content_hash, body_hash, simhash, title, outlet, published,
+                 captured, url, language, paragraphs, understanding, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(params![
+                article,
+                n,
+                fp.content_hash,
+                fp.body_hash.clone().unwrap_or_default(),
+                fp.simhash as i64,
+                a.title,
+                a.outlet,
+                a.published.map(|d| d.to_string()),
+                a.captured.map(|d| d.to_string()),
+                a.url,
+                a.language,
+                serde_json::to_string(&a.paragraphs)?,
+                understanding,
+                self.now,
+            ])?;
+        let version = self.tx.last_insert_rowid();
+        let seq = self.bump();
+        // A published date inferred from the body fills the article's date when the
+        // page gives none (the version keeps what the page said).
+        let published = a.published.or_else(|| u.and_then(|u| u.published_inferred.as_ref().map(|p| p.0)));
+        self.tx
+            .prepare_cached(
+                "UPDATE articles SET status='full', title=?2, display_title=?3, outlet=?4, published=?5, captured=?6,
+                 url=?7, language=?8, title_key=?9, lede_key=?10, current_version=?11, changed_seq=?12 WHERE id=?1",
+            )?
+            .execute(params![
+                article,
+                a.title,
+                a.display_title(),
+                a.outlet,
+                published.map(|d| d.to_string()),
+                a.captured.map(|d| d.to_string()),
+                a.url,
+                a.language,
+                a.title.as_deref().and_then(title_key),
+                a.paragraphs.first().and_then(|p| lede_key(p)),
+                version,
+                seq,
+            ])?;
+        self.tx.prepare_cached("DELETE FROM simbands WHERE article_id=?1")?.execute([article])?;
+        if fp.body_hash.is_some() {
+            let mut st = self.tx.prepare_cached("INSERT INTO simbands(band, article_id) VALUES (?1, ?2)")?;
+            for band in bands(fp.simhash) {
+                st.execute(params![band, article])?;
+            }
+        }
+        self.store_understanding(article, version, u)?;
+        Ok((version, n))
+    }
+
+    /// Replace the article's events and entity mentions with those of its new
+    /// current version.
+    fn store_understanding(&mut self, article: i64, version: i64, u: Option<&Understanding>) -> Result<()> {
+        self.tx.prepare_cached("DELETE FROM events WHERE article_id=?1")?.execute([article])?;
+        self.tx.prepare_cached("DELETE FROM entity_mentions WHERE article_id=?1")?.execute([article])?;
+        let Some(u) = u else { return Ok(()) };
+        {
+            let mut st = self.tx.prepare_cached(
+                "INSERT INTO events(article_id, version_id, type, actor, actor_country, target, target_country,
+                 date, date_end, place, status, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for e in &u.events {
+                st.execute(params![
+                    article,
+                    version,
+                    e.kind.as_str(),
+                    e.actor,
+                    e.actor_country,
+                    e.target,
+                    e.target_country,
+                    e.date.map(|d| d.to_string()),
+                    e.date_end.map(|d| d.to_string()),
+                    e.place,
+                    status_name(e.status),
+                    serde_json::to_string(e)?,
+                ])?;
+            }
+        }
+        let mut counts: Vec<(&str, &annalist_model::Mention, i64)> = Vec::new();
+        for m in &u.mentions {
+            match counts.iter_mut().find(|c| c.0 == m.id) {
+                Some(c) => c.2 += 1,
+                None => counts.push((&m.id, m, 1)),
+            }
+        }
+        let mut st = self.tx.prepare_cached(
+            "INSERT INTO entity_mentions(entity_id, article_id, kind, country, count, surface) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (id, m, n) in counts {
+            st.execute(params![id, article, m.kind.as_str(), m.country, n, m.surface])?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_source(
+        &mut self,
+        inc: &Incoming,
+        blob: &str,
+        loc: &str,
+        a: Option<&Article>,
+        article: Option<i64>,
+        version: Option<i64>,
+        outcome: &str,
+        error: Option<&str>,
+    ) -> Result<i64> {
+        let header = a.map(|a| {
+            json!({
+                "title": a.title, "outlet": a.outlet,
+                "published": a.published.map(|d| d.to_string()),
+                "captured": a.captured.map(|d| d.to_string()),
+                "url": a.url, "language": a.language, "language_label": a.language_label,
+            })
+            .to_string()
+        });
+        let p = &inc.provenance;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sources(blob_hash, path, locator, kind, line, record, doc, meta, header, article_id,
+                 version_id, outcome, error, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(params![
+                blob,
+                p.path,
+                loc,
+                p.kind.as_str(),
+                p.line.map(|v| v as i64),
+                p.record.map(|v| v as i64),
+                p.doc_name(),
+                inc.meta.to_string(),
+                header,
+                article,
+                version,
+                outcome,
+                error,
+                self.now,
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        if let Some(article) = article {
+            // A new source is a change to the article (its source list).
+            let seq = self.bump();
+            self.tx.prepare_cached("UPDATE articles SET changed_seq=?2 WHERE id=?1")?.execute([article, seq])?;
+        }
+        Ok(id)
+    }
+
+    /// Link each teaser to the article it announces: a stored article with that
+    /// headline (or lede), else a stub that a later capture of it will fill in.
+    fn link_teasers(&mut self, source: i64, own: i64, a: &Article) -> Result<()> {
+        for (pos, t) in a.teasers.iter().enumerate() {
+            let tk = t.title.as_deref().and_then(title_key);
+            let lk = if tk.is_none() { t.lede.as_deref().and_then(lede_key) } else { None };
+            let target = match (&tk, &lk) {
+                (Some(tk), _) => self.tx
+                    .prepare_cached("SELECT id FROM articles WHERE title_key=?1 AND id!=?2 ORDER BY status='stub', id LIMIT 1")?
+                    .query_row(params![tk, own], |r| r.get::<_, i64>(0))
+                    .optional()?,
+                (None, Some(lk)) => self.tx
+                    .prepare_cached("SELECT id FROM articles WHERE lede_key=?1 AND id!=?2 ORDER BY status='stub', id LIMIT 1")?
+                    .query_row(params![lk, own], |r| r.get::<_, i64>(0))
+                    .optional()?,
+                (None, None) => None,
+            };
+            let target = match target {
+                Some(t) => t,
+                None => {
+                    let display = t.title.clone().or_else(|| t.lede.clone()).unwrap_or_else(|| "(teaser)".into());
+                    let seq = self.bump();
+                    self.tx
+                        .prepare_cached(
+                            "INSERT INTO articles(status, title, display_title, title_key, lede_key, listed, url, changed_seq)
+                             VALUES ('stub', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        )?
+                        .execute(params![
+                            t.title,
+                            display,
+                            tk,
+                            lk,
+                            t.date.map(|d| d.to_string()),
+                            t.url,
+                            seq
+                        ])?;
+                    self.tx.last_insert_rowid()
+                }
+            };
+            self.tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO teasers(source_id, pos, title, lede, date, url, article_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![source, pos as i64, t.title, t.lede, t.date.map(|d| d.to_string()), t.url, target])?;
+        }
+        Ok(())
+    }
+}
+
+fn fingerprint(a: &Article) -> Fingerprint {
+    let body = a.body();
+    let title = a.title.as_deref().unwrap_or("");
+    if body.trim().is_empty() {
+        // Headline-only record: identity is the headline and its day.
+        let day = a.published.map(|d| d.to_string()).unwrap_or_default();
+        return Fingerprint {
+            content_hash: text_hash(&[title, "", &day]),
+            body_hash: None,
+            shingles: HashSet::new(),
+            simhash: 0,
+        };
+    }
+    let sh = shingles(&body);
+    Fingerprint { content_hash: text_hash(&[title, &body]), body_hash: Some(text_hash(&[&body])), simhash: simhash(&sh), shingles: sh }
+}
+
+/// Two articles can be the same when their publication days are at most a day
+/// apart (time zones, mirrors) or either is unknown.
+fn dates_compatible(a: Option<Date>, b: Option<&str>) -> bool {
+    match (a, b.and_then(|s| s.parse::<Date>().ok())) {
+        (Some(a), Some(b)) => (a.since(b).map(|s| s.get_days().abs()).unwrap_or(i32::MAX)) <= 1,
+        _ => true,
+    }
+}
+
+fn outcome_name(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::New { .. } => "new",
+        Outcome::Duplicate { .. } => "duplicate",
+        Outcome::Version { .. } => "version",
+        Outcome::Unchanged => "unchanged",
+        Outcome::Failed { .. } => "failed",
+    }
+}
+
+fn status_name(s: EventStatus) -> &'static str {
+    match s {
+        EventStatus::Asserted => "asserted",
+        EventStatus::Intent => "intent",
+        EventStatus::Negated => "negated",
+        EventStatus::Hypothetical => "hypothetical",
+    }
+}
