@@ -1,0 +1,207 @@
+//! Compiles a parsed [`Node`] tree into tantivy `Query` objects.
+//!
+//! Words and phrases are analysed with the index's own analyser; prefixes are expanded
+//! against the term dictionaries of the open segments (bounded by [`MAX_EXPANSIONS`]);
+//! filters (`outlet:`, `lang:`, `entity:`, `type:`, `published:`) do not score.
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use tantivy::Searcher;
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::guard::Guarded;
+use crate::query::{KeywordField, MAX_EXPANSIONS, Node, QueryError, TextField};
+use crate::schema::{Fields, analyze, text_analyzer};
+
+/// The compiled query and the analysed terms to highlight in snippets.
+pub struct Compiled {
+    pub query: Box<dyn Query>,
+    /// Analysed tokens of the positive (non-excluded) words, phrases and prefix expansions.
+    pub highlight: BTreeSet<String>,
+}
+
+struct Compiler<'a> {
+    searcher: &'a Searcher,
+    fields: &'a Fields,
+    analyzer: TextAnalyzer,
+    highlight: BTreeSet<String>,
+}
+
+/// Compiles `node`; `Err` for problems only visible against the index (a prefix that
+/// expands too far) or a query with nothing searchable in it.
+pub fn compile(searcher: &Searcher, fields: &Fields, node: &Node) -> Result<Compiled, QueryError> {
+    let mut c = Compiler { searcher, fields, analyzer: text_analyzer(), highlight: BTreeSet::new() };
+    match c.node(node, false)? {
+        Some(query) => Ok(Compiled { query, highlight: c.highlight }),
+        None => Err(QueryError::new(1, "nothing searchable in the query (only punctuation?)")),
+    }
+}
+
+fn boolean(clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn all_minus(excluded: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+    clauses.extend(excluded.into_iter().map(|q| (Occur::MustNot, q)));
+    boolean(clauses)
+}
+
+impl Compiler<'_> {
+    fn text_field(&self, f: TextField) -> Field {
+        match f {
+            TextField::All => self.fields.text,
+            TextField::Title => self.fields.title,
+        }
+    }
+
+    /// `negated`: whether the node sits under an exclusion (its terms are not highlighted).
+    fn node(&mut self, node: &Node, negated: bool) -> Result<Option<Box<dyn Query>>, QueryError> {
+        Ok(match node {
+            Node::And(items) => {
+                let mut must = Vec::new();
+                let mut must_not = Vec::new();
+                for item in items {
+                    match item {
+                        Node::Not(inner) => {
+                            if let Some(q) = self.node(inner, !negated)? {
+                                must_not.push(q);
+                            }
+                        }
+                        other => {
+                            if let Some(q) = self.node(other, negated)? {
+                                must.push(q);
+                            }
+                        }
+                    }
+                }
+                match (must.len(), must_not.is_empty()) {
+                    (0, true) => None,
+                    (0, false) => Some(all_minus(must_not)),
+                    (1, true) => must.pop(),
+                    _ => {
+                        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                            must.into_iter().map(|q| (Occur::Must, q)).collect();
+                        clauses.extend(must_not.into_iter().map(|q| (Occur::MustNot, q)));
+                        Some(boolean(clauses))
+                    }
+                }
+            }
+            Node::Or(items) => {
+                let mut should = Vec::new();
+                for item in items {
+                    if let Some(q) = self.node(item, negated)? {
+                        should.push(q);
+                    }
+                }
+                match should.len() {
+                    0 => None,
+                    1 => should.pop(),
+                    _ => Some(boolean(should.into_iter().map(|q| (Occur::Should, q)).collect())),
+                }
+            }
+            Node::Not(inner) => self.node(inner, !negated)?.map(|q| all_minus(vec![q])),
+            Node::Word { field, text, .. } => self.words(*field, text, 0, negated),
+            Node::Phrase { field, text, slop, .. } => self.words(*field, text, *slop, negated),
+            Node::Prefix { field, prefix, pos } => Some(self.prefix(*field, prefix, *pos, negated)?),
+            Node::Keyword { field, value, .. } => {
+                let f = match field {
+                    KeywordField::Outlet => self.fields.outlet,
+                    KeywordField::Lang => self.fields.lang,
+                    KeywordField::Entity => self.fields.entity,
+                    KeywordField::Type => self.fields.event_type,
+                };
+                let q = TermQuery::new(Term::from_field_text(f, value), IndexRecordOption::Basic);
+                Some(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)))
+            }
+            Node::DateRange { from, to, .. } => {
+                let term = |v: i64| Term::from_field_i64(self.fields.published, v);
+                let lo = from.map_or(Bound::Unbounded, |v| Bound::Included(term(v)));
+                let hi = to.map_or(Bound::Unbounded, |v| Bound::Included(term(v)));
+                Some(Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(lo, hi)), 0.0)))
+            }
+        })
+    }
+
+    /// A word or a phrase: one token is a term query, several a phrase query.
+    fn words(&mut self, field: TextField, text: &str, slop: u32, negated: bool) -> Option<Box<dyn Query>> {
+        let f = self.text_field(field);
+        let toks = analyze(&mut self.analyzer, text);
+        if !negated {
+            self.highlight.extend(toks.iter().map(|t| t.1.clone()));
+        }
+        match toks.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                Term::from_field_text(f, &toks[0].1),
+                IndexRecordOption::WithFreqs,
+            ))),
+            _ => {
+                let terms = toks.into_iter().map(|(p, t)| (p, Term::from_field_text(f, &t))).collect();
+                Some(Box::new(Guarded(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))))
+            }
+        }
+    }
+
+    fn prefix(
+        &mut self,
+        field: TextField,
+        prefix: &str,
+        pos: usize,
+        negated: bool,
+    ) -> Result<Box<dyn Query>, QueryError> {
+        let toks = analyze(&mut self.analyzer, prefix);
+        if toks.len() != 1 {
+            return Err(QueryError::new(pos, format!("the prefix '{prefix}*' must be a single word")));
+        }
+        let p = toks[0].1.as_bytes();
+        let f = self.text_field(field);
+        let mut found: BTreeSet<Vec<u8>> = BTreeSet::new();
+        for seg in self.searcher.segment_readers() {
+            let inv = seg.inverted_index(f).map_err(|e| QueryError::new(pos, format!("index error: {e}")))?;
+            let mut stream = inv
+                .terms()
+                .range()
+                .ge(p)
+                .into_stream()
+                .map_err(|e| QueryError::new(pos, format!("index error: {e}")))?;
+            while stream.advance() {
+                let k = stream.key();
+                if !k.starts_with(p) {
+                    break;
+                }
+                if !found.contains(k) {
+                    found.insert(k.to_vec());
+                    if found.len() > MAX_EXPANSIONS {
+                        return Err(QueryError::new(
+                            pos,
+                            format!(
+                                "the prefix '{prefix}*' matches more than {MAX_EXPANSIONS} words; \
+                                 make it longer"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            return Ok(Box::new(EmptyQuery));
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(found.len());
+        for k in found {
+            let s = String::from_utf8_lossy(&k).into_owned();
+            let term = Term::from_field_text(f, &s);
+            if !negated {
+                self.highlight.insert(s);
+            }
+            clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))));
+        }
+        Ok(boolean(clauses))
+    }
+}
