@@ -1,0 +1,694 @@
+//! Diplomatic events: trigger patterns per sentence, then actor, target, date, place
+//! and occasion from the mentions and date expressions around the trigger.
+
+use std::sync::LazyLock;
+
+use annalist_model::{Date, EntityKind, Event, EventStatus, EventType, Mention, PartialDate};
+use regex::Regex;
+
+use crate::cameo;
+use crate::dates::DateExpr;
+use crate::kb::Kb;
+
+/// Where actor and target are found relative to the trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dir {
+    /// Actor is the sentence subject, target follows the trigger.
+    Subject,
+    /// Actor follows "from" in the trigger; target is the subject.
+    FromAfter,
+    /// "… between A and B": A is the actor, B the target.
+    Between,
+    /// Actor is the subject; there is no target (receptions).
+    NoTarget,
+    /// Passive without agent ("a reception was given"): actor after "by", else the
+    /// host state.
+    Passive,
+}
+
+struct Trigger {
+    re: Regex,
+    kind: EventType,
+    rule: &'static str,
+    dir: Dir,
+    cameo: &'static str,
+}
+
+fn t(re: &str, kind: EventType, rule: &'static str, dir: Dir, cameo: &'static str) -> Trigger {
+    Trigger { re: Regex::new(&format!("(?i){re}")).expect(rule), kind, rule, dir, cameo }
+}
+
+static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
+    use Dir::*;
+    use EventType::*;
+    vec![
+        t(
+            r"\breceived\b[^.;]{0,80}?\b(?:message|letter|greetings|telegram|floral\s+basket|reply|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
+            Message,
+            "message_received_from",
+            FromAfter,
+            "051",
+        ),
+        t(
+            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|congratulations|condolences|card|reply)\b",
+            Message,
+            "message_sent",
+            Subject,
+            "051",
+        ),
+        t(
+            r"\b(?:expressed|expressing|extended|conveyed)\b[^.;]{0,40}?\bcondolences?\b",
+            Message,
+            "condolences_expressed",
+            Subject,
+            "018",
+        ),
+        t(
+            r"\b(?:extended|conveyed)\b[^.;]{0,30}?\b(?:congratulations|greetings)\b",
+            Message,
+            "greetings_extended",
+            Subject,
+            "051",
+        ),
+        t(
+            r"\bleft\s+(?:here|for|[A-Z]\w+)\b[^.;]{0,40}?\b(?:to\s+visit|for)\b",
+            Visit,
+            "visit_left_for",
+            Subject,
+            "042",
+        ),
+        t(
+            r"\b(?:visited|visits|paid\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?visit(?:s)?\s+to|made\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?visit\s+to|visiting\s+(?:the\s+)?[A-Z])",
+            Visit,
+            "visit",
+            Subject,
+            "042",
+        ),
+        t(r"\barrived\s+(?:here|in|at)\b", Visit, "visit_arrived", Subject, "042"),
+        t(r"\btalks\s+(?:were|was)\s+held\s+between\b", Meeting, "talks_held_between", Between, "046"),
+        t(
+            r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^.;]{0,30}?\bwith\b",
+            Meeting,
+            "talks_with",
+            Subject,
+            "046",
+        ),
+        t(r"\b(?:met|meets)\b", Meeting, "met", Subject, "040"),
+        t(r"\bpaid\s+(?:a\s+)?courtesy\s+call\s+on\b", Meeting, "courtesy_call", Subject, "040"),
+        t(
+            r"\breceived\s+(?:the\s+)?(?:letters?\s+of\s+)?credentials\s+from\b",
+            Meeting,
+            "credentials_received",
+            Subject,
+            "040",
+        ),
+        t(
+            r"\b(?:treaty|declaration|agreement|accord|protocol|memorandum)\b[^.;]{0,220}?\b(?:was|were)\s+signed\s+between\b",
+            Agreement,
+            "agreement_signed_between",
+            Between,
+            "057",
+        ),
+        t(
+            r"\b(?:signed|concluded)\b[^.;]{0,120}?\b(?:treaty|declaration|agreement|accord|protocol|memorandum|communique|contract)\b",
+            Agreement,
+            "agreement_signed",
+            Subject,
+            "057",
+        ),
+        t(
+            r"\b(?:exchange\s+of\s+(?:the\s+)?(?:instruments\s+of\s+ratification|ratification\s+instruments)|ratification\s+instruments\b[^.;]{0,120}?\bexchanged)\b[^.;]{0,80}?\bbetween\b",
+            Ratification,
+            "ratification_exchanged",
+            Between,
+            "057",
+        ),
+        t(r"\bratified\b", Ratification, "ratified", Subject, "057"),
+        t(
+            r"\b(?:hosted|gave|arranged|provided|threw|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,2}?(?:reception|banquet|dinner|luncheon)\b",
+            Reception,
+            "reception_hosted",
+            NoTarget,
+            "017",
+        ),
+        t(
+            r"\b(?:reception|banquet)\s+(?:was|were)\s+(?:given|hosted|arranged|held|provided|thrown)\b",
+            Reception,
+            "reception_given_passive",
+            Passive,
+            "017",
+        ),
+        t(
+            r"\b(?:established|set\s+up|forged)\s+diplomatic\s+(?:relations|ties)\b",
+            RelationsEstablished,
+            "relations_established",
+            Subject,
+            "054",
+        ),
+        t(
+            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|spoke\s+highly\s+of|paid\s+(?:high\s+)?tribute\s+to|highly\s+appreciated|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
+            Praise,
+            "praise",
+            Subject,
+            "051",
+        ),
+        t(
+            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed)\b",
+            Criticism,
+            "criticism",
+            Subject,
+            "111",
+        ),
+    ]
+});
+
+static FEATS_SAID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:said|noted|stressed|pointed\s+out|emphasized|recalled|said\s+in\s+part)\s+that\s+(?:(?:[Gg]eneral\s+[Ss]ecretary|President|[Ll]eader|Chairman|Comrade|[Gg]reat)\s+)*$")
+        .expect("feats regex")
+});
+
+static MODAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|was\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|expected\s+to|going\s+to|may|might|could|should|wish(?:es|ed)?\s+to|hope[sd]?\s+to|invited\s+[^,.;]{1,60}?\s+to|ready\s+to|willing\s+to|to|soon)\s+(?:[\w-]+\s+){0,2}$")
+        .expect("modal regex")
+});
+
+static NEG_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:not|never|refused\s+to|declined\s+to|failed\s+to|no)\s+(?:[\w-]+\s+){0,2}$")
+        .expect("neg regex")
+});
+
+static HYPO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:if|unless|should\s+the|in\s+case)\b").expect("hypo regex"));
+
+static OCCASION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:on\s+the\s+occasion\s+of|to\s+mark|in\s+celebration\s+of|in\s+commemoration\s+of|over\s+the|on)\s+(?:the\s+|its\s+|his\s+|her\s+)?(?P<o>(?:\d+\w*\s+(?:[\w-]+\s+)?anniversary|new\s+year|demise|death|passing|election|birthday|national\s+day|lunar|day\s+of|ratification|founding|independence|liberation|victory)[^,.;]{0,90}?)(?:[,.;]|\s+on\s+[A-Z]|\s+in\s+the\s+name|\s+to\s+[A-Z]|\s+on\s+behalf|$)")
+        .expect("occasion regex")
+});
+
+static ANNIV_RELATIONS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:establishment|establishing|forging)\s+of\s+(?:the\s+)?diplomatic\s+(?:relations|ties)\s+between\b")
+        .expect("anniv regex")
+});
+
+static DECEASED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$")
+        .expect("deceased regex")
+});
+
+static LED_BY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:led|headed)\s+by\s+(?:[A-Z][\w'’.-]*\s+){0,4}$").expect("led regex"));
+
+/// What the events stage needs from the rest of the article.
+pub(crate) struct Ctx<'a> {
+    pub kb: &'a Kb,
+    pub body: &'a str,
+    pub sentences: &'a [(usize, usize)],
+    pub mentions: &'a [Mention],
+    pub dates: &'a [DateExpr],
+    pub outlet_state: Option<&'a str>,
+    pub anchor: Option<Date>,
+    /// The publication date was inferred from the body.
+    pub anchor_inferred: bool,
+}
+
+impl<'a> Ctx<'a> {
+    fn in_range(&self, s: usize, e: usize) -> impl Iterator<Item = &'a Mention> + use<'a> {
+        let mentions: &'a [Mention] = self.mentions;
+        mentions.iter().filter(move |m| m.start >= s && m.end <= e)
+    }
+}
+
+/// The article's own date for statements that give none: the first day-precision date
+/// of the body not after publication, else the publication date.
+fn default_date(ctx: &Ctx<'_>) -> Option<PartialDate> {
+    let anchor = ctx.anchor?;
+    let lead = ctx
+        .dates
+        .iter()
+        .filter(|d| d.date.precision() == 2 && d.date.to_date().is_some_and(|x| x <= anchor))
+        .find(|d| d.date.year == anchor.year() && d.date.month == Some(anchor.month()) || d.relative)
+        .map(|d| d.date);
+    lead.or(Some(PartialDate::day(anchor)))
+}
+
+/// Extracts the events of one body.
+pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    let default = default_date(ctx);
+    let mut subject: Option<&Mention> = None;
+    for &(ss, se) in ctx.sentences {
+        let sent = &ctx.body[ss..se];
+        // track the latest sentence subject (for "He"/"She" sentences)
+        let first = ctx.in_range(ss, se).next();
+        let prev_subject = subject;
+        if let Some(f) = first
+            && f.start <= ss + 48
+            && matches!(f.kind, EntityKind::Person | EntityKind::Organization)
+        {
+            subject = Some(f);
+        }
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        for trig in TRIGGERS.iter() {
+            for m in trig.re.find_iter(sent) {
+                let (ts, te) = (ss + m.start(), ss + m.end());
+                if taken.iter().any(|&(a, b)| a < te && ts < b) {
+                    continue;
+                }
+                taken.push((ts, te));
+                sentence_events(ctx, trig, ss, se, ts, te, prev_subject, default, &mut out);
+            }
+        }
+        // foreign voices praising the outlet state's leaders
+        praise_feats(ctx, ss, se, default, prev_subject, &mut out);
+    }
+    relations_from_anniversaries(ctx, &mut out);
+    dedupe(out)
+}
+
+fn best_entity<'m>(ms: &[&'m Mention]) -> Option<&'m Mention> {
+    ms.iter()
+        .find(|m| m.kind == EntityKind::Person)
+        .or_else(|| ms.iter().find(|m| m.kind == EntityKind::Organization))
+        .or_else(|| ms.iter().find(|m| m.kind == EntityKind::Country))
+        .copied()
+}
+
+/// The entity a noun phrase starting at `from` refers to: its first mention, or a
+/// person named right after a state/title ("Russian President D. Medvedev").
+fn np_entity<'m>(ctx: &Ctx<'m>, from: usize, to: usize, skip_places: bool) -> Option<&'m Mention> {
+    let mut it = ctx
+        .mentions
+        .iter()
+        .filter(|m| m.start >= from && m.end <= to)
+        .filter(|m| !(skip_places && m.kind == EntityKind::Place));
+    let first = it.next()?;
+    if first.kind != EntityKind::Person {
+        if let Some(p) = ctx
+            .mentions
+            .iter()
+            .find(|m| m.kind == EntityKind::Person && m.start >= first.end && m.start <= first.end + 40)
+        {
+            let gap = &ctx.body[first.end..p.start];
+            if gap.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+                return Some(p);
+            }
+        }
+    }
+    Some(first)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sentence_events(
+    ctx: &Ctx<'_>,
+    trig: &Trigger,
+    ss: usize,
+    se: usize,
+    ts: usize,
+    te: usize,
+    prev_subject: Option<&Mention>,
+    default: Option<PartialDate>,
+    out: &mut Vec<Event>,
+) {
+    let body = ctx.body;
+    // status
+    let clause_start = body[ss..ts].rfind([';']).map_or(ss, |p| ss + p + 1);
+    let before = &body[clause_start..ts];
+    let mut status = EventStatus::Asserted;
+    if trig.rule != "visit_left_for" {
+        if NEG_BEFORE.is_match(before) {
+            status = EventStatus::Negated;
+        } else if MODAL_BEFORE.is_match(before) {
+            status = EventStatus::Intent;
+        } else if HYPO.is_match(before) {
+            status = EventStatus::Hypothetical;
+        }
+    }
+    if trig.kind == EventType::Visit && body[te..].trim_start().starts_with("by ") {
+        return; // "was visited by": passive, handled poorly; skip
+    }
+    // actors
+    let subj_ms: Vec<&Mention> = ctx.in_range(ss, ts).filter(|m| m.kind != EntityKind::Place).collect();
+    let led: Vec<&Mention> = subj_ms
+        .iter()
+        .copied()
+        .filter(|m| m.kind == EntityKind::Person && LED_BY.is_match(&body[ss..m.start]))
+        .collect();
+    let subject_actor = || -> Option<&Mention> { best_entity(&subj_ms).or(prev_subject) };
+    let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
+    match trig.dir {
+        Dir::Subject | Dir::NoTarget => {
+            let actors: Vec<Option<&Mention>> = if led.len() > 1 {
+                led.iter().map(|m| Some(*m)).collect()
+            } else {
+                vec![led.first().copied().or_else(subject_actor)]
+            };
+            let target = if trig.dir == Dir::NoTarget { None } else { target_after(ctx, trig, te, se) };
+            for a in actors {
+                pairs.push((a, target));
+            }
+        }
+        Dir::FromAfter => {
+            let actor = np_entity(ctx, te, se, true);
+            let target = subject_actor();
+            pairs.push((actor, target));
+        }
+        Dir::Between => {
+            let a = np_entity(ctx, te, se, true);
+            let b = a.and_then(|a| {
+                let rest = &body[a.end..se];
+                let and = rest.find(" and ").map(|p| a.end + p + 5)?;
+                np_entity(ctx, and, se, true)
+            });
+            pairs.push((a, b));
+        }
+        Dir::Passive => {
+            let by = body[te..se].strip_prefix(" by ").map(|_| te + 4);
+            let actor = by.and_then(|p| np_entity(ctx, p, se, true));
+            pairs.push((actor, None));
+        }
+    }
+    // dates: chained dates after the trigger, else the nearest before, else default
+    let sent_dates: Vec<&DateExpr> = ctx.dates.iter().filter(|d| d.start >= ss && d.end <= se).collect();
+    let mut chain: Vec<&DateExpr> = Vec::new();
+    for d in sent_dates.iter().filter(|d| d.start >= te) {
+        match chain.last() {
+            None => {
+                if d.start - te > 160 {
+                    break;
+                }
+                chain.push(d);
+            }
+            Some(prev) => {
+                let gap = &body[prev.end..d.start];
+                let ok = gap.len() <= 60
+                    && gap.split_whitespace().all(|w| {
+                        let w = w.trim_matches(',');
+                        matches!(w, "" | "and" | "in" | "at" | "on" | "of" | "the" | "respectively")
+                            || w.chars().next().is_some_and(char::is_uppercase)
+                    });
+                if ok {
+                    chain.push(d);
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    // a date right before the trigger ("Wednesday received") beats a far one after
+    let before_date = sent_dates.iter().rev().find(|d| d.end <= ts).copied();
+    if let (Some(b), Some(f)) = (before_date, chain.first())
+        && chain.len() == 1
+        && ts - b.end < 12
+        && f.start - te > 40
+    {
+        chain = vec![b];
+    }
+    let mut dated: Vec<(Option<PartialDate>, Option<PartialDate>, bool, usize, Option<String>)> = Vec::new();
+    if chain.is_empty() {
+        if let Some(b) = before_date {
+            dated.push((Some(b.date), b.date_end, b.relative, b.end, None));
+        } else {
+            dated.push((
+                default,
+                None,
+                true,
+                te,
+                Some("date of the article's report (none in the sentence)".into()),
+            ));
+        }
+    } else {
+        for d in &chain {
+            dated.push((Some(d.date), d.date_end, d.relative, d.end, None));
+        }
+    }
+    let occasion = OCCASION.captures(&body[ss..se]).map(|c| c["o"].trim().to_string());
+    for (actor, target) in pairs {
+        let Some(actor) = actor else { continue };
+        let actor_country = actor.country.clone();
+        let (target_id, target_country) = match target {
+            Some(t) if trig.kind == EventType::Visit && t.kind == EntityKind::Place => {
+                let c = t.country.clone().or_else(|| ctx.kb.entity(&t.id).and_then(|e| e.country.clone()));
+                (c.clone(), c)
+            }
+            Some(t) => (Some(t.id.clone()), t.country.clone()),
+            None => (None, None),
+        };
+        if trig.kind != EventType::Reception {
+            let Some(tid) = &target_id else { continue };
+            if *tid == actor.id {
+                continue;
+            }
+            if actor_country.is_some() && actor_country == target_country {
+                continue;
+            }
+        }
+        let mut prev_end = te;
+        for (date, date_end, relative, dend, reason) in &dated {
+            // place: the nearest place before this date (after the trigger), else any in
+            // the sentence
+            let place = ctx
+                .in_range(prev_end.min(*dend), *dend)
+                .filter(|m| m.kind == EntityKind::Place)
+                .last()
+                .or_else(|| ctx.in_range(ss, se).find(|m| m.kind == EntityKind::Place))
+                .map(|m| m.id.clone());
+            prev_end = *dend;
+            let inferred = reason.is_some() || (*relative && ctx.anchor_inferred);
+            let reasoning = if let Some(r) = reason {
+                Some(r.clone())
+            } else if *relative && ctx.anchor_inferred {
+                Some("relative date resolved against the inferred publication date".into())
+            } else {
+                None
+            };
+            let ev_start = actor.start.max(ss).min(ts);
+            let ev_start = if actor.start < ss { ts } else { ev_start };
+            let ev_end =
+                (*dend).max(te).max(target.map_or(te, |t| if t.end <= se { t.end } else { te })).min(se);
+            out.push(Event {
+                kind: trig.kind,
+                actor: Some(actor.id.clone()),
+                actor_country: actor_country.clone(),
+                target: target_id.clone(),
+                target_country: target_country.clone(),
+                date: *date,
+                date_end: *date_end,
+                place,
+                occasion: occasion.clone(),
+                evidence: body[ev_start..ev_end].to_string(),
+                evidence_start: ev_start,
+                evidence_end: ev_end,
+                rule: trig.rule.to_string(),
+                cameo: trig.cameo.to_string(),
+                goldstein: cameo::goldstein(trig.cameo),
+                inferred,
+                reasoning,
+                status,
+            });
+        }
+    }
+}
+
+/// The target after the trigger: for visits the place/state/organisation visited,
+/// for condolences the bereaved rather than the deceased, else the first named side.
+fn target_after<'m>(ctx: &Ctx<'m>, trig: &Trigger, te: usize, se: usize) -> Option<&'m Mention> {
+    let body = ctx.body;
+    // stop at a new clause that has its own subject ("…, he said")
+    let end = se;
+    let cands: Vec<&Mention> = ctx.in_range(te, end).collect();
+    match trig.kind {
+        EventType::Visit => {
+            if trig.rule == "visit_arrived" && body[te.saturating_sub(5)..te].contains("here") {
+                return None;
+            }
+            cands.iter().find(|m| m.kind != EntityKind::Person).copied()
+        }
+        _ => {
+            let mut i = 0;
+            while i < cands.len() {
+                let m = cands[i];
+                let pre_from = m.start.saturating_sub(40).max(te);
+                let mut pf = pre_from;
+                while !body.is_char_boundary(pf) {
+                    pf += 1;
+                }
+                let pre = &body[pf..m.start];
+                if m.kind == EntityKind::Place
+                    || DECEASED.is_match(pre)
+                    || pre.ends_with("on behalf of ")
+                    || pre.ends_with("on behalf of the ")
+                    || pre.ends_with("in the name of ")
+                    || pre.ends_with("in the name of the ")
+                {
+                    i += 1;
+                    continue;
+                }
+                return np_entity(ctx, m.start, se, true);
+            }
+            // condolences over a death: the bereaved state
+            if trig.cameo == "018" {
+                return cands
+                    .iter()
+                    .find(|m| DECEASED.is_match(&body[te..m.start]))
+                    .and_then(|m| {
+                        let c = m.country.as_deref()?;
+                        ctx.mentions.iter().find(|x| x.id == c)
+                    })
+                    .or_else(|| {
+                        cands.iter().find(|m| m.kind == EntityKind::Person).and_then(|m| {
+                            let c = m.country.as_deref()?;
+                            ctx.mentions.iter().find(|x| x.id == c)
+                        })
+                    });
+            }
+            None
+        }
+    }
+}
+
+/// "X said that Kim Jong Il performed distinguished feats": praise by a foreign
+/// speaker of a leader of the outlet's state.
+fn praise_feats(
+    ctx: &Ctx<'_>,
+    ss: usize,
+    se: usize,
+    default: Option<PartialDate>,
+    prev_subject: Option<&Mention>,
+    out: &mut Vec<Event>,
+) {
+    let Some(home) = ctx.outlet_state else { return };
+    for leader in ctx
+        .in_range(ss, se)
+        .filter(|m| m.kind == EntityKind::Person && m.known && m.country.as_deref() == Some(home))
+    {
+        let before = &ctx.body[ss..leader.start];
+        let Some(said) = FEATS_SAID.find(before) else {
+            continue;
+        };
+        let said_at = ss + said.start();
+        let subj: Vec<&Mention> = ctx.in_range(ss, said_at).filter(|m| m.kind != EntityKind::Place).collect();
+        let Some(actor) = best_entity(&subj).or(prev_subject) else {
+            continue;
+        };
+        if actor.country.as_deref() == Some(home) || actor.country.is_none() {
+            continue;
+        }
+        if out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise) {
+            continue;
+        }
+        let date = ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
+        out.push(Event {
+            kind: EventType::Praise,
+            actor: Some(actor.id.clone()),
+            actor_country: actor.country.clone(),
+            target: Some(leader.id.clone()),
+            target_country: leader.country.clone(),
+            date,
+            date_end: None,
+            place: None,
+            occasion: None,
+            evidence: ctx.body[said_at..se].to_string(),
+            evidence_start: said_at,
+            evidence_end: se,
+            rule: "praise_leader_feats".into(),
+            cameo: "051".into(),
+            goldstein: cameo::goldstein("051"),
+            inferred: false,
+            reasoning: None,
+            status: EventStatus::Asserted,
+        });
+        break;
+    }
+}
+
+/// "the 76th anniversary of the establishment of diplomatic relations between A and B"
+/// dates the establishment to the anniversary year minus 76.
+fn relations_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
+    for c in ANNIV_RELATIONS.captures_iter(ctx.body) {
+        let m = c.get(0).expect("match");
+        let Ok(n) = c["n"].parse::<i16>() else { continue };
+        let (ms, me) = (m.start(), m.end());
+        let se = ctx.sentences.iter().find(|&&(a, b)| a <= ms && me <= b).map_or(ctx.body.len(), |s| s.1);
+        let Some(a) = np_entity(ctx, me, se, true) else { continue };
+        let rest = &ctx.body[a.end..se];
+        let Some(and) = rest.find(" and ").map(|p| a.end + p + 5) else {
+            continue;
+        };
+        let Some(b) = np_entity(ctx, and, se, true) else { continue };
+        // the year the anniversary is celebrated: the date of the sentence, else the
+        // publication year
+        let sent_date = ctx
+            .dates
+            .iter()
+            .find(|d| ctx.sentences.iter().any(|&(x, y)| x <= ms && me <= y && d.start >= x && d.end <= y))
+            .map(|d| d.date.year);
+        let Some(year) = sent_date.or(ctx.anchor.map(|d| d.year())) else {
+            continue;
+        };
+        let base = year - n;
+        let date = PartialDate::year(base);
+        let ev_end = b.end.min(se);
+        let ev_start = ms;
+        out.push(Event {
+            kind: EventType::RelationsEstablished,
+            actor: Some(a.country.clone().unwrap_or_else(|| a.id.clone())),
+            actor_country: a.country.clone(),
+            target: Some(b.country.clone().unwrap_or_else(|| b.id.clone())),
+            target_country: b.country.clone(),
+            date: Some(date),
+            date_end: None,
+            place: None,
+            occasion: None,
+            evidence: ctx.body[ev_start..ev_end].to_string(),
+            evidence_start: ev_start,
+            evidence_end: ev_end,
+            rule: "relations_anniversary".into(),
+            cameo: "054".into(),
+            goldstein: cameo::goldstein("054"),
+            inferred: true,
+            reasoning: Some(format!(
+                "{n}th anniversary celebrated in {year}: relations established in {base}"
+            )),
+            status: EventStatus::Asserted,
+        });
+    }
+}
+
+/// One real event stated twice in a document is kept once: same type, actor, target
+/// state and compatible date.
+fn dedupe(events: Vec<Event>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for e in events {
+        let dup = out.iter_mut().find(|o| {
+            o.kind == e.kind
+                && o.status == e.status
+                && (o.actor == e.actor || (o.actor_country == e.actor_country && e.kind.symmetric()))
+                && (o.target_country == e.target_country
+                    || (e.kind.symmetric() && o.target_country == e.actor_country))
+                && match (o.date, e.date) {
+                    (Some(a), Some(b)) => a == b || (a.compatible(b) && (o.inferred || e.inferred)),
+                    (None, None) => true,
+                    _ => false,
+                }
+        });
+        match dup {
+            Some(o) => {
+                // keep the more specific target and the stated date
+                if o.target.as_deref() == o.target_country.as_deref()
+                    && e.target.as_deref() != e.target_country.as_deref()
+                    && e.target_country == o.target_country
+                {
+                    o.target = e.target.clone();
+                }
+                if o.inferred && !e.inferred {
+                    o.date = e.date;
+                    o.inferred = false;
+                    o.reasoning = None;
+                }
+            }
+            None => out.push(e),
+        }
+    }
+    out.sort_by_key(|e| e.evidence_start);
+    out
+}
