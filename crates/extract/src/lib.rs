@@ -1,1 +1,199 @@
-//! Turning one capture into an article: headline, outlet, dates, body without chrome, teasers, language.
+//! Turning one capture into an article.
+//!
+//! This crate owns the reading of a single [`Unit`] (from `annalist-ingest`) into an
+//! [`Article`]: headline, outlet, publication and capture dates, URL, body paragraphs
+//! without site chrome, the teasers a page lists after its article, and the language
+//! detected from the text. It knows the layouts of mirror text pages ([`text_page`]
+//! rules), dataset records (JSON Lines and CSV with common field names, overridable by a
+//! [`FieldMap`]), HTML pages (main-content scoring and metadata) and WARC responses.
+//!
+//! It does no I/O and never panics on any input: a capture it cannot read gives an
+//! [`ExtractError`] whose `Display` is a one-line reason.
+
+mod dates;
+mod html;
+mod lang;
+mod record;
+mod text_page;
+
+use std::collections::HashMap;
+
+use annalist_ingest::{InputKind, Unit, decode_text, looks_html};
+use annalist_model::Article;
+use serde_json::Value;
+
+pub use dates::{Numeric, date_line, parse_date};
+pub use html::extract_html;
+pub use lang::detect_language;
+pub use record::outlet_for_url;
+pub use text_page::extract_text_page;
+
+/// Overrides of which dataset column holds which article field, as given by
+/// `--map field=column` (fields: title, published, body, url, language, outlet, captured).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldMap {
+    columns: HashMap<String, String>,
+}
+
+impl FieldMap {
+    /// The article fields a map may name.
+    pub const FIELDS: &[&str] = &["title", "published", "body", "url", "language", "outlet", "captured"];
+
+    /// Parse `field=column` specs. `date` is accepted for `published`, `text` and
+    /// `paragraphs` for `body`, `lang` for `language`.
+    pub fn parse<S: AsRef<str>>(specs: &[S]) -> Result<FieldMap, String> {
+        let mut map = FieldMap::default();
+        for spec in specs {
+            let spec = spec.as_ref();
+            let (field, column) =
+                spec.split_once('=').ok_or_else(|| format!("--map wants field=column, got {spec:?}"))?;
+            map.insert(field, column)?;
+        }
+        Ok(map)
+    }
+
+    /// Set the column for `field`.
+    pub fn insert(&mut self, field: &str, column: &str) -> Result<(), String> {
+        let field = match field.trim().to_ascii_lowercase().as_str() {
+            "date" | "published" => "published",
+            "text" | "paragraphs" | "body" => "body",
+            "lang" | "language" => "language",
+            f if Self::FIELDS.contains(&f) => f,
+            f => {
+                return Err(format!("unknown field {f:?} in --map (known: {})", Self::FIELDS.join(", ")));
+            }
+        }
+        .to_string();
+        let column = column.trim();
+        if column.is_empty() {
+            return Err(format!("--map {field}= names no column"));
+        }
+        self.columns.insert(field, column.to_string());
+        Ok(())
+    }
+
+    /// The column mapped to `field`, if any.
+    pub fn column(&self, field: &str) -> Option<&str> {
+        self.columns.get(field).map(String::as_str)
+    }
+}
+
+/// How to extract.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOptions {
+    /// Column overrides for dataset records.
+    pub field_map: FieldMap,
+}
+
+/// Why a unit gave no article. `Display` is a one-line reason for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    /// The record or page holds neither a headline nor any body text.
+    #[error("{0}")]
+    NoContent(String),
+    /// The unit is not what its kind says (not JSON, not a CSV row …).
+    #[error("{0}")]
+    Malformed(String),
+}
+
+/// Extract the article of one unit.
+pub fn extract(unit: &Unit, opts: &ExtractOptions) -> Result<Article, ExtractError> {
+    match unit.provenance.kind {
+        InputKind::JsonLines => extract_json_line(&unit.raw, &opts.field_map),
+        InputKind::Csv => extract_csv_row(&unit.raw, &opts.field_map),
+        InputKind::TextPage => {
+            let (text, _) = decode_text(&unit.raw, unit.meta.charset.as_deref());
+            page_result(extract_text_page(&text))
+        }
+        InputKind::Html => {
+            let (text, _) = decode_text(&unit.raw, unit.meta.charset.as_deref());
+            page_result(extract_html(&text))
+        }
+        InputKind::Warc => {
+            let hint = unit.meta.charset.as_deref().or(unit.meta.content_type.as_deref());
+            let (text, _) = decode_text(&unit.raw, hint);
+            let is_html = unit
+                .meta
+                .content_type
+                .as_deref()
+                .map(|ct| ct.to_ascii_lowercase().contains("html"))
+                .unwrap_or(false)
+                || looks_html(text.as_bytes());
+            let mut art = if is_html { extract_html(&text) } else { extract_text_page(&text) };
+            if let Some(u) = &unit.meta.url {
+                art.url = Some(u.clone());
+                if art.outlet.is_none() {
+                    art.outlet = outlet_for_url(u).map(str::to_string);
+                }
+            }
+            if let Some(f) = &unit.meta.fetched {
+                art.captured = parse_date(f, Numeric::Unambiguous).or(art.captured);
+            }
+            page_result(art)
+        }
+    }
+}
+
+/// A page article, with its language, or an error when it holds nothing.
+fn page_result(mut art: Article) -> Result<Article, ExtractError> {
+    if art.title.is_none() && art.paragraphs.is_empty() {
+        return Err(ExtractError::NoContent("page has no headline and no body text".into()));
+    }
+    if art.language.is_none() {
+        art.language = if art.paragraphs.is_empty() {
+            art.title.as_deref().and_then(detect_language)
+        } else {
+            detect_language(&record::paragraphs_sample(&art.paragraphs))
+        };
+    }
+    Ok(art)
+}
+
+/// Extract one JSON Lines record.
+pub fn extract_json_line(raw: &[u8], map: &FieldMap) -> Result<Article, ExtractError> {
+    let parsed: Result<Value, _> = match std::str::from_utf8(raw) {
+        Ok(s) => serde_json::from_str(s),
+        Err(_) => serde_json::from_str(&decode_text(raw, None).0),
+    };
+    let value = parsed.map_err(|e| ExtractError::Malformed(format!("not JSON: {e}")))?;
+    match &value {
+        Value::Object(obj) => record::extract_record(&record::Record::from_object(obj), map),
+        _ => Err(ExtractError::NoContent(format!(
+            "JSON line is not an object: no title or body field (expected one of {})",
+            record::TITLE_NAMES
+                .iter()
+                .chain(annalist_ingest::BODY_FIELDS)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// Extract one CSV row given as `header line \n row` (as ingest yields it).
+pub fn extract_csv_row(raw: &[u8], map: &FieldMap) -> Result<Article, ExtractError> {
+    let (text, _) = decode_text(raw, None);
+    let header_line = text.lines().next().unwrap_or("");
+    let delimiter = [b'\t', b';', b',']
+        .into_iter()
+        .max_by_key(|d| header_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| ExtractError::Malformed(format!("bad CSV header: {e}")))?.clone();
+    let row = rdr
+        .records()
+        .next()
+        .ok_or_else(|| ExtractError::Malformed("CSV unit has no row".into()))?
+        .map_err(|e| ExtractError::Malformed(format!("bad CSV row: {e}")))?;
+    let mut obj = serde_json::Map::new();
+    for (h, v) in headers.iter().zip(row.iter()) {
+        let h = h.trim().trim_start_matches('\u{feff}');
+        if !obj.contains_key(h) {
+            obj.insert(h.to_string(), Value::String(v.to_string()));
+        }
+    }
+    record::extract_record(&record::Record::from_object(&obj), map).map_err(|e| match e {
+        ExtractError::NoContent(m) => ExtractError::NoContent(m.replace("JSON object", "CSV row")),
+        other => other,
+    })
+}

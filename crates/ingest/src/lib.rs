@@ -1,1 +1,251 @@
-//! Reading raw captures: input discovery, kind detection by content, decompression, character decoding, size limits, dataset records.
+//! Reading raw captures.
+//!
+//! This crate owns everything between a path on the command line and a stream of
+//! [`Unit`]s: finding the files under the given paths ([`discover`]), detecting what each
+//! file holds *by content* (gzip/zstd → decompressed and detected again, WARC, JSON Lines,
+//! CSV/TSV, HTML, plain-text pages), splitting datasets into records, character decoding
+//! ([`decode_text`]), size limits, and error messages addressed to people
+//! ([`InputError`]: `path`, `path:line` or `path#record`, then the reason).
+//!
+//! It never interprets a capture: turning a unit into an article is `annalist-extract`'s
+//! job. Reading is streaming: a dataset of several GiB is read one record at a time, and
+//! no single line, record or page above [`ReadOptions::max_unit_bytes`] is ever kept.
+
+mod decode;
+mod detect;
+mod readers;
+
+use std::fmt;
+use std::fs::File;
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+pub use annalist_model::InputKind;
+use annalist_model::Provenance;
+use serde::{Deserialize, Serialize};
+
+pub use decode::{decode_text, encoding_for_hint, looks_binary, sniff_meta_charset};
+pub use detect::{Detected, KNOWN_FIELDS, detect, looks_html};
+
+/// Field names (lower case) that hold a headline in dataset records.
+pub const TITLE_FIELDS: &[&str] = &["title", "headline"];
+/// Field names (lower case) that hold a body in dataset records.
+pub const BODY_FIELDS: &[&str] = &["body", "text", "story", "content", "article", "paragraphs"];
+
+/// One capture: a page file, a dataset record, or a WARC response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Where it came from (path, line or record, kind).
+    pub provenance: Provenance,
+    /// The exact bytes of this unit, enough to re-extract it on its own: a page file's
+    /// (decompressed) bytes, a JSON line's bytes, a CSV header line + `\n` + the row's
+    /// bytes, or a WARC response's HTTP payload.
+    pub raw: Vec<u8>,
+    /// What the container said about the unit.
+    pub meta: UnitMeta,
+}
+
+/// What the container (WARC headers, HTTP headers, decoding) said about a unit.
+#[derive(Default, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitMeta {
+    /// The URL the capture was fetched from (WARC-Target-URI).
+    pub url: Option<String>,
+    /// When the capture was fetched (WARC-Date, as given).
+    pub fetched: Option<String>,
+    /// The character encoding the bytes were found to be in (pages), or a declared charset.
+    pub charset: Option<String>,
+    /// The HTTP or WARC content type.
+    pub content_type: Option<String>,
+}
+
+/// Limits for reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Largest single unit (line, record, page) kept; larger ones are reported and skipped.
+    pub max_unit_bytes: usize,
+    /// Largest (decompressed) file read; reading stops with an error past it.
+    pub max_file_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { max_unit_bytes: 16 << 20, max_file_bytes: 8 << 30 }
+    }
+}
+
+/// A problem with the input, for people: `{location}: {reason}` on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// `path`, `path:line` or `path#record`.
+    pub location: String,
+    /// What is wrong, in plain words.
+    pub reason: String,
+}
+
+impl InputError {
+    /// An error at `location`.
+    pub fn new(location: impl Into<String>, reason: impl Into<String>) -> Self {
+        InputError { location: location.into(), reason: reason.into() }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One line, whatever the reason contains.
+        let reason = self.reason.replace(['\n', '\r'], " ");
+        write!(f, "{}: {}", self.location, reason)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// What reading one file did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileSummary {
+    /// The kind of units found (None when the file yielded nothing recognisable).
+    pub kind: Option<InputKind>,
+    /// `gzip` or `zstd` when the file was compressed (outermost first if nested).
+    pub compression: Option<&'static str>,
+    /// Units yielded.
+    pub units: u64,
+    /// Errors yielded (records skipped because of them).
+    pub errors: u64,
+    /// Records passed over on purpose (WARC requests, metadata, non-text responses).
+    pub skipped: u64,
+    /// Whether the callback asked to stop early.
+    pub stopped: bool,
+}
+
+/// Find the files under `paths`: files as given, directories walked recursively in
+/// sorted order, hidden files and directories (name starting with `.`) skipped inside
+/// directories. Paths that do not exist or cannot be read are reported.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk(p, &mut files, &mut errors),
+            Ok(_) => files.push(p.clone()),
+            Err(e) => errors.push(InputError::new(p.display().to_string(), io_reason(&e))),
+        }
+    }
+    (files, errors)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            errors.push(InputError::new(dir.display().to_string(), io_reason(&e)));
+            return;
+        }
+    };
+    let mut children: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) => {
+                if e.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                children.push(e.path());
+            }
+            Err(e) => errors.push(InputError::new(dir.display().to_string(), io_reason(&e))),
+        }
+    }
+    children.sort();
+    for c in children {
+        // Symlinked directories are not followed (no loops); symlinked files are read.
+        let is_link_dir =
+            std::fs::symlink_metadata(&c).map(|m| m.file_type().is_symlink()).unwrap_or(false) && c.is_dir();
+        if is_link_dir {
+            continue;
+        }
+        if c.is_dir() {
+            walk(&c, files, errors);
+        } else {
+            files.push(c);
+        }
+    }
+}
+
+/// A short reason for an I/O error ("no such file or directory").
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    // "No such file or directory (os error 2)" → "no such file or directory"
+    let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => s,
+    }
+}
+
+/// Read one file, calling `on_unit` for every unit or per-unit error, in file order.
+///
+/// Returns an error for problems that end the file (cannot open, empty, binary data,
+/// truncated compressed stream); units yielded before such an error stay yielded.
+/// `on_unit` may return `ControlFlow::Break(())` to stop reading.
+pub fn read_file(
+    path: &Path,
+    opts: &ReadOptions,
+    on_unit: &mut dyn FnMut(Result<Unit, InputError>) -> ControlFlow<()>,
+) -> Result<FileSummary, InputError> {
+    let label = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| InputError::new(&label, io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(InputError::new(&label, "is a directory"));
+    }
+    let file = File::open(path).map_err(|e| InputError::new(&label, io_reason(&e)))?;
+    read_reader(&label, file, opts, on_unit)
+}
+
+/// Like [`read_file`], for any byte stream; `label` names it in provenance and errors
+/// (and its extension is a tie-breaker for detection).
+pub fn read_reader(
+    label: &str,
+    reader: impl Read,
+    opts: &ReadOptions,
+    on_unit: &mut dyn FnMut(Result<Unit, InputError>) -> ControlFlow<()>,
+) -> Result<FileSummary, InputError> {
+    readers::read_stream(label, Box::new(reader), opts, on_unit)
+}
+
+/// Read units from bytes already in memory (tests, fuzzing, stdin).
+pub fn read_bytes(
+    label: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    on_unit: &mut dyn FnMut(Result<Unit, InputError>) -> ControlFlow<()>,
+) -> Result<FileSummary, InputError> {
+    readers::read_stream(label, Box::new(bytes), opts, on_unit)
+}
+
+/// Collect every unit and error of a file (convenient for small inputs and tests).
+pub fn read_all(
+    path: &Path,
+    opts: &ReadOptions,
+) -> (Vec<Result<Unit, InputError>>, Result<FileSummary, InputError>) {
+    let mut out = Vec::new();
+    let res = read_file(path, opts, &mut |u| {
+        out.push(u);
+        ControlFlow::Continue(())
+    });
+    (out, res)
+}
+
+/// `16 MiB`, `8 GiB`, or a byte count.
+pub(crate) fn human_size(n: u64) -> String {
+    const KIB: u64 = 1 << 10;
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    if n >= GIB && n % GIB == 0 {
+        format!("{} GiB", n / GIB)
+    } else if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= KIB && n % KIB == 0 {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
+    }
+}

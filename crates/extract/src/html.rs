@@ -1,0 +1,612 @@
+//! HTML pages: metadata (`<title>`, Open Graph, `article:*`, JSON-LD, `<time>`,
+//! `<html lang>`) and main content chosen by a readability-like score (the container with
+//! the most paragraph text, with chrome such as navigation, sharing, comments, footers,
+//! sidebars and ads left out). Teasers come from link lists in "related"/"more" blocks.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use annalist_model::{Article, Teaser};
+use ego_tree::NodeId;
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Html, Node, Selector};
+use serde_json::Value;
+
+use crate::dates::{Numeric, parse_date};
+use crate::outlet_for_url;
+use crate::text_page::COPYRIGHT;
+
+/// Elements that are never article content.
+const SKIP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button",
+    "select", "textarea", "template", "menu", "dialog",
+];
+/// class/id words that mark chrome.
+const CHROME_WORDS: &[&str] = &[
+    "menu",
+    "nav",
+    "navbar",
+    "navigation",
+    "share",
+    "sharing",
+    "social",
+    "comment",
+    "comments",
+    "footer",
+    "sidebar",
+    "related",
+    "banner",
+    "cookie",
+    "cookies",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "promo",
+    "popup",
+    "subscribe",
+    "newsletter",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "widget",
+    "masthead",
+    "more",
+    "recommended",
+    "latest",
+    "trending",
+    "popular",
+    "toolbar",
+    "signup",
+    "login",
+];
+/// class/id words that mark teaser lists.
+const TEASER_WORDS: &[&str] = &["related", "more", "recommended", "latest", "also", "readmore"];
+
+fn sel(s: &str) -> Selector {
+    // The selectors below are constants; a bad one is a programming error caught by tests.
+    Selector::parse(s).unwrap_or_else(|_| Selector::parse("never-matches").expect("valid"))
+}
+
+static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
+static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
+static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
+static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel(r#"link[rel="canonical"]"#));
+static ARTICLE_BODY: LazyLock<Selector> = LazyLock::new(|| sel(r#"[itemprop="articleBody"]"#));
+static LINK: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+
+fn words(attr: &str) -> impl Iterator<Item = String> + '_ {
+    attr.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+fn has_word(el: &scraper::node::Element, set: &[&str]) -> bool {
+    let class_hit = el.classes().any(|c| words(c).any(|w| set.contains(&w.as_str())));
+    class_hit || el.id().is_some_and(|id| words(id).any(|w| set.contains(&w.as_str())))
+}
+
+fn is_chrome_element(el: &scraper::node::Element) -> bool {
+    let name = el.name();
+    if SKIP_TAGS.contains(&name) {
+        return true;
+    }
+    if matches!(name, "html" | "body" | "main" | "article") {
+        return false;
+    }
+    has_word(el, CHROME_WORDS)
+        || el
+            .attr("role")
+            .is_some_and(|r| matches!(r, "navigation" | "banner" | "contentinfo" | "complementary"))
+}
+
+/// Collapse runs of whitespace to one space and trim.
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Text of an element, skipping script/style, with `<br>` as a newline.
+fn element_text(el: ElementRef) -> String {
+    let mut out = String::new();
+    let mut skip: Option<NodeId> = None;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Text(t) => out.push_str(t),
+                    Node::Element(e)
+                        if node.id() != el.id()
+                            && matches!(e.name(), "script" | "style" | "noscript" | "template") =>
+                    {
+                        skip = Some(node.id())
+                    }
+                    Node::Element(e) if e.name() == "br" => out.push('\n'),
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn meta_content(doc: &Html) -> HashMap<String, String> {
+    let mut m = HashMap::new();
+    for el in doc.select(&META) {
+        let v = el.value();
+        let key = v.attr("property").or(v.attr("name")).or(v.attr("itemprop"));
+        if let (Some(k), Some(c)) = (key, v.attr("content")) {
+            let c = c.trim();
+            if !c.is_empty() {
+                m.entry(k.trim().to_ascii_lowercase()).or_insert_with(|| c.to_string());
+            }
+        }
+    }
+    m
+}
+
+/// JSON-LD fields of the first Article-like object.
+#[derive(Default)]
+struct LdArticle {
+    headline: Option<String>,
+    published: Option<String>,
+    publisher: Option<String>,
+    language: Option<String>,
+    url: Option<String>,
+}
+
+fn find_ld_article(v: &Value, depth: usize) -> Option<&serde_json::Map<String, Value>> {
+    if depth > 8 {
+        return None;
+    }
+    match v {
+        Value::Array(a) => a.iter().find_map(|x| find_ld_article(x, depth + 1)),
+        Value::Object(o) => {
+            let is_article = match o.get("@type") {
+                Some(Value::String(t)) => t.ends_with("Article") || t == "BlogPosting",
+                Some(Value::Array(ts)) => ts
+                    .iter()
+                    .any(|t| t.as_str().is_some_and(|t| t.ends_with("Article") || t == "BlogPosting")),
+                _ => false,
+            };
+            if is_article { Some(o) } else { o.get("@graph").and_then(|g| find_ld_article(g, depth + 1)) }
+        }
+        _ => None,
+    }
+}
+
+fn ld_text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(collapse(s)).filter(|s| !s.is_empty()),
+        Value::Object(o) => ld_text(o.get("name")),
+        Value::Array(a) => ld_text(a.first()),
+        _ => None,
+    }
+}
+
+fn ld_article(doc: &Html) -> LdArticle {
+    for script in doc.select(&LD_JSON) {
+        let text = element_text(script);
+        let Ok(v) = serde_json::from_str::<Value>(text.trim()) else {
+            continue;
+        };
+        if let Some(o) = find_ld_article(&v, 0) {
+            return LdArticle {
+                headline: ld_text(o.get("headline")).or_else(|| ld_text(o.get("name"))),
+                published: ld_text(o.get("datePublished")).or_else(|| ld_text(o.get("dateCreated"))),
+                publisher: ld_text(o.get("publisher")),
+                language: ld_text(o.get("inLanguage")),
+                url: ld_text(o.get("url")),
+            };
+        }
+    }
+    LdArticle::default()
+}
+
+/// Strip a site-name suffix or prefix from a `<title>`: "Headline | Site" → "Headline".
+fn strip_site_name(title: &str, site: Option<&str>) -> String {
+    const SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · "];
+    let title = collapse(title);
+    for sep in SEPS {
+        let parts: Vec<&str> = title.split(sep).collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        if let Some(site) = site {
+            let site = site.trim().to_lowercase();
+            if parts.last().is_some_and(|p| p.trim().to_lowercase() == site) {
+                return parts[..parts.len() - 1].join(sep);
+            }
+            if parts.first().is_some_and(|p| p.trim().to_lowercase() == site) {
+                return parts[1..].join(sep);
+            }
+        }
+        let last = parts[parts.len() - 1];
+        let rest = parts[..parts.len() - 1].join(sep);
+        if last.split_whitespace().count() <= 4 && rest.len() > last.len() {
+            return rest;
+        }
+    }
+    title
+}
+
+/// Extract an article from an HTML page.
+pub fn extract_html(text: &str) -> Article {
+    let doc = Html::parse_document(text);
+    let meta = meta_content(&doc);
+    let ld = ld_article(&doc);
+    let mut art = Article::default();
+
+    let site = meta.get("og:site_name").cloned();
+    let publisher_meta = meta.get("article:publisher").filter(|p| !p.contains("://")).cloned();
+    let url = ld
+        .url
+        .clone()
+        .or_else(|| meta.get("og:url").cloned())
+        .or_else(|| doc.select(&CANONICAL).next().and_then(|l| l.value().attr("href")).map(str::to_string))
+        .filter(|u| u.contains("://"));
+    art.outlet = ld
+        .publisher
+        .clone()
+        .or(site.clone())
+        .or(publisher_meta)
+        .or_else(|| url.as_deref().and_then(outlet_for_url).map(str::to_string));
+    art.url = url;
+
+    let title_tag = doc.select(&TITLE).next().map(|t| collapse(&element_text(t)));
+    art.title = ld
+        .headline
+        .clone()
+        .or_else(|| meta.get("og:title").map(|t| strip_site_name(t, site.as_deref())))
+        .or_else(|| meta.get("twitter:title").map(|t| strip_site_name(t, site.as_deref())))
+        .or_else(|| doc.select(&H1).next().map(|h| collapse(&element_text(h))))
+        .or_else(|| title_tag.as_deref().map(|t| strip_site_name(t, site.as_deref())))
+        .filter(|t| !t.is_empty());
+
+    let date_text = ld
+        .published
+        .clone()
+        .or_else(|| {
+            [
+                "article:published_time",
+                "og:published_time",
+                "datepublished",
+                "pubdate",
+                "publishdate",
+                "date",
+                "dc.date.issued",
+                "dc.date",
+                "citation_publication_date",
+                "sailthru.date",
+                "parsely-pub-date",
+            ]
+            .iter()
+            .find_map(|k| meta.get(*k).cloned())
+        })
+        .or_else(|| doc.select(&TIME).find_map(|t| t.value().attr("datetime").map(str::to_string)));
+    art.published = date_text.and_then(|d| parse_date(&d, Numeric::Unambiguous));
+
+    let root = doc.root_element();
+    art.language_label = ld
+        .language
+        .clone()
+        .or_else(|| root.value().attr("lang").map(|l| l.trim().to_string()))
+        .or_else(|| meta.get("og:locale").cloned())
+        .filter(|l| !l.is_empty());
+
+    art.paragraphs = main_paragraphs(&doc);
+    // The headline repeated as the first paragraph is not body.
+    if art.paragraphs.first().map(String::as_str) == art.title.as_deref() {
+        art.paragraphs.remove(0);
+    }
+    art.teasers = teasers(&doc);
+    art
+}
+
+/// Paragraphs of the main content.
+fn main_paragraphs(doc: &Html) -> Vec<String> {
+    if let Some(body) = doc.select(&ARTICLE_BODY).next() {
+        let ps = paragraphs_in(body);
+        if !ps.is_empty() {
+            return ps;
+        }
+    }
+    // Score containers by the paragraph text directly and one level below them.
+    let mut scores: HashMap<NodeId, usize> = HashMap::new();
+    let mut skip: Option<NodeId> = None;
+    for edge in doc.root_element().traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() {
+                    continue;
+                }
+                let Node::Element(e) = node.value() else { continue };
+                if is_chrome_element(e) {
+                    skip = Some(node.id());
+                    continue;
+                }
+                if matches!(e.name(), "p" | "pre" | "blockquote")
+                    && let Some(el) = ElementRef::wrap(node)
+                {
+                    let len = collapse(&element_text(el)).len();
+                    if len < 20 {
+                        continue;
+                    }
+                    if let Some(parent) = node.parent() {
+                        *scores.entry(parent.id()).or_default() += len;
+                        if let Some(gp) = parent.parent() {
+                            *scores.entry(gp.id()).or_default() += len / 2;
+                        }
+                    }
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                }
+            }
+        }
+    }
+    let best = scores
+        .iter()
+        .max_by_key(|(id, s)| (**s, std::cmp::Reverse(**id)))
+        .and_then(|(id, _)| doc.tree.get(*id))
+        .and_then(ElementRef::wrap);
+    match best {
+        Some(el) => paragraphs_in(el),
+        None => {
+            // No paragraphs: the body's text, split on blank lines (<br><br>, blocks).
+            let body = doc
+                .root_element()
+                .children()
+                .filter_map(ElementRef::wrap)
+                .find(|e| e.value().name() == "body")
+                .unwrap_or(doc.root_element());
+            block_text_paragraphs(body)
+        }
+    }
+}
+
+/// `<p>`-like paragraphs inside `el` (chrome left out); when there are none, its text
+/// split on blank lines.
+fn paragraphs_in(el: ElementRef) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut skip: Option<NodeId> = None;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() {
+                    continue;
+                }
+                let Node::Element(e) = node.value() else { continue };
+                if node.id() != el.id() && is_chrome_element(e) {
+                    skip = Some(node.id());
+                    continue;
+                }
+                if matches!(e.name(), "p" | "pre")
+                    && let Some(p) = ElementRef::wrap(node)
+                {
+                    let t = collapse(&element_text(p));
+                    if t.chars().any(char::is_alphanumeric) && !(COPYRIGHT.is_match(&t) && t.len() < 120) {
+                        out.push(t);
+                    }
+                    // Nested <p> are not valid HTML; do not count text twice.
+                    skip = Some(node.id());
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out = block_text_paragraphs(el);
+    }
+    out
+}
+
+/// Text of `el` with blocks and `<br><br>` as paragraph breaks.
+fn block_text_paragraphs(el: ElementRef) -> Vec<String> {
+    let mut text = String::new();
+    let mut skip: Option<NodeId> = None;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Text(t) => text.push_str(&t.replace('\n', " ")),
+                    Node::Element(e) => {
+                        if node.id() != el.id() && is_chrome_element(e) {
+                            skip = Some(node.id());
+                        } else if e.name() == "br" {
+                            text.push('\n');
+                        } else if matches!(
+                            e.name(),
+                            "div"
+                                | "p"
+                                | "li"
+                                | "tr"
+                                | "h1"
+                                | "h2"
+                                | "h3"
+                                | "h4"
+                                | "h5"
+                                | "h6"
+                                | "section"
+                                | "article"
+                                | "table"
+                                | "ul"
+                                | "ol"
+                                | "blockquote"
+                        ) {
+                            text.push_str("\n\n");
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in text.split('\n') {
+        let line = collapse(line);
+        if line.is_empty() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(&line);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out.retain(|p| p.chars().any(char::is_alphanumeric) && !(COPYRIGHT.is_match(p) && p.len() < 120));
+    out
+}
+
+/// Links listed in related/more blocks.
+fn teasers(doc: &Html) -> Vec<Teaser> {
+    let mut out: Vec<Teaser> = Vec::new();
+    let mut inside: Option<NodeId> = None;
+    for edge in doc.root_element().traverse() {
+        match edge {
+            Edge::Open(node) => {
+                let Node::Element(e) = node.value() else { continue };
+                if inside.is_none() && has_word(e, TEASER_WORDS) && !matches!(e.name(), "a" | "html" | "body")
+                {
+                    inside = Some(node.id());
+                    let Some(block) = ElementRef::wrap(node) else { continue };
+                    for a in block.select(&LINK) {
+                        let title = collapse(&element_text(a));
+                        if title.split_whitespace().count() < 2 || title.len() > 300 {
+                            continue;
+                        }
+                        if out.iter().any(|t| t.title.as_deref() == Some(title.as_str())) {
+                            continue;
+                        }
+                        // A date next to the link: a <time> in the link's parent item.
+                        let date = a
+                            .parent()
+                            .and_then(ElementRef::wrap)
+                            .and_then(|p| p.select(&TIME).next())
+                            .and_then(|t| {
+                                t.value()
+                                    .attr("datetime")
+                                    .map(str::to_string)
+                                    .or_else(|| Some(collapse(&element_text(t))))
+                            })
+                            .and_then(|d| parse_date(&d, Numeric::Unambiguous));
+                        out.push(Teaser {
+                            title: Some(title),
+                            lede: None,
+                            date,
+                            url: a.value().attr("href").map(str::to_string),
+                        });
+                    }
+                }
+            }
+            Edge::Close(node) => {
+                if inside == Some(node.id()) {
+                    inside = None;
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_and_main_content() {
+        let page = r#"<!doctype html><html lang="en"><head>
+<title>Kim Meets Envoy | KCNA Watch</title>
+<meta property="og:site_name" content="KCNA Watch">
+<meta property="article:published_time" content="2024-10-12T09:00:00+09:00">
+</head><body>
+<nav class="menu"><p>Home News About us and all the rest of the links</p></nav>
+<div class="share-bar"><p>Share this on all the social networks right now</p></div>
+<div id="content"><h1>Kim Meets Envoy</h1>
+<p>Kim Jong Un met the Russian ambassador on Friday in Pyongyang.</p>
+<p>They had a   friendly talk.</p>
+<p>2024 © All rights reserved.</p></div>
+<div class="related"><ul><li><a href="/a/1">Other News Story Here</a><time datetime="2024-10-11">Oct 11</time></li></ul></div>
+<footer><p>Copyright KCNA Watch, everything reserved, do not copy</p></footer>
+</body></html>"#;
+        let a = extract_html(page);
+        assert_eq!(a.title.as_deref(), Some("Kim Meets Envoy"));
+        assert_eq!(a.outlet.as_deref(), Some("KCNA Watch"));
+        assert_eq!(a.published.map(|d| d.to_string()).as_deref(), Some("2024-10-12"));
+        assert_eq!(a.language_label.as_deref(), Some("en"));
+        assert_eq!(
+            a.paragraphs,
+            vec![
+                "Kim Jong Un met the Russian ambassador on Friday in Pyongyang.",
+                "They had a friendly talk."
+            ]
+        );
+        assert_eq!(a.teasers.len(), 1);
+        assert_eq!(a.teasers[0].title.as_deref(), Some("Other News Story Here"));
+        assert_eq!(a.teasers[0].url.as_deref(), Some("/a/1"));
+        assert_eq!(a.teasers[0].date.map(|d| d.to_string()).as_deref(), Some("2024-10-11"));
+    }
+
+    #[test]
+    fn json_ld() {
+        let page = r#"<html><head><title>x</title><script type="application/ld+json">
+{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"S"},{"@type":"NewsArticle","headline":"Real Headline","datePublished":"2011-12-20","publisher":{"@type":"Organization","name":"Rodong Sinmun"}}]}
+</script></head><body><p>Body text long enough to count as a paragraph.</p></body></html>"#;
+        let a = extract_html(page);
+        assert_eq!(a.title.as_deref(), Some("Real Headline"));
+        assert_eq!(a.outlet.as_deref(), Some("Rodong Sinmun"));
+        assert_eq!(a.published.map(|d| d.to_string()).as_deref(), Some("2011-12-20"));
+        assert_eq!(a.paragraphs.len(), 1);
+    }
+
+    #[test]
+    fn br_separated_text() {
+        let a = extract_html(
+            "<html><body><div>First paragraph line one<br>still first<br><br>Second paragraph</div></body></html>",
+        );
+        assert_eq!(a.paragraphs, vec!["First paragraph line one still first", "Second paragraph"]);
+    }
+
+    #[test]
+    fn site_suffix() {
+        assert_eq!(strip_site_name("Headline Words Here | Site", None), "Headline Words Here");
+        assert_eq!(strip_site_name("KCNA Watch - A Headline", Some("KCNA Watch")), "A Headline");
+        assert_eq!(strip_site_name("No Separator", None), "No Separator");
+    }
+}
