@@ -23,6 +23,29 @@ fn main() {
     let mut w = std::io::BufWriter::new(std::fs::File::create(&out).expect("out"));
     for (doc, art) in load_docs(&shared) {
         let u = understand(&kb, &art);
+        if let Ok(d) = std::env::var("DEBUG")
+            && doc.contains(&d)
+        {
+            for m in &u.mentions {
+                eprintln!("M {} {:?} {:?} {:?} {:?}", m.id, m.kind, m.country, m.surface, m.attributes);
+            }
+            for e in &u.events {
+                eprintln!(
+                    "E {:?} {:?} {:?}->{:?} {:?} {:?} {:?} {} [{}] {:?}",
+                    e.status,
+                    e.kind,
+                    e.actor,
+                    e.target,
+                    e.target_country,
+                    e.date,
+                    e.place,
+                    e.rule,
+                    e.evidence,
+                    e.occasion
+                );
+            }
+            eprintln!("pub inferred: {:?}", u.published_inferred);
+        }
         writeln!(w, "{}", export(&doc, &art, &u)).expect("write");
     }
     drop(w);

@@ -335,6 +335,9 @@ pub fn find_dates(body: &str, anchor: Option<Date>) -> Vec<DateExpr> {
                 continue; // "1942-2011": a range of life years, not an event date
             }
             let pre = g("year_pre");
+            if pre.is_some_and(|p| p.ends_with("year")) && pre != Some("year") {
+                continue; // "the new year 2025": an occasion, not a date
+            }
             let prev_char = body[..start].chars().next_back();
             if pre.is_none() && !matches!(prev_char, Some('(') | Some(',') | None) {
                 // a bare number: only a year when followed by punctuation

@@ -162,13 +162,22 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
     ]
 });
 
+static TITLED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*the\s+(president|premier|prime\s+minister|minister|foreign\s+minister|king|ambassador|chairman|chairwoman|secretary|general\s+secretary|vice-president)\b")
+        .expect("titled subject regex")
+});
+
+static BEHALF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:on\s+behalf\s+of|in\s+the\s+name\s+of)\b[^;]*$").expect("behalf regex")
+});
+
 static FEATS_SAID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:said|noted|stressed|pointed\s+out|emphasized|recalled|said\s+in\s+part)\s+that\s+(?:(?:[Gg]eneral\s+[Ss]ecretary|President|[Ll]eader|Chairman|Comrade|[Gg]reat)\s+)*$")
         .expect("feats regex")
 });
 
 static MODAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|was\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|expected\s+to|going\s+to|may|might|could|should|wish(?:es|ed)?\s+to|hope[sd]?\s+to|invited\s+[^,.;]{1,60}?\s+to|ready\s+to|willing\s+to|to|soon)\s+(?:[\w-]+\s+){0,2}$")
+    Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|was\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|expected\s+to|going\s+to|may|might|could|should|wish(?:es|ed)?\s+to|hope[sd]?\s+to|invited\s+[^,.;]{1,60}?\s+to|ready\s+to|willing\s+to|soon)\s+(?:[\w-]+\s+){0,2}$|\bto\s+$")
         .expect("modal regex")
 });
 
@@ -258,6 +267,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
                 sentence_events(ctx, trig, ss, se, ts, te, prev_subject, default, &mut out);
             }
         }
+        meeting_recalled(ctx, ss, se, &mut out);
         // foreign voices praising the outlet state's leaders
         praise_feats(ctx, ss, se, default, prev_subject, &mut out);
     }
@@ -333,8 +343,20 @@ fn sentence_events(
         .copied()
         .filter(|m| m.kind == EntityKind::Person && LED_BY.is_match(&body[ss..m.start]))
         .collect();
-    let subject_actor = || -> Option<&Mention> { best_entity(&subj_ms).or(prev_subject) };
-    let mut pairs: Vec<(Option<&Mention>, Option<&Mention>)> = Vec::new();
+    let titled_subject = || -> Option<&Mention> {
+        let c = TITLED_SUBJECT.captures(&body[ss..ts])?;
+        let t = c[1].to_lowercase();
+        ctx.mentions.iter().rev().find(|m| {
+            m.end <= ss
+                && m.kind == EntityKind::Person
+                && m.attributes.iter().any(|a| a.to_lowercase().starts_with(&t))
+        })
+    };
+    let subject_actor =
+        || -> Option<&Mention> { best_entity(&subj_ms).or_else(titled_subject).or(prev_subject) };
+    // the target may sit inside the trigger phrase ("signed the DPRK-Russia Declaration")
+    let tw = ts + body[ts..te].find(char::is_whitespace).unwrap_or(te - ts);
+    let mut pairs: Vec<(Option<Mention>, Option<Mention>)> = Vec::new();
     match trig.dir {
         Dir::Subject | Dir::NoTarget => {
             let actors: Vec<Option<&Mention>> = if led.len() > 1 {
@@ -342,15 +364,24 @@ fn sentence_events(
             } else {
                 vec![led.first().copied().or_else(subject_actor)]
             };
-            let target = if trig.dir == Dir::NoTarget { None } else { target_after(ctx, trig, te, se) };
+            let ac = actors.first().copied().flatten().and_then(|a| a.country.clone());
+            let mut target =
+                if trig.dir == Dir::NoTarget { None } else { target_after(ctx, trig, tw, se, ac.as_deref()) };
+            if target.is_none() && trig.kind.symmetric() {
+                // "A … and B … signed the treaty"
+                target = subj_ms
+                    .iter()
+                    .find(|m| m.country.is_some() && m.country != ac && m.kind != EntityKind::Place)
+                    .copied();
+            }
             for a in actors {
-                pairs.push((a, target));
+                pairs.push((a.cloned(), target.cloned()));
             }
         }
         Dir::FromAfter => {
             let actor = np_entity(ctx, te, se, true);
             let target = subject_actor();
-            pairs.push((actor, target));
+            pairs.push((actor.cloned(), target.cloned()));
         }
         Dir::Between => {
             let a = np_entity(ctx, te, se, true);
@@ -359,11 +390,28 @@ fn sentence_events(
                 let and = rest.find(" and ").map(|p| a.end + p + 5)?;
                 np_entity(ctx, and, se, true)
             });
-            pairs.push((a, b));
+            pairs.push((a.cloned(), b.cloned()));
         }
         Dir::Passive => {
             let by = body[te..se].strip_prefix(" by ").map(|_| te + 4);
-            let actor = by.and_then(|p| np_entity(ctx, p, se, true));
+            let actor = by.and_then(|p| np_entity(ctx, p, se, true)).cloned().or_else(|| {
+                // no agent: the state where it took place, else the outlet's
+                let st = ctx
+                    .in_range(ss, se)
+                    .find(|m| m.kind == EntityKind::Place)
+                    .and_then(|m| m.country.clone())
+                    .or_else(|| ctx.outlet_state.map(String::from))?;
+                Some(Mention {
+                    id: st.clone(),
+                    kind: EntityKind::Country,
+                    country: Some(st),
+                    surface: String::new(),
+                    start: ts,
+                    end: ts,
+                    attributes: Vec::new(),
+                    known: true,
+                })
+            });
             pairs.push((actor, None));
         }
     }
@@ -403,6 +451,12 @@ fn sentence_events(
     {
         chain = vec![b];
     }
+    if chain.len() == 1
+        && chain[0].date.precision() == 0
+        && let Some(d) = sent_dates.iter().find(|d| d.start > chain[0].end && d.date.precision() == 2)
+    {
+        chain = vec![*d];
+    }
     let mut dated: Vec<(Option<PartialDate>, Option<PartialDate>, bool, usize, Option<String>)> = Vec::new();
     if chain.is_empty() {
         if let Some(b) = before_date {
@@ -424,6 +478,7 @@ fn sentence_events(
     let occasion = OCCASION.captures(&body[ss..se]).map(|c| c["o"].trim().to_string());
     for (actor, target) in pairs {
         let Some(actor) = actor else { continue };
+        let target = target.as_ref();
         let actor_country = actor.country.clone();
         let (target_id, target_country) = match target {
             Some(t) if trig.kind == EventType::Visit && t.kind == EntityKind::Place => {
@@ -491,11 +546,20 @@ fn sentence_events(
 
 /// The target after the trigger: for visits the place/state/organisation visited,
 /// for condolences the bereaved rather than the deceased, else the first named side.
-fn target_after<'m>(ctx: &Ctx<'m>, trig: &Trigger, te: usize, se: usize) -> Option<&'m Mention> {
+fn target_after<'m>(
+    ctx: &Ctx<'m>,
+    trig: &Trigger,
+    te: usize,
+    se: usize,
+    actor_country: Option<&str>,
+) -> Option<&'m Mention> {
     let body = ctx.body;
     // stop at a new clause that has its own subject ("…, he said")
     let end = se;
-    let cands: Vec<&Mention> = ctx.in_range(te, end).collect();
+    let cands: Vec<&Mention> = ctx
+        .in_range(te, end)
+        .filter(|m| actor_country.is_none() || m.country.as_deref() != actor_country)
+        .collect();
     match trig.kind {
         EventType::Visit => {
             if trig.rule == "visit_arrived" && body[te.saturating_sub(5)..te].contains("here") {
@@ -515,6 +579,7 @@ fn target_after<'m>(ctx: &Ctx<'m>, trig: &Trigger, te: usize, se: usize) -> Opti
                 let pre = &body[pf..m.start];
                 if m.kind == EntityKind::Place
                     || DECEASED.is_match(pre)
+                    || BEHALF.is_match(&body[te..m.start])
                     || pre.ends_with("on behalf of ")
                     || pre.ends_with("on behalf of the ")
                     || pre.ends_with("in the name of ")
@@ -544,6 +609,10 @@ fn target_after<'m>(ctx: &Ctx<'m>, trig: &Trigger, te: usize, se: usize) -> Opti
             None
         }
     }
+}
+
+fn is_demonym(kb: &Kb, m: &Mention) -> bool {
+    kb.entity(&m.id).is_some_and(|e| e.demonyms.iter().any(|d| d.eq_ignore_ascii_case(&m.surface)))
 }
 
 /// "X said that Kim Jong Il performed distinguished feats": praise by a foreign
@@ -599,6 +668,56 @@ fn praise_feats(
         });
         break;
     }
+}
+
+static RECALLED_MEETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bthe\s+(?P<y>(?:19|20)\d\d)\s+(?:summit\s+)?(?:meeting|summit|talks)\b")
+        .expect("recalled regex")
+});
+
+/// "the agreements reached at the 2019 meeting in Vladivostok": a meeting whose sides
+/// are not named again, recalled in a message between the same two people.
+fn meeting_recalled(ctx: &Ctx<'_>, ss: usize, se: usize, out: &mut Vec<Event>) {
+    let Some(c) = RECALLED_MEETING.captures(&ctx.body[ss..se]) else {
+        return;
+    };
+    let Ok(y) = c["y"].parse::<i16>() else { return };
+    let Some(prev) = out
+        .iter()
+        .rev()
+        .find(|e| {
+            matches!(e.kind, EventType::Message | EventType::Meeting)
+                && e.target.is_some()
+                && e.target != e.target_country
+        })
+        .cloned()
+    else {
+        return;
+    };
+    let m = c.get(0).expect("match");
+    let (ms, me) = (ss + m.start(), ss + m.end());
+    if out.iter().any(|e| e.kind == EventType::Meeting && e.evidence_start <= ms && ms < e.evidence_end) {
+        return;
+    }
+    let place_m = ctx.in_range(me, (me + 40).min(se)).find(|x| x.kind == EntityKind::Place);
+    let ev_end = place_m.map_or(me, |p| p.end);
+    out.push(Event {
+        kind: EventType::Meeting,
+        date: Some(PartialDate::year(y)),
+        date_end: None,
+        place: place_m.map(|p| p.id.clone()),
+        occasion: None,
+        evidence: ctx.body[ms..ev_end].to_string(),
+        evidence_start: ms,
+        evidence_end: ev_end,
+        rule: "meeting_recalled".into(),
+        cameo: "040".into(),
+        goldstein: cameo::goldstein("040"),
+        inferred: false,
+        reasoning: Some("sides taken from the message that recalls the meeting".into()),
+        status: EventStatus::Asserted,
+        ..prev
+    });
 }
 
 /// "the 76th anniversary of the establishment of diplomatic relations between A and B"
@@ -691,4 +810,84 @@ fn dedupe(events: Vec<Event>) -> Vec<Event> {
     }
     out.sort_by_key(|e| e.evidence_start);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Kb, understand};
+    use annalist_model::{Article, EventStatus};
+
+    fn events(text: &str, date: &str) -> Vec<String> {
+        let kb = Kb::builtin().unwrap();
+        let a = Article {
+            outlet: Some("KCNA".into()),
+            published: Some(date.parse().unwrap()),
+            paragraphs: text.split('\n').map(String::from).collect(),
+            ..Default::default()
+        };
+        understand(&kb, &a)
+            .events
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}{} {} {}->{} {}",
+                    if e.status == EventStatus::Asserted { "" } else { "!" },
+                    e.kind.as_str(),
+                    e.rule,
+                    e.actor.as_deref().unwrap_or("-"),
+                    e.target.as_deref().unwrap_or("-"),
+                    e.date.map(|d| d.to_string()).unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn visits_by_led_delegations() {
+        let v = events(
+            "Meanwhile, the delegation of Kim Il Sung University headed by First Vice-President Kim Kyun, and the delegation of educational officials led by Pak Sun Dok, vice-minister of Common Education of the DPRK Education Commission, came back home on Tuesday after attending the seminar at Beijing University and visiting China.",
+            "2011-11-08",
+        );
+        assert!(v.contains(&"visit visit kim-kyun->chn 2011-11-08".to_string()), "{v:?}");
+        assert!(v.contains(&"visit visit pak-sun-dok->chn 2011-11-08".to_string()), "{v:?}");
+    }
+
+    #[test]
+    fn message_patterns() {
+        let v = events(
+            "Kim Jong Un, vice-chairman of the Central Military Commission of the Workers' Party of Korea, Wednesday received a message of condolences from Donald Ramotar, president of Guyana.",
+            "2011-12-22",
+        );
+        assert_eq!(v, vec!["message message_received_from donald-ramotar->kim-jong-un 2011-12-21"]);
+        let v = events(
+            "Kim Yong Nam on Monday sent a congratulatory message to Micheal Higgins on his election as President of Ireland.",
+            "2011-11-14",
+        );
+        assert_eq!(v, vec!["message message_sent kim-yong-nam->micheal-higgins 2011-11-14"]);
+    }
+
+    #[test]
+    fn negation_and_intent() {
+        let v = events("Choummaly Sayasone will pay an official goodwill visit to the DPRK.", "2011-09-15");
+        assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");
+        let v = events("The Russian Ambassador to the DPRK hosted a reception on Friday.", "2024-10-11");
+        assert!(v.iter().all(|e| !e.starts_with('!')), "{v:?}");
+        let v = events("Kim Yong Nam refused to meet Hillary Clinton.", "2011-09-15");
+        assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");
+    }
+
+    #[test]
+    fn criticism_and_praise() {
+        let v = events(
+            "Rodong Sinmun on Friday denounced the Japanese reactionaries for their moves.",
+            "2011-08-26",
+        );
+        assert_eq!(v, vec!["criticism criticism rodong-sinmun->jpn 2011-08-26"]);
+        let v = events(
+            "The Central Committee of the Bulgarian Worker's Party (Communist) in its statement said that Kim Jong Il conducted energetic activities.",
+            "2011-12-30",
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].starts_with("praise praise_leader_feats central-committee-of-the-bulgarian-workers-party-communist->kim-jong-il"));
+    }
 }

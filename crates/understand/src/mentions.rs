@@ -479,7 +479,7 @@ static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 static BEFORE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$",
+        r"(?i)(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$",
     )
     .expect("before-name regex")
 });
@@ -752,7 +752,10 @@ fn generic_names(
                 }
                 j = k;
                 k += 1;
-            } else if CONNECT.contains(&toks[k].s) {
+            } else if CONNECT.contains(&toks[k].s)
+                || (toks[k].s.chars().all(|c| c.is_ascii_digit())
+                    && toks.get(k + 1).is_some_and(|n| is_cap(n.s)))
+            {
                 k += 1;
             } else {
                 break;
@@ -836,6 +839,17 @@ fn emit_generic(
         _ => return,
     };
     let _ = head_org;
+    let head_tok = match kind {
+        EntityKind::Place => head_place.map(|p| st[p]),
+        _ => last_org.map(|p| st[p]),
+    };
+    if let Some(h) = head_tok
+        && kbm.iter().any(|m| {
+            matches!(m.kind, EntityKind::Country | EntityKind::Place) && m.start <= h.start && h.end <= m.end
+        })
+    {
+        return;
+    }
     let (s, e) = (st[0].start, st[st.len() - 1].end);
     let e = if body[e..].starts_with(')') { e + 1 } else { e };
     let surface = &body[s..e];
@@ -950,9 +964,10 @@ fn unknown_people(
         if after.starts_with(' ') && NAME_CONTINUERS.contains(&next_word) {
             continue;
         }
-        let korean = name.len() == 3
+        let korean = (name.len() == 3 || name.len() == 2)
             && KOREAN_SURNAMES.contains(&name[0].s)
             && name[1..].iter().all(|t| t.s.len() <= 6 && !t.s.contains('-'));
+        let korean_evidence = korean && name.len() == 3;
         let titled = titles.iter().any(|t| PERSON_TITLES.contains(t));
         let before = &body[s.saturating_sub(80)..s];
         let before = &before
@@ -962,7 +977,7 @@ fn unknown_people(
         // directly after a state's name or demonym and a title ("Venezuelan President X")
         let after_demonym =
             a > 0 && kbm.iter().any(|m| m.kind == EntityKind::Country && m.end + 1 == run[0].start);
-        if !(korean || titled || titled_after || led_by || after_demonym) {
+        if !(korean_evidence || titled || titled_after || led_by || after_demonym) {
             continue;
         }
         let surface = &body[s..e];
@@ -988,9 +1003,18 @@ fn unknown_people(
                 .max_by_key(|m| m.end)
                 .and_then(|m| m.country.clone())
         };
+        let foreign_after = || {
+            let rest_end = body[e..].find(['.', ';', ',', '\n']).map_or(body.len(), |p| e + p);
+            kbm.iter()
+                .filter(|m| m.start >= e && m.end <= rest_end && m.kind == EntityKind::Country)
+                .filter_map(|m| m.country.clone())
+                .find(|c| Some(c.as_str()) != outlet_state)
+        };
         let country = demonym_before
             .or(title_country)
             .or_else(|| korean.then(|| outlet_state.unwrap_or("prk").to_string()))
+            .or_else(|| context_country().filter(|c| Some(c.as_str()) != outlet_state))
+            .or_else(foreign_after)
             .or_else(context_country)
             .or_else(|| outlet_state.map(String::from));
         let _ = kb;
