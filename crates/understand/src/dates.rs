@@ -157,6 +157,10 @@ pub fn find_dates(body: &str, anchor: Option<Date>) -> Vec<DateExpr> {
     for c in DATE_RE.captures_iter(body) {
         let whole = c.get(0).expect("match");
         let (start, end) = (whole.start(), whole.end());
+        // a date inside a quoted name ("May 24 step") is not a date of the text
+        if body[..start].ends_with(['"', '\u{201C}']) {
+            continue;
+        }
         let g = |n: &str| c.name(n).map(|m| m.as_str());
         let num = |n: &str| g(n).and_then(|s| s.parse::<i32>().ok());
         let mut e = DateExpr {

@@ -78,7 +78,7 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "042",
         ),
         t(
-            r"\b(?:visited|visits|paid\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?visit(?:s)?\s+to|made\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?visit\s+to|visiting\s+(?:the\s+)?[A-Z])",
+            r"\b(?:visited|visits|paid\s+(?:a|an|his|her|their|my|our|its)\s+(?:[\w-]+\s+){0,3}?visit(?:s)?\s+to|made\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?visit\s+to|visiting\s+(?:the\s+)?[A-Z])",
             Visit,
             "visit",
             Subject,
@@ -562,7 +562,9 @@ fn target_after<'m>(
         .collect();
     match trig.kind {
         EventType::Visit => {
-            if trig.rule == "visit_arrived" && body[te.saturating_sub(5)..te].contains("here") {
+            if trig.rule == "visit_arrived"
+                && body[crate::text::floor_char(body, te.saturating_sub(5))..te].contains("here")
+            {
                 return None;
             }
             cands.iter().find(|m| m.kind != EntityKind::Person).copied()

@@ -28,17 +28,16 @@ pub fn understand(kb: &Kb, article: &Article) -> Understanding {
     let outlet_state: Option<String> =
         article.outlet.as_deref().and_then(|o| kb.outlet_country(o)).map(String::from);
     // mentions without roles first: they feed the outlet-state guess and date inference
-    let first = mentions::find(kb, &body, outlet_state.as_deref(), None);
-    let outlet_state = outlet_state.or_else(|| most_mentioned_state(&first.mentions));
+    let mut found = mentions::find_base(kb, &body, outlet_state.as_deref());
+    let outlet_state = outlet_state.or_else(|| most_mentioned_state(&found.mentions));
     let (anchor, published_inferred) = match article.published {
         Some(d) => (Some(d), None),
-        None => match pubdate::infer(kb, &body, &first.mentions) {
+        None => match pubdate::infer(kb, &body, &found.mentions) {
             Some((d, why)) => (Some(d), Some((d, why))),
             None => (None, None),
         },
     };
-    let found =
-        if anchor.is_some() { mentions::find(kb, &body, outlet_state.as_deref(), anchor) } else { first };
+    mentions::finish(kb, &body, &mut found, outlet_state.as_deref(), anchor);
     let dates = dates::find_dates(&body, anchor);
     let sents = text::sentences(&body);
     let ctx = events::Ctx {

@@ -11,7 +11,7 @@ use annalist_model::{Date, EntityKind, Mention};
 use regex::Regex;
 
 use crate::kb::Kb;
-use crate::text::{boundary_after, boundary_before, slug};
+use crate::text::{boundary_after, boundary_before, floor_char, slug};
 
 /// Korean family names as KCNA romanises them.
 const KOREAN_SURNAMES: &[&str] = &[
@@ -621,6 +621,12 @@ pub(crate) struct Found {
 
 /// Finds the mentions of `body`. `anchor` is the date used to resolve roles.
 pub(crate) fn find(kb: &Kb, body: &str, outlet_state: Option<&str>, anchor: Option<Date>) -> Found {
+    let mut f = find_inner(kb, body, outlet_state);
+    finish(kb, body, &mut f, outlet_state, anchor);
+    f
+}
+
+fn find_inner(kb: &Kb, body: &str, outlet_state: Option<&str>) -> Found {
     let mut ms: Vec<Mention> = Vec::new();
     // 1. knowledge-base names
     for m in kb.ac.find_iter(body) {
@@ -690,17 +696,28 @@ pub(crate) fn find(kb: &Kb, body: &str, outlet_state: Option<&str>, anchor: Opti
     let people = unknown_people(kb, body, &toks, &ms, &generic, outlet_state);
     ms.extend(generic);
     ms.extend(people);
-    // 4. roles resolved by date
+    ms.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    Found { mentions: ms }
+}
+
+/// Adds the role mentions resolved on `anchor`, harmonises spellings and collects
+/// honorifics. Called once per body, after the anchor date is known.
+pub(crate) fn finish(kb: &Kb, body: &str, f: &mut Found, outlet_state: Option<&str>, anchor: Option<Date>) {
+    let ms = &mut f.mentions;
     if let Some(a) = anchor {
-        let roles = role_mentions(kb, body, &ms, a, outlet_state);
+        let roles = role_mentions(kb, body, ms, a, outlet_state);
         ms.extend(roles);
     }
     ms.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
-    harmonise_spellings(kb, &mut ms);
+    harmonise_spellings(kb, ms);
     for m in ms.iter_mut().filter(|m| m.kind == EntityKind::Person) {
         m.attributes = honorifics(body, m.start, m.end);
     }
-    Found { mentions: ms }
+}
+
+/// Mentions without date-dependent roles (see [`finish`]).
+pub(crate) fn find_base(kb: &Kb, body: &str, outlet_state: Option<&str>) -> Found {
+    find_inner(kb, body, outlet_state)
 }
 
 /// Byte ranges covered by mentions, for overlap checks.
@@ -969,9 +986,7 @@ fn unknown_people(
             && name[1..].iter().all(|t| t.s.len() <= 6 && !t.s.contains('-'));
         let korean_evidence = korean && name.len() == 3;
         let titled = titles.iter().any(|t| PERSON_TITLES.contains(t));
-        let before = &body[s.saturating_sub(80)..s];
-        let before = &before
-            [before.char_indices().map(|(k, _)| k).find(|&k| before.is_char_boundary(k)).unwrap_or(0)..];
+        let before = &body[floor_char(body, s.saturating_sub(80))..s];
         let titled_after = TITLE_AFTER.is_match(after);
         let led_by = BEFORE_NAME.is_match(before);
         // directly after a state's name or demonym and a title ("Venezuelan President X")
@@ -1133,10 +1148,7 @@ fn role_mentions(
             continue;
         }
         // Title of (the) State, not in apposition to a name
-        let before = &body[m.start.saturating_sub(40)..m.start];
-        if !before.is_char_boundary(0) {
-            continue;
-        }
+        let before = &body[floor_char(body, m.start.saturating_sub(40))..m.start];
         if let Some(c) = ROLE_BEFORE_COUNTRY.captures(before) {
             let t = c.name("t").expect("t");
             let title = t.as_str().to_lowercase().replace(char::is_whitespace, " ");

@@ -27,6 +27,15 @@ pub fn slug(s: &str) -> String {
     out
 }
 
+/// The largest char boundary of `s` at or below `i`.
+pub fn floor_char(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// Whether byte `i` of `s` is at a word boundary on its left side.
 pub fn boundary_before(s: &str, i: usize) -> bool {
     s[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
