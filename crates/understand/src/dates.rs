@@ -45,7 +45,7 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
         |(?P<ago>\b(?P<ago_n>\d{{1,3}}|(?:[a-z]+-)?[a-z]+)\s+years\s+ago\b)
         |(?P<juche>\bJuche\s+(?P<juche_n>\d{{1,3}})\b(?:\s*\((?P<juche_y>\d{{4}})\))?)
         |(?P<thisyear>\b(?:this|last|the\s+same)\s+year\b)
-        |(?P<year>\b(?P<year_pre>in|of|since|until|till|by|from|to|and|year|early|late|mid-?|between|before|after|during|the\s+new\s+year)?\s*\(?(?P<year_y>1[89]\d\d|20\d\d)\b(?P<year_post>\s*[-–]\s*\d)?)
+        |(?P<year>\b(?P<year_pre>in|of|since|until|till|by|from|to|and|year|early|late|mid-?|between|before|after|during|the\s+new\s+year|the)?\s*\(?(?P<year_y>1[89]\d\d|20\d\d)\b(?P<year_post>\s*[-–]\s*\d)?)
         "
     );
     Regex::new(&pat).expect("date regex")

@@ -207,6 +207,10 @@ static DECEASED: LazyLock<Regex> = LazyLock::new(|| {
 static LED_BY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:led|headed)\s+by\s+(?:[A-Z][\w'’.-]*\s+){0,4}$").expect("led regex"));
 
+/// A date for an event: (date, end, relative, end offset in the body, reasoning when
+/// the date is not stated in the sentence).
+type Dated = (Option<PartialDate>, Option<PartialDate>, bool, usize, Option<String>);
+
 /// What the events stage needs from the rest of the article.
 pub(crate) struct Ctx<'a> {
     pub kb: &'a Kb,
@@ -292,16 +296,15 @@ fn np_entity<'m>(ctx: &Ctx<'m>, from: usize, to: usize, skip_places: bool) -> Op
         .filter(|m| m.start >= from && m.end <= to)
         .filter(|m| !(skip_places && m.kind == EntityKind::Place));
     let first = it.next()?;
-    if first.kind != EntityKind::Person {
-        if let Some(p) = ctx
+    if first.kind != EntityKind::Person
+        && let Some(p) = ctx
             .mentions
             .iter()
             .find(|m| m.kind == EntityKind::Person && m.start >= first.end && m.start <= first.end + 40)
-        {
-            let gap = &ctx.body[first.end..p.start];
-            if gap.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
-                return Some(p);
-            }
+    {
+        let gap = &ctx.body[first.end..p.start];
+        if gap.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)) {
+            return Some(p);
         }
     }
     Some(first)
@@ -457,7 +460,7 @@ fn sentence_events(
     {
         chain = vec![*d];
     }
-    let mut dated: Vec<(Option<PartialDate>, Option<PartialDate>, bool, usize, Option<String>)> = Vec::new();
+    let mut dated: Vec<Dated> = Vec::new();
     if chain.is_empty() {
         if let Some(b) = before_date {
             dated.push((Some(b.date), b.date_end, b.relative, b.end, None));
@@ -567,7 +570,12 @@ fn target_after<'m>(
             {
                 return None;
             }
-            cands.iter().find(|m| m.kind != EntityKind::Person).copied()
+            cands
+                .iter()
+                .find(|m| {
+                    m.kind != EntityKind::Person && !(m.kind == EntityKind::Country && is_demonym(ctx.kb, m))
+                })
+                .copied()
         }
         _ => {
             let mut i = 0;

@@ -296,7 +296,7 @@ impl Builder {
                     if let Some(&j) = seen.get(&key) {
                         // Later entries win (user files override the builtin data),
                         // except that a state's own name beats a demonym.
-                        if !(patterns[j].demonym == false && demonym) {
+                        if patterns[j].demonym || !demonym {
                             patterns[j] = pat;
                             pattern_text[j] = variant;
                         }
