@@ -71,8 +71,14 @@ pub fn load_docs(shared: &Path) -> Vec<(String, Article)> {
         let v: Value = serde_json::from_str(&line).expect("json");
         docs.push((v["doc"].as_str().unwrap_or("").to_string(), record_article(&v)));
     }
-    let mut seeds: Vec<PathBuf> =
-        std::fs::read_dir(shared.join("seeds")).expect("seeds").map(|e| e.expect("entry").path()).collect();
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(shared.join("seeds"))
+        .expect("seeds")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.ends_with(".txt") && n.as_bytes().get(3) == Some(&b'_')
+        })
+        .collect();
     seeds.sort();
     for p in seeds {
         let name = p.file_name().unwrap().to_string_lossy().to_string();
