@@ -83,7 +83,10 @@ pub fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead>> {
 }
 
 /// Reads every line of the corpus files: `(titles, paragraphs by language)`.
-fn read_pools(sources: &[PathBuf]) -> Result<(Vec<String>, Vec<(String, Vec<String>)>)> {
+/// Paragraphs of one language.
+type Pool = (String, Vec<String>);
+
+fn read_pools(sources: &[PathBuf]) -> Result<(Vec<String>, Vec<Pool>)> {
     let mut titles = Vec::new();
     let mut paras: HashMap<String, Vec<String>> = HashMap::new();
     for src in sources {
@@ -103,7 +106,7 @@ fn read_pools(sources: &[PathBuf]) -> Result<(Vec<String>, Vec<(String, Vec<Stri
             pool.extend(l.paragraphs.into_iter().filter(|p| !p.trim().is_empty()));
         }
     }
-    let mut paras: Vec<(String, Vec<String>)> = paras.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let mut paras: Vec<Pool> = paras.into_iter().filter(|(_, v)| !v.is_empty()).collect();
     paras.sort_by(|a, b| a.0.cmp(&b.0));
     if titles.is_empty() || paras.is_empty() {
         return Err(IndexError::Other("the corpus sources hold no titles or no paragraphs".into()));

@@ -15,15 +15,19 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use crate::common_words::is_common;
 use crate::guard::Guarded;
 use crate::query::{KeywordField, MAX_EXPANSIONS, Node, QueryError, TextField};
-use crate::schema::{Fields, analyze, text_analyzer};
+use crate::schema::{Fields, analyze, shingle_text, text_analyzer};
 
 /// The compiled query and the analysed terms to highlight in snippets.
 pub struct Compiled {
     pub query: Box<dyn Query>,
     /// Analysed tokens of the positive (non-excluded) words, phrases and prefix expansions.
     pub highlight: BTreeSet<String>,
+    /// Whether the query checks positions (a long or sloppy phrase) or expands a prefix:
+    /// such queries gain nothing from block-WAND, and counting them is a full pass.
+    pub positional: bool,
 }
 
 struct Compiler<'a> {
@@ -31,14 +35,21 @@ struct Compiler<'a> {
     fields: &'a Fields,
     analyzer: TextAnalyzer,
     highlight: BTreeSet<String>,
+    positional: bool,
 }
 
 /// Compiles `node`; `Err` for problems only visible against the index (a prefix that
 /// expands too far) or a query with nothing searchable in it.
 pub fn compile(searcher: &Searcher, fields: &Fields, node: &Node) -> Result<Compiled, QueryError> {
-    let mut c = Compiler { searcher, fields, analyzer: text_analyzer(), highlight: BTreeSet::new() };
+    let mut c = Compiler {
+        searcher,
+        fields,
+        analyzer: text_analyzer(),
+        highlight: BTreeSet::new(),
+        positional: false,
+    };
     match c.node(node, false)? {
-        Some(query) => Ok(Compiled { query, highlight: c.highlight }),
+        Some(query) => Ok(Compiled { query, highlight: c.highlight, positional: c.positional }),
         None => Err(QueryError::new(1, "nothing searchable in the query (only punctuation?)")),
     }
 }
@@ -129,24 +140,68 @@ impl Compiler<'_> {
         })
     }
 
-    /// A word or a phrase: one token is a term query, several a phrase query.
+    /// A word or a phrase. One token is a term query; an exact phrase of two or three
+    /// common words a single gram term; any other phrase a phrase query on the token
+    /// positions, narrowed (when exact) by the grams covering its runs of common words.
     fn words(&mut self, field: TextField, text: &str, slop: u32, negated: bool) -> Option<Box<dyn Query>> {
-        let f = self.text_field(field);
+        let (f, gram_field) = match field {
+            TextField::All => (self.fields.text, self.fields.grams),
+            TextField::Title => (self.fields.title, self.fields.title_grams),
+        };
         let toks = analyze(&mut self.analyzer, text);
         if !negated {
             self.highlight.extend(toks.iter().map(|t| t.1.clone()));
         }
-        match toks.len() {
-            0 => None,
-            1 => Some(Box::new(TermQuery::new(
-                Term::from_field_text(f, &toks[0].1),
-                IndexRecordOption::WithFreqs,
-            ))),
-            _ => {
-                let terms = toks.into_iter().map(|(p, t)| (p, Term::from_field_text(f, &t))).collect();
-                Some(Box::new(Guarded(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))))
+        let n = toks.len();
+        // Maximal runs of common tokens at consecutive positions: [start, end).
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for i in 0..n {
+            let common = is_common(&toks[i].1);
+            let extends = i > 0 && toks[i].0 == toks[i - 1].0 + 1;
+            match runs.last_mut() {
+                Some(r) if common && extends && r.1 == i => r.1 = i + 1,
+                _ if common => runs.push((i, i + 1)),
+                _ => {}
             }
         }
+        let gram = |from: usize, len: usize| {
+            let mut s = String::new();
+            shingle_text(toks[from..from + len].iter().map(|t| t.1.as_str()), &mut s);
+            TermQuery::new(Term::from_field_text(gram_field, &s), IndexRecordOption::WithFreqs)
+        };
+        if n == 0 {
+            return None;
+        }
+        if n == 1 {
+            let term = Term::from_field_text(f, &toks[0].1);
+            return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+        }
+        if slop == 0 && (n == 2 || n == 3) && runs == [(0, n)] {
+            return Some(Box::new(gram(0, n)));
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if slop == 0 {
+            for &(a, b) in runs.iter().filter(|r| r.1 - r.0 >= 2) {
+                let len = b - a;
+                let mut starts: Vec<usize> =
+                    if len == 2 { vec![a] } else { (a..=b - 3).step_by(3).collect() };
+                if len > 2 && starts.last() != Some(&(b - 3)) {
+                    starts.push(b - 3);
+                }
+                for s in starts {
+                    let g = gram(s, len.min(3));
+                    clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(g), 0.0))));
+                }
+            }
+        }
+        let terms = toks.into_iter().map(|(p, t)| (p, Term::from_field_text(f, &t))).collect();
+        self.positional = true;
+        let phrase = Box::new(Guarded(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))));
+        if clauses.is_empty() {
+            return Some(phrase);
+        }
+        clauses.push((Occur::Must, phrase));
+        Some(boolean(clauses))
     }
 
     fn prefix(
@@ -190,6 +245,7 @@ impl Compiler<'_> {
                 }
             }
         }
+        self.positional = true;
         if found.is_empty() {
             return Ok(Box::new(EmptyQuery));
         }

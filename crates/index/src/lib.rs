@@ -17,6 +17,7 @@
 //! - [`bench`]: synthetic corpus, fixed query mix, latency measurement.
 
 pub mod bench;
+pub mod common_words;
 mod compile;
 pub mod facets;
 mod guard;

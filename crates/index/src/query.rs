@@ -325,8 +325,7 @@ impl Parser {
 
     fn parse_and(&mut self, depth: usize) -> Result<Node, QueryError> {
         let mut items = vec![self.parse_unary(depth)?];
-        loop {
-            let Some(t) = self.peek() else { break };
+        while let Some(t) = self.peek() {
             if matches!(t.tok, Tok::RParen) || is_op(t, "OR") {
                 break;
             }

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{EnableScoring, Weight};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
@@ -97,26 +97,39 @@ pub fn run(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<
     let compiled = compile(searcher, fields, &node)?;
     let weight = compiled.query.weight(EnableScoring::enabled_from_searcher(searcher)).map_err(internal)?;
 
-    let (total, facets) = if req.facets {
-        let f = collect(searcher, weight.as_ref(), &FacetCollector)?;
-        let c = collect(searcher, weight.as_ref(), &tantivy::collector::Count)?;
-        (c, Some(f))
-    } else {
-        (collect(searcher, weight.as_ref(), &tantivy::collector::Count)?, None)
-    };
-
-    let mut page: Vec<(f32, DocAddress)> = Vec::new();
-    if req.limit > 0 && req.offset < total {
-        let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
-        page = match req.sort {
-            Sort::Relevance => collect(searcher, weight.as_ref(), &top.order_by_score())?,
-            Sort::DateDesc | Sort::DateAsc => {
-                let order = if req.sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
-                let by_date = top.order_by_fast_field::<i64>(F_PUBLISHED, order);
-                collect(searcher, weight.as_ref(), &by_date)?.into_iter().map(|(_, a)| (0.0, a)).collect()
-            }
+    // Two strategies. A cheap query sorted by relevance: count with `Weight::count`
+    // (from doc frequencies when it can) and take the top k with block-WAND pruning.
+    // Anything that must visit every match anyway (positions, prefix unions, date sort,
+    // facets): one pass feeding every collector.
+    let want_page = req.limit > 0;
+    let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
+    let order = if req.sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
+    let single_pass = req.facets || compiled.positional || req.sort != Sort::Relevance;
+    let w = weight.as_ref();
+    let (total, facets, page): (usize, Option<Facets>, Vec<(f32, DocAddress)>) = if !single_pass {
+        let total = collect(searcher, w, &Count)?;
+        let page = if want_page && req.offset < total {
+            collect(searcher, w, &top.order_by_score())?
+        } else {
+            Vec::new()
         };
-    }
+        (total, None, page)
+    } else {
+        let facets = req.facets.then_some(FacetCollector);
+        match req.sort {
+            Sort::Relevance => {
+                let (total, f, page) =
+                    collect(searcher, w, &(Count, facets, want_page.then(|| top.order_by_score())))?;
+                (total, f, page.unwrap_or_default())
+            }
+            Sort::DateDesc | Sort::DateAsc => {
+                let by_date = top.order_by_fast_field::<i64>(F_PUBLISHED, order);
+                let (total, f, page) = collect(searcher, w, &(Count, facets, want_page.then_some(by_date)))?;
+                let page = page.unwrap_or_default().into_iter().map(|(_, a)| (0.0, a)).collect();
+                (total, f, page)
+            }
+        }
+    };
 
     let snippets = req.snippets.then(|| Snippets::new(searcher, fields, &compiled.highlight));
     let mut hits = Vec::with_capacity(page.len());
