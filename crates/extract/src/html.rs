@@ -312,7 +312,7 @@ pub fn extract_html(text: &str) -> Article {
 
     art.paragraphs = main_paragraphs(&doc);
     // The headline repeated as the first paragraph is not body.
-    if art.paragraphs.first().map(String::as_str) == art.title.as_deref() {
+    if art.title.is_some() && art.paragraphs.first().map(String::as_str) == art.title.as_deref() {
         art.paragraphs.remove(0);
     }
     art.teasers = teasers(&doc);

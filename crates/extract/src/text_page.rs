@@ -184,7 +184,7 @@ pub fn extract_text_page(text: &str) -> Article {
                 flush(&mut para, &mut art.paragraphs);
                 continue;
             }
-            if is_chrome(t) {
+            if is_chrome(t) || meta_line(t).is_some() {
                 continue;
             }
             para.push(l);

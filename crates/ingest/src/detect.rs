@@ -82,11 +82,17 @@ pub fn detect(prefix: &[u8], name: &str) -> Detected {
     if looks_html(body) {
         return Detected::Html;
     }
-    if stem.ends_with(".tsv") || stem.ends_with(".tab") {
-        return Detected::Csv(b'\t');
-    }
-    if stem.ends_with(".csv") {
-        return Detected::Csv(b',');
+    if stem.ends_with(".tsv") || stem.ends_with(".tab") || stem.ends_with(".csv") {
+        let default = if stem.ends_with(".csv") { b',' } else { b'\t' };
+        // The delimiter the header line uses most.
+        let best = [b',', b'\t', b';']
+            .into_iter()
+            .map(|d| (first_line.iter().filter(|b| **b == d).count(), d))
+            .max_by_key(|(n, d)| (*n, *d == default));
+        return Detected::Csv(match best {
+            Some((n, d)) if n > 0 => d,
+            _ => default,
+        });
     }
     if let Some(d) = csv_header_delimiter(first_line) {
         return Detected::Csv(d);
@@ -163,6 +169,8 @@ mod tests {
         assert_eq!(detect(b"  <html lang=en>", "a"), Detected::Html);
         assert_eq!(detect(b"title,date,body\nA,2011-12-01,B\n", "a.txt"), Detected::Csv(b','));
         assert_eq!(detect(b"a\tb\n", "a.tsv"), Detected::Csv(b'\t'));
+        assert_eq!(detect(b"hed;when;copy\n", "a.csv"), Detected::Csv(b';'));
+        assert_eq!(detect(b"x\n", "a.csv"), Detected::Csv(b','));
         assert_eq!(
             detect(b"May 22, 2025May 22, 2025\nKCNA Ministry of Foreign Affairs (EN)\n", "000.txt"),
             Detected::Text

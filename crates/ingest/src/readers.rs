@@ -341,9 +341,14 @@ fn read_csv(ctx: &mut Ctx, stream: impl Read, delimiter: u8) -> Result<(), Input
             }
         }
         let start = rec.position().map_or(0, |p| p.byte());
-        let line = rec.position().map_or(rows + 2, |p| p.line());
+        let mut line = rec.position().map_or(rows + 2, |p| p.line());
         let end = rdr.position().byte();
-        let bytes = trim_newline(rdr.get_ref().slice(start, end)).to_vec();
+        let slice = trim_newline(rdr.get_ref().slice(start, end));
+        // With CRLF line ends, csv places a record's start before the previous line's
+        // `\n`: skip it (and blank lines), counting the lines passed.
+        let lead = slice.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        line += slice[..lead].iter().filter(|b| **b == b'\n').count() as u64;
+        let bytes = slice[lead..].to_vec();
         rdr.get_mut().forget_before(end);
         let Some(head) = &header else {
             let h = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
