@@ -259,7 +259,9 @@ fn parse_teasers(lines: &[&str], out: &mut Vec<Teaser>) {
         // Lines before the first real teaser that do not fit are dropped with it.
         let teaser = match pre.len() {
             0 => continue,
-            1 if repeated_after && !doubled => {
+            // A lone line is a lede when printed again after the date, or when it is too
+            // long for a headline and not printed twice before it.
+            1 if !doubled && (repeated_after || pre[0].chars().count() > 110) => {
                 Teaser { title: None, lede: Some(pre[0].to_string()), date: Some(date), url: None }
             }
             1 => Teaser { title: Some(pre[0].to_string()), lede: None, date: Some(date), url: None },
