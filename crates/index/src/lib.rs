@@ -149,6 +149,12 @@ impl Index {
         if empty {
             return Index::create(dir, options, false);
         }
+        if !has_meta {
+            // Only our marker: a crash between writing it and creating the tantivy index.
+            fs::remove_dir_all(dir)?;
+            fs::create_dir_all(dir)?;
+            return Index::create(dir, options, false);
+        }
         if marker_ok && let Ok(ix) = Index::try_open(dir, options) {
             return Ok(ix);
         }
@@ -165,12 +171,13 @@ impl Index {
             docstore_blocksize: 32 * 1024,
             ..IndexSettings::default()
         };
-        let index = tantivy::Index::builder().schema(schema).settings(settings).create_in_dir(dir)?;
+        // The marker first: a directory with tantivy files but no marker is not ours.
         fs::write(
             dir.join(MARKER),
             serde_json::to_vec(&Marker { format: FORMAT_VERSION })
                 .map_err(|e| IndexError::Other(e.to_string()))?,
         )?;
+        let index = tantivy::Index::builder().schema(schema).settings(settings).create_in_dir(dir)?;
         Index::finish_open(dir, index, fields, options, 0, rebuilt)
     }
 
