@@ -1,2 +1,151 @@
-//! The `annalist` binary.
-fn main() {}
+//! The `annalist` binary: parses the command line and wires the pipeline stages
+//! (ingest → extract → understand → store → index) together. Each subcommand lives
+//! in its own module; the stages themselves live in their crates.
+
+mod events;
+mod export;
+mod indexing;
+mod ingest;
+mod report;
+mod search;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// annalist: a searchable archive and a dated, sourced record of what states did to
+/// each other, built from state-media captures.
+#[derive(Parser, Debug)]
+#[command(name = "annalist", version, about, max_term_width = 100)]
+struct Cli {
+    /// Data directory holding the archive (SQLite) and its derived search index.
+    #[arg(long, global = true, env = "ANNALIST_DATA", default_value = "annalist-data")]
+    data: PathBuf,
+    /// Extra knowledge-base file (TOML/CSV/JSON, see kb/README.md); repeatable.
+    #[arg(long = "kb", global = true, value_name = "FILE")]
+    kb: Vec<PathBuf>,
+    /// Print less (no progress bar, no summary beyond errors).
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Read captures (files or directories, recursively) into the archive.
+    Ingest(ingest::IngestArgs),
+    /// Re-extract every stored source from its raw bytes with this build's extractor.
+    Reprocess(ingest::ReprocessArgs),
+    /// Show one article: text, dates, sources, teasers (and versions with a diff).
+    Show {
+        id: i64,
+        /// List every version with the differences between consecutive ones.
+        #[arg(long)]
+        versions: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List articles, newest first.
+    List {
+        #[arg(long)]
+        outlet: Option<String>,
+        /// Published on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Published on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+        /// Include stub articles known only from teasers.
+        #[arg(long)]
+        stubs: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts: articles, versions, sources, outlets, years, languages, sizes.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search over the archive.
+    Search(search::SearchArgs),
+    /// Rebuild the search index from the store.
+    Reindex,
+    /// Merged events (one row per real event) as JSON Lines, CSV or CAMEO columns.
+    Events(events::EventsArgs),
+    /// The merged timeline of events between two states, oldest first.
+    Timeline {
+        /// A state id (ISO 3166 alpha-3, e.g. prk).
+        a: String,
+        /// The other state id (e.g. rus).
+        b: String,
+    },
+    /// An entity's profile: names, roles, mentions per year, events.
+    Entity { id: String },
+    /// Export the archive.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportFormat {
+    /// One object per source document, in the shape of ../shared/eval/ANNOTATION.md.
+    Eval,
+    /// One object per article with its current text and sources.
+    Jsonl,
+    /// One row per article (id, dates, outlet, title, language, sources, body).
+    Csv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ANNALIST_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("annalist: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.cmd {
+        Cmd::Ingest(args) => ingest::ingest(&cli.data, &cli.kb, cli.quiet, args),
+        Cmd::Reprocess(args) => ingest::reprocess(&cli.data, &cli.kb, cli.quiet, args),
+        Cmd::Show { id, versions, json } => report::show(&cli.data, id, versions, json),
+        Cmd::List { outlet, since, until, stubs, limit, offset, json } => {
+            let f = annalist_store::ListFilter {
+                outlet,
+                since,
+                until,
+                include_stubs: stubs,
+                limit: Some(limit),
+                offset,
+            };
+            report::list(&cli.data, &f, json)
+        }
+        Cmd::Stats { json } => report::stats(&cli.data, json),
+        Cmd::Export { format, out } => export::export(&cli.data, format, out.as_deref()),
+        Cmd::Search(args) => search::search(&cli.data, args),
+        Cmd::Reindex => search::reindex(&cli.data),
+        Cmd::Events(args) => events::events(&cli.data, args),
+        Cmd::Timeline { a, b } => events::timeline(&cli.data, &events::load_kb(&cli.kb)?, &a, &b),
+        Cmd::Entity { id } => events::entity(&cli.data, &events::load_kb(&cli.kb)?, &id),
+    }
+}

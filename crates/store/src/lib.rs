@@ -23,8 +23,8 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use dedup::{blob_hash, jaccard, shingles, simhash};
 pub use read::{
-    ArticleRecord, ArticleSummary, EvalRow, EventRow, ListFilter, SourceRecord, Stats, TeaserRecord,
-    VersionRecord,
+    ArticleRecord, ArticleSummary, EvalRow, EventRow, IndexRow, ListFilter, SourceRecord, Stats,
+    TeaserRecord, VersionRecord,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{Batch, Incoming, Outcome};
@@ -59,7 +59,9 @@ impl Store {
         std::fs::create_dir_all(dir)?;
         let mut conn = Connection::open_with_flags(
             dir.join("annalist.db"),
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // NORMAL in WAL mode: a power loss may drop the last commits but never corrupts;
@@ -68,6 +70,9 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Room for every statement the writer and readers use, so none is re-parsed
+        // per row (the default of 16 is smaller than the writer's set).
+        conn.set_prepared_statement_cache_capacity(128);
         schema::migrate(&mut conn)?;
         Ok(Store { conn, dir: dir.to_path_buf() })
     }
@@ -79,6 +84,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.set_prepared_statement_cache_capacity(128);
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if v > SCHEMA_VERSION {
             return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
@@ -118,7 +124,8 @@ impl Store {
         let (size, z): (i64, Vec<u8>) = st
             .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(|_| StoreError::Blob(hash.to_string()))?;
-        let raw = zstd::bulk::decompress(&z, size as usize).map_err(|_| StoreError::Blob(hash.to_string()))?;
+        let raw =
+            zstd::bulk::decompress(&z, size as usize).map_err(|_| StoreError::Blob(hash.to_string()))?;
         if dedup::blob_hash(&raw) != hash {
             return Err(StoreError::Blob(hash.to_string()));
         }
@@ -153,7 +160,12 @@ mod tests {
     use annalist_model::{Article, InputKind, Provenance, Teaser};
 
     fn prov(path: &str, line: Option<u64>) -> Provenance {
-        Provenance { path: path.into(), line, record: None, kind: if line.is_some() { InputKind::JsonLines } else { InputKind::TextPage } }
+        Provenance {
+            path: path.into(),
+            line,
+            record: None,
+            kind: if line.is_some() { InputKind::JsonLines } else { InputKind::TextPage },
+        }
     }
 
     fn art(title: &str, date: &str, body: &[&str]) -> Article {
@@ -167,7 +179,12 @@ mod tests {
     }
 
     fn inc(p: Provenance, raw: &str, a: Article) -> Incoming {
-        Incoming { provenance: p, raw: raw.as_bytes().to_vec(), meta: serde_json::json!({}), result: Ok((a, None)) }
+        Incoming {
+            provenance: p,
+            raw: raw.as_bytes().to_vec(),
+            meta: serde_json::json!({}),
+            result: Ok((a, None)),
+        }
     }
 
     const BODY: &[&str] = &[
@@ -217,15 +234,38 @@ mod tests {
         let mut b = s.batch().unwrap();
         let mut page = art("Big Day", "2024-01-02", BODY);
         page.teasers = vec![
-            Teaser { title: Some("Other News".into()), date: Some("2024-01-01".parse().unwrap()), ..Default::default() },
-            Teaser { lede: Some("The Russian Ambassador to the DPRK hosted a reception at the club on".into()), ..Default::default() },
+            Teaser {
+                title: Some("Other News".into()),
+                date: Some("2024-01-01".parse().unwrap()),
+                ..Default::default()
+            },
+            Teaser {
+                lede: Some("The Russian Ambassador to the DPRK hosted a reception at the club on".into()),
+                ..Default::default()
+            },
         ];
-        let Outcome::New { article: page_id } = b.put(&inc(prov("p.txt", None), "p", page)).unwrap() else { panic!() };
-        let other = art("Other news", "2024-01-01", &["Something else entirely happened in Pyongyang on that day, the agency said."]);
-        let Outcome::New { article: other_id } = b.put(&inc(prov("o.txt", None), "o", other)).unwrap() else { panic!() };
-        let mut lede = art("x", "2024-10-12", &["The Russian Ambassador to the DPRK hosted a reception at the club on October 11 for the anniversary."]);
+        let Outcome::New { article: page_id } = b.put(&inc(prov("p.txt", None), "p", page)).unwrap() else {
+            panic!()
+        };
+        let other = art(
+            "Other news",
+            "2024-01-01",
+            &["Something else entirely happened in Pyongyang on that day, the agency said."],
+        );
+        let Outcome::New { article: other_id } = b.put(&inc(prov("o.txt", None), "o", other)).unwrap() else {
+            panic!()
+        };
+        let mut lede = art(
+            "x",
+            "2024-10-12",
+            &[
+                "The Russian Ambassador to the DPRK hosted a reception at the club on October 11 for the anniversary.",
+            ],
+        );
         lede.title = None;
-        let Outcome::New { article: lede_id } = b.put(&inc(prov("l.txt", None), "l", lede)).unwrap() else { panic!() };
+        let Outcome::New { article: lede_id } = b.put(&inc(prov("l.txt", None), "l", lede)).unwrap() else {
+            panic!()
+        };
         b.commit().unwrap();
         let rec = s.article(page_id).unwrap().unwrap();
         assert_eq!(rec.teasers.iter().map(|t| t.article_id).collect::<Vec<_>>(), vec![other_id, lede_id]);
@@ -238,7 +278,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(dir.path()).unwrap();
         let mut b = s.batch().unwrap();
-        let bad = Incoming { provenance: prov("x.bin", None), raw: b"\x00\x01".to_vec(), meta: serde_json::json!({}), result: Err("binary".into()) };
+        let bad = Incoming {
+            provenance: prov("x.bin", None),
+            raw: b"\x00\x01".to_vec(),
+            meta: serde_json::json!({}),
+            result: Err("binary".into()),
+        };
         assert!(matches!(b.put(&bad).unwrap(), Outcome::Failed { .. }));
         assert!(matches!(b.put(&bad).unwrap(), Outcome::Failed { .. }));
         let good = Incoming { result: Ok((art("T", "2020-01-01", BODY), None)), ..bad };

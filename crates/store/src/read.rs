@@ -163,8 +163,7 @@ fn source_from_row(r: &Row<'_>) -> rusqlite::Result<SourceRecord> {
     })
 }
 
-const SOURCE_COLS: &str =
-    "id, blob_hash, path, locator, kind, line, record, doc, meta, article_id, version_id, outcome, error, ingested_at";
+const SOURCE_COLS: &str = "id, blob_hash, path, locator, kind, line, record, doc, meta, article_id, version_id, outcome, error, ingested_at";
 
 pub(crate) fn all_sources(conn: &Connection) -> Result<Vec<SourceRecord>> {
     let mut st = conn.prepare(&format!("SELECT {SOURCE_COLS} FROM sources ORDER BY id"))?;
@@ -177,7 +176,13 @@ fn teasers_of_source(conn: &Connection, source: i64) -> Result<Vec<TeaserRecord>
         "SELECT title, lede, date, url, article_id FROM teasers WHERE source_id=?1 ORDER BY pos",
     )?;
     let rows = st.query_map([source], |r| {
-        Ok(TeaserRecord { title: r.get(0)?, lede: r.get(1)?, date: r.get(2)?, url: r.get(3)?, article_id: r.get(4)? })
+        Ok(TeaserRecord {
+            title: r.get(0)?,
+            lede: r.get(1)?,
+            date: r.get(2)?,
+            url: r.get(3)?,
+            article_id: r.get(4)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -220,7 +225,8 @@ impl Store {
             )
             .optional()?;
         let Some(mut rec) = row else { return Ok(None) };
-        let mut st = conn.prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE article_id=?1 ORDER BY id"))?;
+        let mut st = conn
+            .prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE article_id=?1 ORDER BY id"))?;
         rec.sources = st.query_map([id], source_from_row)?.collect::<rusqlite::Result<_>>()?;
         // Teasers of the newest source that has any.
         for s in rec.sources.iter().rev() {
@@ -260,7 +266,8 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut st = conn.prepare_cached("SELECT path, locator FROM sources WHERE version_id=?1 ORDER BY id")?;
+        let mut st =
+            conn.prepare_cached("SELECT path, locator FROM sources WHERE version_id=?1 ORDER BY id")?;
         for v in &mut out {
             v.sources = st
                 .query_map([v.id], |r| {
@@ -320,7 +327,9 @@ impl Store {
         let one = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
         let pairs = |sql: &str| -> Result<Vec<(String, i64)>> {
             let mut st = c.prepare(sql)?;
-            let rows = st.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?.unwrap_or_else(|| "(none)".into()), r.get(1)?)))?;
+            let rows = st.query_map([], |r| {
+                Ok((r.get::<_, Option<String>>(0)?.unwrap_or_else(|| "(none)".into()), r.get(1)?))
+            })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
         let db_bytes = ["annalist.db", "annalist.db-wal"]
@@ -348,8 +357,16 @@ impl Store {
             by_language: pairs(
                 "SELECT language, COUNT(*) FROM articles WHERE status='full' GROUP BY language ORDER BY 2 DESC, 1",
             )?,
-            first_published: c.query_row("SELECT MIN(published) FROM articles WHERE status='full'", [], |r| r.get(0))?,
-            last_published: c.query_row("SELECT MAX(published) FROM articles WHERE status='full'", [], |r| r.get(0))?,
+            first_published: c.query_row(
+                "SELECT MIN(published) FROM articles WHERE status='full'",
+                [],
+                |r| r.get(0),
+            )?,
+            last_published: c.query_row(
+                "SELECT MAX(published) FROM articles WHERE status='full'",
+                [],
+                |r| r.get(0),
+            )?,
             db_bytes,
         })
     }
@@ -384,8 +401,9 @@ impl Store {
 
     /// Ids of articles changed after store sequence `seq` (for index catch-up).
     pub fn changed_since(&self, seq: i64) -> Result<Vec<i64>> {
-        let mut st =
-            self.conn().prepare_cached("SELECT id FROM articles WHERE changed_seq > ?1 AND status='full' ORDER BY id")?;
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT id FROM articles WHERE changed_seq > ?1 AND status='full' ORDER BY id")?;
         Ok(st.query_map([seq], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -405,7 +423,14 @@ impl Store {
         )?;
         let rows = st.query_map(params![include_intents], |r| {
             let json: String = r.get(2)?;
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, json, r.get(3)?, r.get(4)?, r.get::<_, Option<String>>(5)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                json,
+                r.get(3)?,
+                r.get(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -428,7 +453,9 @@ impl Store {
             "SELECT COALESCE(substr(a.published,1,4),'?'), COUNT(*), SUM(m.count) FROM entity_mentions m
              JOIN articles a ON a.id=m.article_id WHERE m.entity_id=?1 GROUP BY 1 ORDER BY 1",
         )?;
-        Ok(st.query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?)
+        Ok(st
+            .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// The surfaces an entity was written as, most frequent first.
@@ -436,6 +463,65 @@ impl Store {
         let mut st = self.conn().prepare_cached(
             "SELECT surface, country, kind, COUNT(*) FROM entity_mentions WHERE entity_id=?1 GROUP BY surface ORDER BY 4 DESC, 1",
         )?;
-        Ok(st.query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?)
+        Ok(st
+            .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// What the search index needs of one article.
+#[derive(Debug, Clone)]
+pub struct IndexRow {
+    pub id: i64,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub outlet: Option<String>,
+    pub language: Option<String>,
+    pub published: Option<String>,
+    pub entities: Vec<String>,
+    pub event_types: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl Store {
+    /// The indexable view of a full article; `None` for stubs and unknown ids.
+    pub fn index_row(&self, id: i64) -> Result<Option<IndexRow>> {
+        let c = self.conn();
+        let row = c
+            .prepare_cached(
+                "SELECT a.display_title, v.paragraphs, a.outlet, a.language, a.published FROM articles a
+                 JOIN versions v ON v.id=a.current_version WHERE a.id=?1 AND a.status='full'",
+            )?
+            .query_row([id], |r| {
+                let p: String = r.get(1)?;
+                Ok(IndexRow {
+                    id,
+                    title: r.get(0)?,
+                    paragraphs: serde_json::from_str(&p).unwrap_or_default(),
+                    outlet: r.get(2)?,
+                    language: r.get(3)?,
+                    published: r.get(4)?,
+                    entities: Vec::new(),
+                    event_types: Vec::new(),
+                    sources: Vec::new(),
+                })
+            })
+            .optional()?;
+        let Some(mut row) = row else { return Ok(None) };
+        row.entities = c
+            .prepare_cached("SELECT entity_id FROM entity_mentions WHERE article_id=?1 ORDER BY entity_id")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        row.event_types = c
+            .prepare_cached(
+                "SELECT DISTINCT type FROM events WHERE article_id=?1 AND status='asserted' ORDER BY 1",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        row.sources = c
+            .prepare_cached("SELECT doc FROM sources WHERE article_id=?1 ORDER BY id")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(row))
     }
 }

@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
         article_id INTEGER NOT NULL
     );
     CREATE INDEX simbands_band ON simbands(band);
+    CREATE INDEX simbands_article ON simbands(article_id);
 
     CREATE TABLE sources (
         id          INTEGER PRIMARY KEY,

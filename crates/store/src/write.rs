@@ -50,6 +50,7 @@ pub enum Outcome {
 /// A write transaction.
 pub struct Batch<'c> {
     tx: Transaction<'c>,
+    zstd: zstd::bulk::Compressor<'static>,
     seq: i64,
     now: String,
 }
@@ -65,7 +66,12 @@ impl<'c> Batch<'c> {
     pub(crate) fn begin(conn: &'c mut rusqlite::Connection) -> Result<Batch<'c>> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let seq: String = tx.query_row("SELECT value FROM meta WHERE key='seq'", [], |r| r.get(0))?;
-        Ok(Batch { tx, seq: seq.parse().unwrap_or(0), now: jiff::Timestamp::now().to_string() })
+        Ok(Batch {
+            tx,
+            zstd: zstd::bulk::Compressor::new(3)?,
+            seq: seq.parse().unwrap_or(0),
+            now: jiff::Timestamp::now().to_string(),
+        })
     }
 
     /// Commit the batch: everything in it becomes visible at once, or (on a crash
@@ -123,8 +129,16 @@ impl<'c> Batch<'c> {
 
         let fp = fingerprint(article);
         let (article_id, version_id, outcome) = self.file_article(article, understanding, &fp)?;
-        let source_id =
-            self.insert_source(inc, &blob, &loc, Some(article), Some(article_id), Some(version_id), outcome_name(&outcome), None)?;
+        let source_id = self.insert_source(
+            inc,
+            &blob,
+            &loc,
+            Some(article),
+            Some(article_id),
+            Some(version_id),
+            outcome_name(&outcome),
+            None,
+        )?;
         self.link_teasers(source_id, article_id, article)?;
         Ok(outcome)
     }
@@ -132,7 +146,7 @@ impl<'c> Batch<'c> {
     fn put_blob(&mut self, hash: &str, raw: &[u8]) -> Result<()> {
         let exists = self.tx.prepare_cached("SELECT 1 FROM blobs WHERE hash=?1")?.exists([hash])?;
         if !exists {
-            let z = zstd::bulk::compress(raw, 3)?;
+            let z = self.zstd.compress(raw)?;
             self.tx
                 .prepare_cached("INSERT INTO blobs(hash, size, zdata) VALUES (?1, ?2, ?3)")?
                 .execute(params![hash, raw.len() as i64, z])?;
@@ -167,7 +181,11 @@ impl<'c> Batch<'c> {
         let article = match self.find_stub(a)? {
             Some(id) => id,
             None => {
-                self.tx.prepare_cached("INSERT INTO articles(status, display_title, changed_seq) VALUES ('full', '', 0)")?.execute([])?;
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO articles(status, display_title, changed_seq) VALUES ('full', '', 0)",
+                    )?
+                    .execute([])?;
                 self.tx.last_insert_rowid()
             }
         };
@@ -194,7 +212,9 @@ impl<'c> Batch<'c> {
             let mut st = self.tx.prepare_cached(
                 "SELECT id, published FROM articles WHERE title_key=?1 AND status='full' ORDER BY id LIMIT ?2",
             )?;
-            let rows = st.query_map(params![tk, MAX_CANDIDATES as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            let rows = st.query_map(params![tk, MAX_CANDIDATES as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+            })?;
             for row in rows {
                 let (id, published) = row?;
                 if dates_compatible(a.published, published.as_deref()) {
@@ -249,7 +269,9 @@ impl<'c> Batch<'c> {
         if let Some(tk) = a.title.as_deref().and_then(title_key) {
             let hit: Option<i64> = self
                 .tx
-                .prepare_cached("SELECT id FROM articles WHERE title_key=?1 AND status='stub' ORDER BY id LIMIT 1")?
+                .prepare_cached(
+                    "SELECT id FROM articles WHERE title_key=?1 AND status='stub' ORDER BY id LIMIT 1",
+                )?
                 .query_row([tk], |r| r.get(0))
                 .optional()?;
             if hit.is_some() {
@@ -428,7 +450,9 @@ impl<'c> Batch<'c> {
         if let Some(article) = article {
             // A new source is a change to the article (its source list).
             let seq = self.bump();
-            self.tx.prepare_cached("UPDATE articles SET changed_seq=?2 WHERE id=?1")?.execute([article, seq])?;
+            self.tx
+                .prepare_cached("UPDATE articles SET changed_seq=?2 WHERE id=?1")?
+                .execute([article, seq])?;
         }
         Ok(id)
     }
@@ -453,7 +477,8 @@ impl<'c> Batch<'c> {
             let target = match target {
                 Some(t) => t,
                 None => {
-                    let display = t.title.clone().or_else(|| t.lede.clone()).unwrap_or_else(|| "(teaser)".into());
+                    let display =
+                        t.title.clone().or_else(|| t.lede.clone()).unwrap_or_else(|| "(teaser)".into());
                     let seq = self.bump();
                     self.tx
                         .prepare_cached(
@@ -496,7 +521,12 @@ fn fingerprint(a: &Article) -> Fingerprint {
         };
     }
     let sh = shingles(&body);
-    Fingerprint { content_hash: text_hash(&[title, &body]), body_hash: Some(text_hash(&[&body])), simhash: simhash(&sh), shingles: sh }
+    Fingerprint {
+        content_hash: text_hash(&[title, &body]),
+        body_hash: Some(text_hash(&[&body])),
+        simhash: simhash(&sh),
+        shingles: sh,
+    }
 }
 
 /// Two articles can be the same when their publication days are at most a day

@@ -1,0 +1,346 @@
+//! `annalist ingest` and `annalist reprocess`: the pipeline driver.
+//!
+//! Units are read one file at a time (streaming), gathered into batches, extracted
+//! (and understood) in parallel, then filed by the store in one transaction per
+//! batch. A unit whose exact bytes are already stored at the same place is skipped
+//! before extraction, which makes a second run cheap and a run after a crash resume
+//! where the last committed batch ended.
+
+use std::io::IsTerminal;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use annalist_extract::{ExtractOptions, extract};
+use annalist_ingest::{InputError, ReadOptions, Unit, discover, read_file};
+use annalist_store::{Incoming, Outcome, Store, blob_hash, locator};
+use annalist_understand::{Kb, understand};
+
+use crate::indexing::Indexer;
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+#[derive(clap::Args, Debug)]
+pub struct IngestArgs {
+    /// Files or directories (searched recursively).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Override a dataset field mapping, e.g. `--map title=headline_en` (fields:
+    /// title, date, body, paragraphs, url, language, outlet); repeatable.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    map: Vec<String>,
+    /// Units per transaction.
+    #[arg(long, default_value_t = 1000, hide = true)]
+    batch: usize,
+    /// Largest single unit (line, record, page) accepted, in MiB.
+    #[arg(long, default_value_t = 16)]
+    max_unit_mib: usize,
+    /// Skip understanding (entities, dates, events); extraction and storage only.
+    #[arg(long)]
+    no_understand: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReprocessArgs {}
+
+/// Counts shown in the summary.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub read: u64,
+    pub new: u64,
+    pub duplicates: u64,
+    pub versions: u64,
+    pub unchanged: u64,
+    pub failed: u64,
+}
+
+pub struct Pipeline<'a> {
+    store: &'a mut Store,
+    opts: ExtractOptions,
+    kb: Option<&'a Kb>,
+    index: Option<&'a mut Indexer>,
+    /// Articles this run created or changed, for the closing report.
+    pub touched: Vec<i64>,
+    pending: Vec<Unit>,
+    batch: usize,
+    pub tally: Tally,
+    bar: ProgressBar,
+}
+
+impl Pipeline<'_> {
+    fn error(&mut self, line: &str) {
+        self.tally.failed += 1;
+        // One line per failure, for people; above the progress bar when it is shown.
+        self.bar.suspend(|| eprintln!("{line}"));
+    }
+
+    fn push(&mut self, unit: Unit) -> anyhow::Result<()> {
+        self.pending.push(unit);
+        if self.pending.len() >= self.batch {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let units = std::mem::take(&mut self.pending);
+        let n = units.len() as u64;
+        self.tally.read += n;
+        // Skip what is already stored before doing any extraction work.
+        let hashed: Vec<(Unit, String)> = units
+            .into_par_iter()
+            .map(|u| {
+                let h = blob_hash(&u.raw);
+                (u, h)
+            })
+            .collect();
+        let mut todo = Vec::with_capacity(hashed.len());
+        for (u, h) in hashed {
+            if self.store.has_source(&u.provenance.path, &locator(&u.provenance), &h)? {
+                self.tally.unchanged += 1;
+            } else {
+                todo.push(u);
+            }
+        }
+        let incoming = prepare(todo, &self.opts, self.kb);
+        let mut errors = Vec::new();
+        {
+            let mut b = self.store.batch()?;
+            for inc in &incoming {
+                match b.put(inc)? {
+                    Outcome::New { article } => {
+                        self.tally.new += 1;
+                        self.touched.push(article);
+                    }
+                    Outcome::Duplicate { .. } => self.tally.duplicates += 1,
+                    Outcome::Version { article, .. } => {
+                        self.tally.versions += 1;
+                        self.touched.push(article);
+                    }
+                    Outcome::Unchanged => self.tally.unchanged += 1,
+                    Outcome::Failed { reason } => {
+                        errors.push(format!("{}: {reason}", inc.provenance.display()))
+                    }
+                }
+            }
+            b.commit()?;
+        }
+        for e in errors {
+            self.error(&e);
+        }
+        if let Some(ix) = self.index.as_deref_mut() {
+            ix.catch_up(self.store)?;
+        }
+        self.bar.inc(n);
+        Ok(())
+    }
+}
+
+/// Extract (and understand) units in parallel, keeping their order.
+fn prepare(units: Vec<Unit>, opts: &ExtractOptions, kb: Option<&Kb>) -> Vec<Incoming> {
+    units
+        .into_par_iter()
+        .map(|u| {
+            let result = extract(&u, opts)
+                .map(|a| {
+                    let und = kb.map(|kb| understand(kb, &a));
+                    (a, und)
+                })
+                .map_err(|e| e.to_string());
+            Incoming {
+                meta: serde_json::to_value(&u.meta).unwrap_or_default(),
+                provenance: u.provenance,
+                raw: u.raw,
+                result,
+            }
+        })
+        .collect()
+}
+
+fn progress(quiet: bool, files: usize) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = if files > 1 { ProgressBar::new(files as u64) } else { ProgressBar::new_spinner() };
+    let template = if files > 1 {
+        "{spinner} [{elapsed_precise}] {wide_bar} {msg} files {pos}/{len} · ETA {eta}"
+    } else {
+        "{spinner} [{elapsed_precise}] {pos} units · {per_sec} · {msg}"
+    };
+    bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Read `paths` into the store; failures are reported as they happen.
+pub fn ingest_paths(
+    store: &mut Store,
+    kb: Option<&Kb>,
+    index: Option<&mut Indexer>,
+    paths: &[PathBuf],
+    opts: ExtractOptions,
+    read_opts: &ReadOptions,
+    batch: usize,
+    quiet: bool,
+) -> anyhow::Result<(Tally, Vec<i64>)> {
+    let (files, discover_errors) = discover(paths);
+    let bar = progress(quiet, files.len());
+    let mut p = Pipeline {
+        store,
+        opts,
+        kb,
+        index,
+        touched: Vec::new(),
+        pending: Vec::new(),
+        batch: batch.max(1),
+        tally: Tally::default(),
+        bar,
+    };
+    for e in discover_errors {
+        p.error(&e.to_string());
+    }
+    for file in &files {
+        let mut fatal: Option<anyhow::Error> = None;
+        let mut per_unit = |r: Result<Unit, InputError>| -> ControlFlow<()> {
+            let res = match r {
+                Ok(u) => p.push(u),
+                Err(e) => {
+                    p.error(&e.to_string());
+                    Ok(())
+                }
+            };
+            match res {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    fatal = Some(e);
+                    ControlFlow::Break(())
+                }
+            }
+        };
+        let outcome = read_file(file, read_opts, &mut per_unit);
+        if let Some(e) = fatal {
+            return Err(e);
+        }
+        if let Err(e) = outcome {
+            p.error(&e.to_string());
+        }
+        // Commit per file so that a small file is never left half-filed.
+        p.flush()?;
+        if files.len() > 1 {
+            p.bar.inc(1);
+        }
+    }
+    p.flush()?;
+    p.bar.finish_and_clear();
+    Ok((p.tally, p.touched))
+}
+
+pub fn ingest(data: &Path, kb_files: &[PathBuf], quiet: bool, args: IngestArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut store =
+        Store::open(data).with_context(|| format!("opening the archive in {}", data.display()))?;
+    let kb = if args.no_understand { None } else { Some(crate::events::load_kb(kb_files)?) };
+    let mut index = Indexer::open(data, &store)?;
+    let opts = extract_options(&args.map)?;
+    let read_opts = ReadOptions { max_unit_bytes: args.max_unit_mib << 20, ..ReadOptions::default() };
+    let (tally, touched) = ingest_paths(
+        &mut store,
+        kb.as_ref(),
+        Some(&mut index),
+        &args.paths,
+        opts,
+        &read_opts,
+        args.batch,
+        quiet,
+    )?;
+    if !quiet {
+        print_summary(&tally, started.elapsed());
+        if let Some(kb) = &kb {
+            crate::events::print_understood(&store, kb, &touched)?;
+        }
+    }
+    Ok(if tally.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+pub fn print_summary(t: &Tally, elapsed: Duration) {
+    let secs = elapsed.as_secs_f64();
+    let rate = if secs > 0.0 { t.read as f64 / secs } else { 0.0 };
+    println!(
+        "read {}, new {}, duplicates {}, new versions {}, unchanged {}, failed {}, elapsed {:.2}s ({:.0}/s)",
+        t.read, t.new, t.duplicates, t.versions, t.unchanged, t.failed, secs, rate
+    );
+    if t.read > 0 && t.read == t.unchanged {
+        println!("nothing new: all {} units were already in the archive", t.read);
+    }
+}
+
+fn extract_options(map: &[String]) -> anyhow::Result<ExtractOptions> {
+    let mut opts = ExtractOptions::default();
+    for spec in map {
+        let (field, column) = spec
+            .split_once('=')
+            .with_context(|| format!("--map {spec}: expected FIELD=COLUMN, e.g. title=headline"))?;
+        opts.field_map
+            .insert(field.trim(), column.trim())
+            .map_err(|e| anyhow::anyhow!("--map {spec}: {e}"))?;
+    }
+    Ok(opts)
+}
+
+pub fn reprocess(
+    data: &Path,
+    kb_files: &[PathBuf],
+    quiet: bool,
+    _args: ReprocessArgs,
+) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut store =
+        Store::open(data).with_context(|| format!("opening the archive in {}", data.display()))?;
+    let kb = crate::events::load_kb(kb_files)?;
+    let sources = store.sources_for_replay()?;
+    let mut units = Vec::with_capacity(sources.len());
+    for s in &sources {
+        let raw = store.blob(&s.blob_hash)?;
+        let meta = serde_json::from_value(s.meta.clone()).unwrap_or_default();
+        let kind = annalist_model::InputKind::parse(&s.kind).unwrap_or(annalist_model::InputKind::TextPage);
+        let provenance = annalist_model::Provenance {
+            path: s.path.clone(),
+            line: s.line.map(|v| v as u64),
+            record: s.record.map(|v| v as u64),
+            kind,
+        };
+        units.push(Unit { provenance, raw, meta });
+    }
+    let incoming = prepare(units, &ExtractOptions::default(), Some(&kb));
+    let mut tally = Tally::default();
+    {
+        // One transaction: a crash midway leaves the previous archive untouched.
+        let mut b = store.batch()?;
+        b.clear_derived()?;
+        for inc in &incoming {
+            tally.read += 1;
+            match b.put(inc)? {
+                Outcome::New { .. } => tally.new += 1,
+                Outcome::Duplicate { .. } => tally.duplicates += 1,
+                Outcome::Version { .. } => tally.versions += 1,
+                Outcome::Unchanged => tally.unchanged += 1,
+                Outcome::Failed { reason } => {
+                    tally.failed += 1;
+                    eprintln!("{}: {reason}", inc.provenance.display());
+                }
+            }
+        }
+        b.commit()?;
+    }
+    let mut index = Indexer::open(data, &store)?;
+    index.rebuild(&store)?;
+    if !quiet {
+        print_summary(&tally, started.elapsed());
+    }
+    Ok(if tally.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

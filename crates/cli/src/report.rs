@@ -1,0 +1,193 @@
+//! `annalist show`, `list` and `stats`: reading the archive for people (or JSON).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use annalist_store::{ListFilter, Store};
+use anyhow::{Context, bail};
+
+pub fn open_store(data: &Path) -> anyhow::Result<Store> {
+    if !data.join("annalist.db").exists() {
+        bail!("no archive in {} (run `annalist ingest PATH` first, or pass --data DIR)", data.display());
+    }
+    Store::open(data).with_context(|| format!("opening the archive in {}", data.display()))
+}
+
+pub fn show(data: &Path, id: i64, versions: bool, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(data)?;
+    let Some(a) = store.article(id)? else {
+        eprintln!("annalist: no article {id}");
+        return Ok(ExitCode::from(1));
+    };
+    let vs = if versions { store.versions(id)? } else { Vec::new() };
+    if json {
+        let mut v = serde_json::to_value(&a)?;
+        if versions {
+            v["version_history"] = serde_json::to_value(&vs)?;
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("#{}  {}", a.id, a.display_title);
+    if a.title.is_none() {
+        println!("    (the page has no headline; shown: its first words)");
+    }
+    let field = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            println!("{k:>10}: {v}");
+        }
+    };
+    field("status", &(a.status != "full").then(|| a.status.clone()));
+    field("outlet", &a.outlet);
+    field("published", &a.published);
+    field("captured", &a.captured);
+    field("listed", &a.listed);
+    field("url", &a.url);
+    field("language", &a.language);
+    println!("{:>10}: {}", "versions", a.versions);
+    println!();
+    for p in &a.paragraphs {
+        println!("{}\n", textwrap(p, 96));
+    }
+    if !a.sources.is_empty() {
+        println!("Sources:");
+        for s in &a.sources {
+            let loc = if s.locator.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", s.locator.replace(':', " "))
+            };
+            println!("  - {}{loc}  [{}] ingested {}", s.path, s.outcome, s.ingested_at);
+        }
+    }
+    if !a.teasers.is_empty() {
+        println!("Teasers on the page:");
+        for t in &a.teasers {
+            let label =
+                t.title.clone().or_else(|| t.lede.clone().map(|l| format!("“{l}…”"))).unwrap_or_default();
+            println!("  → #{} {} {}", t.article_id, t.date.clone().unwrap_or_default(), label);
+        }
+    }
+    if !a.linked_from.is_empty() {
+        println!(
+            "Listed as a teaser by: {}",
+            a.linked_from.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    if versions {
+        println!("\nVersions:");
+        for (i, v) in vs.iter().enumerate() {
+            println!("  v{}  stored {}  from {}", v.n, v.created_at, v.sources.join(", "));
+            if i > 0 {
+                let old = version_text(&vs[i - 1]);
+                let new = version_text(v);
+                let diff = similar::TextDiff::from_lines(&old, &new);
+                print!(
+                    "{}",
+                    diff.unified_diff()
+                        .context_radius(1)
+                        .header(&format!("v{}", vs[i - 1].n), &format!("v{}", v.n))
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn version_text(v: &annalist_store::VersionRecord) -> String {
+    let mut s = format!("# {}\n", v.title.as_deref().unwrap_or("(no headline)"));
+    for p in &v.paragraphs {
+        s.push_str(p);
+        s.push('\n');
+    }
+    s
+}
+
+fn textwrap(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for w in s.split_whitespace() {
+        if col > 0 && col + 1 + w.chars().count() > width {
+            out.push('\n');
+            col = 0;
+        } else if col > 0 {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(w);
+        col += w.chars().count();
+    }
+    out
+}
+
+pub fn list(data: &Path, f: &ListFilter, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(data)?;
+    for d in [&f.since, &f.until].into_iter().flatten() {
+        d.parse::<jiff::civil::Date>().with_context(|| format!("not a date (YYYY-MM-DD): {d}"))?;
+    }
+    let rows = store.list(f)?;
+    if json {
+        for r in &rows {
+            println!("{}", serde_json::to_string(r)?);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in &rows {
+        let extra = match (r.versions, r.sources) {
+            (v, s) if v > 1 || s > 1 => format!("  [{v} versions, {s} sources]"),
+            _ => String::new(),
+        };
+        println!(
+            "{:>7}  {:10}  {:<20}  {}{}",
+            r.id,
+            r.published.as_deref().unwrap_or("????-??-??"),
+            truncate(r.outlet.as_deref().unwrap_or("-"), 20),
+            truncate(&r.display_title, 90),
+            extra
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn stats(data: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let store = open_store(data)?;
+    let s = store.stats()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("articles   {} (+{} stubs known from teasers)", s.articles, s.stubs);
+    println!("versions   {}", s.versions);
+    println!("sources    {} ({} failed extraction, kept for reprocess)", s.sources, s.failed_sources);
+    println!(
+        "raw blobs  {} · {:.1} MB raw, {:.1} MB stored",
+        s.blobs,
+        s.blob_bytes as f64 / 1e6,
+        s.blob_stored_bytes as f64 / 1e6
+    );
+    println!("events     {} · entities {}", s.events, s.entities);
+    println!(
+        "published  {} .. {}",
+        s.first_published.unwrap_or_default(),
+        s.last_published.unwrap_or_default()
+    );
+    println!("database   {:.1} MB", s.db_bytes as f64 / 1e6);
+    let row = |name: &str, v: &[(String, i64)]| {
+        let items: Vec<String> = v.iter().take(12).map(|(k, n)| format!("{k} {n}")).collect();
+        println!("{name:<10} {}", items.join(" · "));
+    };
+    row("outlets", &s.by_outlet);
+    row("languages", &s.by_language);
+    row("years", &s.by_year);
+    Ok(ExitCode::SUCCESS)
+}

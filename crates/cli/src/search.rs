@@ -1,0 +1,117 @@
+//! `annalist search` and `annalist reindex`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use annalist_index::{SearchRequest, Sort};
+use serde_json::json;
+
+use crate::indexing::Indexer;
+use crate::report::open_store;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortArg {
+    Relevance,
+    Date,
+    /// Oldest first.
+    DateAsc,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SearchArgs {
+    /// The query (see README: words, "phrases", AND/OR/NOT, -exclude, prefix*,
+    /// "a b"~N, title: outlet: lang: entity: type: published:FROM..TO).
+    query: String,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    #[arg(long, value_enum, default_value = "relevance")]
+    sort: SortArg,
+    /// Machine-readable output (hits, total, facets).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn search(data: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(data)?;
+    let ix = Indexer::open(data, &store)?;
+    let req = SearchRequest {
+        query: args.query.clone(),
+        limit: args.limit,
+        offset: args.offset,
+        sort: match args.sort {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Date => Sort::DateDesc,
+            SortArg::DateAsc => Sort::DateAsc,
+        },
+        facets: true,
+        snippets: true,
+    };
+    let res = match ix.index.search(&req) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("annalist: {e}");
+            eprintln!("  {}", args.query);
+            eprintln!("  {}^", " ".repeat(e.position.min(args.query.len())));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json!(res))?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} results ({:.1} ms){}",
+        res.total,
+        res.took_ms,
+        if res.total > 0 {
+            format!(", showing {}–{}", args.offset + 1, args.offset + res.hits.len())
+        } else {
+            String::new()
+        }
+    );
+    for h in &res.hits {
+        println!(
+            "\n#{:<7} {}  {}  {}",
+            h.article,
+            h.published.map(|d| d.to_string()).unwrap_or_else(|| "????-??-??".into()),
+            h.outlet.as_deref().unwrap_or("-"),
+            h.title
+        );
+        // Snippets are HTML (escaped, with <mark>); show them as terminal text.
+        let text = h.snippet.replace("<mark>", "[").replace("</mark>", "]");
+        println!("         {}", unescape(&text));
+        if h.sources.len() > 1 {
+            println!("         sources: {}", h.sources.join(", "));
+        }
+    }
+    if let Some(f) = &res.facets {
+        let outlets: Vec<String> = f.outlets.iter().take(10).map(|(k, n)| format!("{k} {n}")).collect();
+        let years: Vec<String> = f.years.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        println!("\nby outlet: {}", outlets.join(" · "));
+        println!("by year:   {}", years.join(" · "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+pub fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
+    let store = open_store(data)?;
+    let t = std::time::Instant::now();
+    let mut ix = Indexer::open(data, &store)?;
+    let n = ix.rebuild(&store)?;
+    println!(
+        "indexed {n} articles in {:.2}s · index {:.1} MB",
+        t.elapsed().as_secs_f64(),
+        ix.index.size_bytes() as f64 / 1e6
+    );
+    Ok(ExitCode::SUCCESS)
+}

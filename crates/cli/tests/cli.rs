@@ -1,0 +1,10 @@
+//! Integration tests: run the real `annalist` binary on the seeds, the corpora and
+//! on hostile input. One test binary (as ripgrep does) so the release build is
+//! linked once; modules group the tests by capability.
+
+mod util;
+
+mod crash;
+mod eval;
+mod malformed;
+mod roundtrip;

@@ -1,0 +1,94 @@
+//! Kill -9 at random moments: the next run opens the store and completes it, and
+//! the result equals an uninterrupted run.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::*;
+
+/// A small deterministic PRNG so the kill points are reproducible.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+/// Start an ingest and SIGKILL it after `delay`; true if it was still running.
+fn kill_after(data: &Path, args: &[&str], delay: Duration) -> bool {
+    let mut child = Command::new(bin())
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + delay;
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let killed = child.try_wait().unwrap().is_none();
+    if killed {
+        child.kill().unwrap(); // SIGKILL on Unix
+    }
+    child.wait().unwrap();
+    killed
+}
+
+#[test]
+fn killed_ingests_resume_to_the_uninterrupted_store() {
+    let dir = tempfile::tempdir().unwrap();
+    // A quarter of the 2011 corpus keeps the 20+ crash rounds quick while spanning
+    // several batches; the seeds add teasers, stubs and text pages.
+    let part = dir.path().join("kcna_2011_part.jsonl.gz");
+    {
+        let src = flate2::read::GzDecoder::new(
+            std::fs::File::open(shared().join("corpora/kcna_2011.jsonl.gz")).unwrap(),
+        );
+        let mut out =
+            flate2::write::GzEncoder::new(std::fs::File::create(&part).unwrap(), flate2::Compression::fast());
+        for line in std::io::BufReader::new(src).lines().take(3000) {
+            writeln!(out, "{}", line.unwrap()).unwrap();
+        }
+        out.finish().unwrap();
+    }
+    let seeds = shared().join("seeds");
+    let args = ["ingest", "--quiet", seeds.to_str().unwrap(), part.to_str().unwrap()];
+
+    let clean = dir.path().join("clean");
+    let t0 = Instant::now();
+    annalist_ok(&clean, &args, 0);
+    let full_ms = t0.elapsed().as_millis() as u64;
+    let want = logical_dump(&clean);
+
+    let mut rng = Lcg(0x5eed_2026);
+    let mut kills = 0;
+    for round in 0..20 {
+        let data = dir.path().join(format!("crashed-{round}"));
+        // Kill points spread over the whole run, the first moments included.
+        if kill_after(&data, &args, Duration::from_millis(rng.next() % full_ms.max(20))) {
+            kills += 1;
+        }
+        // Every third round, crash the resuming run too.
+        if round % 3 == 0 && kill_after(&data, &args, Duration::from_millis(rng.next() % full_ms.max(20))) {
+            kills += 1;
+        }
+        if data.join("annalist.db").exists() {
+            annalist_ok(&data, &["stats"], 0);
+        }
+        annalist_ok(&data, &args, 0);
+        assert!(
+            logical_dump(&data) == want,
+            "round {round}: resumed store differs from the uninterrupted one"
+        );
+        std::fs::remove_dir_all(&data).unwrap();
+    }
+    assert!(kills >= 20, "only {kills} runs were killed mid-way");
+}
