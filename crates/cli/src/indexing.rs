@@ -16,6 +16,9 @@ const CHUNK: usize = 2000;
 
 pub struct Indexer {
     pub index: Index,
+    /// Store sequence up to which changes were handed to the index writer (they
+    /// become durable and visible at the next [`Indexer::commit`]).
+    synced: i64,
 }
 
 impl Indexer {
@@ -24,15 +27,31 @@ impl Indexer {
         let dir = data.join("index");
         let index =
             Index::open(&dir).with_context(|| format!("opening the search index in {}", dir.display()))?;
-        let mut ix = Indexer { index };
+        let synced = index.watermark();
+        let mut ix = Indexer { index, synced };
         ix.catch_up(store)?;
         Ok(ix)
     }
 
-    /// Index every article changed since the index's watermark.
+    /// Index every article changed since the index's watermark, and commit.
     pub fn catch_up(&mut self, store: &Store) -> anyhow::Result<usize> {
+        let n = self.sync(store)?;
+        if self.synced > self.index.watermark() {
+            self.commit()?;
+        }
+        Ok(n)
+    }
+
+    /// Commit what was synced: durable, visible, and the new watermark.
+    pub fn commit(&mut self) -> anyhow::Result<()> {
+        self.index.commit(self.synced)?;
+        Ok(())
+    }
+
+    /// Hand every article changed since the last sync to the index writer.
+    pub fn sync(&mut self, store: &Store) -> anyhow::Result<usize> {
         let seq = store.seq()?;
-        let mark = self.index.watermark();
+        let mark = self.synced;
         if seq <= mark {
             return Ok(0);
         }
@@ -56,7 +75,7 @@ impl Indexer {
             }
             self.index.upsert(&docs)?;
         }
-        self.index.commit(seq)?;
+        self.synced = seq;
         Ok(ids.len())
     }
 
@@ -64,6 +83,7 @@ impl Indexer {
     pub fn rebuild(&mut self, store: &Store) -> anyhow::Result<usize> {
         self.index.clear()?;
         self.index.commit(0)?;
+        self.synced = 0;
         self.catch_up(store)
     }
 }

@@ -56,17 +56,19 @@ pub struct Tally {
     pub failed: u64,
 }
 
-pub struct Pipeline<'a> {
-    store: &'a mut Store,
+/// The reading side of the pipeline: gathers units into batches, drops those
+/// already stored, extracts and understands the rest in parallel and hands them to
+/// the writer thread, which files them while the next batch is being prepared.
+struct Pipeline<'a> {
+    reader: &'a Store,
     opts: ExtractOptions,
     kb: Option<&'a Kb>,
-    index: Option<&'a mut Indexer>,
-    /// Articles this run created or changed, for the closing report.
-    pub touched: Vec<i64>,
     pending: Vec<Unit>,
     batch: usize,
-    pub tally: Tally,
+    /// Counts known on the reading side: units read, skipped unchanged, read errors.
+    tally: Tally,
     bar: ProgressBar,
+    to_writer: std::sync::mpsc::SyncSender<Vec<Incoming>>,
 }
 
 impl Pipeline<'_> {
@@ -91,7 +93,8 @@ impl Pipeline<'_> {
         let units = std::mem::take(&mut self.pending);
         let n = units.len() as u64;
         self.tally.read += n;
-        // Skip what is already stored before doing any extraction work.
+        // Skip what is already stored before doing any extraction work. (A unit
+        // stored by a batch still in the writer's hands is caught by the writer.)
         let hashed: Vec<(Unit, String)> = units
             .into_par_iter()
             .map(|u| {
@@ -101,28 +104,49 @@ impl Pipeline<'_> {
             .collect();
         let mut todo = Vec::with_capacity(hashed.len());
         for (u, h) in hashed {
-            if self.store.has_source(&u.provenance.path, &locator(&u.provenance), &h)? {
+            if self.reader.has_source(&u.provenance.path, &locator(&u.provenance), &h)? {
                 self.tally.unchanged += 1;
             } else {
                 todo.push(u);
             }
         }
+        self.bar.inc(n);
+        if todo.is_empty() {
+            return Ok(());
+        }
         let incoming = prepare(todo, &self.opts, self.kb);
+        self.to_writer.send(incoming).map_err(|_| anyhow::anyhow!("the archive writer stopped"))?;
+        Ok(())
+    }
+}
+
+/// The writing side: files each prepared batch in one transaction and keeps the
+/// index in step. Returns its counts and the articles it created or changed.
+fn writer(
+    store: &mut Store,
+    mut index: Option<&mut Indexer>,
+    batches: std::sync::mpsc::Receiver<Vec<Incoming>>,
+    bar: ProgressBar,
+) -> anyhow::Result<(Tally, Vec<i64>)> {
+    let mut tally = Tally::default();
+    let mut touched = Vec::new();
+    let mut last_index_commit = Instant::now();
+    for incoming in batches {
         let mut errors = Vec::new();
         {
-            let mut b = self.store.batch()?;
+            let mut b = store.batch()?;
             for inc in &incoming {
                 match b.put(inc)? {
                     Outcome::New { article } => {
-                        self.tally.new += 1;
-                        self.touched.push(article);
+                        tally.new += 1;
+                        touched.push(article);
                     }
-                    Outcome::Duplicate { .. } => self.tally.duplicates += 1,
+                    Outcome::Duplicate { .. } => tally.duplicates += 1,
                     Outcome::Version { article, .. } => {
-                        self.tally.versions += 1;
-                        self.touched.push(article);
+                        tally.versions += 1;
+                        touched.push(article);
                     }
-                    Outcome::Unchanged => self.tally.unchanged += 1,
+                    Outcome::Unchanged => tally.unchanged += 1,
                     Outcome::Failed { reason } => {
                         errors.push(format!("{}: {reason}", inc.provenance.display()))
                     }
@@ -130,15 +154,25 @@ impl Pipeline<'_> {
             }
             b.commit()?;
         }
+        tally.failed += errors.len() as u64;
         for e in errors {
-            self.error(&e);
+            bar.suspend(|| eprintln!("{e}"));
         }
-        if let Some(ix) = self.index.as_deref_mut() {
-            ix.catch_up(self.store)?;
+        if let Some(ix) = index.as_deref_mut() {
+            ix.sync(store)?;
+            // Committing the index is what costs; do it every few seconds. A crash in
+            // between only means the next run catches up from the store.
+            if last_index_commit.elapsed() > Duration::from_secs(10) {
+                ix.commit()?;
+                last_index_commit = Instant::now();
+            }
         }
-        self.bar.inc(n);
-        Ok(())
     }
+    if let Some(ix) = index {
+        ix.sync(store)?;
+        ix.commit()?;
+    }
+    Ok((tally, touched))
 }
 
 /// Extract (and understand) units in parallel, keeping their order.
@@ -178,6 +212,7 @@ fn progress(quiet: bool, files: usize) -> ProgressBar {
 }
 
 /// Read `paths` into the store; failures are reported as they happen.
+#[allow(clippy::too_many_arguments)]
 pub fn ingest_paths(
     store: &mut Store,
     kb: Option<&Kb>,
@@ -190,21 +225,50 @@ pub fn ingest_paths(
 ) -> anyhow::Result<(Tally, Vec<i64>)> {
     let (files, discover_errors) = discover(paths);
     let bar = progress(quiet, files.len());
-    let mut p = Pipeline {
-        store,
-        opts,
-        kb,
-        index,
-        touched: Vec::new(),
-        pending: Vec::new(),
-        batch: batch.max(1),
-        tally: Tally::default(),
-        bar,
-    };
+    let reader = Store::open_read_only(store.dir())?;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Incoming>>(2);
+    let writer_bar = bar.clone();
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || writer(store, index, rx, writer_bar));
+        let mut p = Pipeline {
+            reader: &reader,
+            opts,
+            kb,
+            pending: Vec::new(),
+            batch: batch.max(1),
+            tally: Tally::default(),
+            bar: bar.clone(),
+            to_writer: tx,
+        };
+        let read_result = read_all(&mut p, &files, discover_errors, read_opts);
+        let Pipeline { tally: read_tally, to_writer, .. } = p;
+        drop(to_writer);
+        let written = writer.join().map_err(|_| anyhow::anyhow!("the archive writer panicked"))?;
+        read_result?;
+        let (w, touched) = written?;
+        bar.finish_and_clear();
+        let tally = Tally {
+            read: read_tally.read,
+            new: w.new,
+            duplicates: w.duplicates,
+            versions: w.versions,
+            unchanged: read_tally.unchanged + w.unchanged,
+            failed: read_tally.failed + w.failed,
+        };
+        Ok((tally, touched))
+    })
+}
+
+fn read_all(
+    p: &mut Pipeline<'_>,
+    files: &[PathBuf],
+    discover_errors: Vec<InputError>,
+    read_opts: &ReadOptions,
+) -> anyhow::Result<()> {
     for e in discover_errors {
         p.error(&e.to_string());
     }
-    for file in &files {
+    for file in files {
         let mut fatal: Option<anyhow::Error> = None;
         let mut per_unit = |r: Result<Unit, InputError>| -> ControlFlow<()> {
             let res = match r {
@@ -229,15 +293,13 @@ pub fn ingest_paths(
         if let Err(e) = outcome {
             p.error(&e.to_string());
         }
-        // Commit per file so that a small file is never left half-filed.
+        // Hand over per file so that a small file is never left half-filed.
         p.flush()?;
         if files.len() > 1 {
             p.bar.inc(1);
         }
     }
-    p.flush()?;
-    p.bar.finish_and_clear();
-    Ok((p.tally, p.touched))
+    p.flush()
 }
 
 pub fn ingest(data: &Path, kb_files: &[PathBuf], quiet: bool, args: IngestArgs) -> anyhow::Result<ExitCode> {
