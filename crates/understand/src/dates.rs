@@ -51,6 +51,71 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pat).expect("date regex")
 });
 
+/// Head words that make a month-day before them part of a name ("June 15 Joint
+/// Declaration", "May 24 step", "April 25 Sports Club", "August 15 Liberation").
+const NAME_HEADS: &[&str] = &[
+    "Joint",
+    "North-South",
+    "South-North",
+    "Declaration",
+    "Statement",
+    "Agreement",
+    "step",
+    "measure",
+    "measures",
+    "Vinalon",
+    "Sports",
+    "House",
+    "Popular",
+    "Children's",
+    "Independence",
+    "Kwangju",
+    "International",
+    "General",
+    "Art",
+    "Prize",
+    "National",
+    "Factory",
+    "Consumer",
+    "All-Korean",
+    "Youth",
+    "Reunification",
+    "Uprising",
+    "Science",
+    "Movement",
+    "Incident",
+    "Stadium",
+    "Machine",
+    "Works",
+    "Complex",
+    "Club",
+    "Hall",
+    "Park",
+    "Street",
+    "Film",
+    "Mine",
+    "Farm",
+    "Cooperative",
+    "People's",
+    "Revolutionary",
+    "Inter-Korean",
+    "Architectural",
+    "Jiktong",
+    "Ryongbuk",
+    "Liberation",
+    "Publishing",
+    "Enterprise",
+    "Plant",
+];
+
+/// Whether the text right after a month-day makes it part of a name.
+fn names_after(rest: &str) -> bool {
+    let Some(rest) = rest.strip_prefix(' ') else { return false };
+    let w = rest.split([' ', ',', '.', ';', ':', '"', ')']).next().unwrap_or("");
+    let w = w.trim_end_matches(['\'', '\u{2019}']);
+    NAME_HEADS.contains(&w) || NAME_HEADS.iter().any(|h| h.strip_suffix("'s") == Some(w))
+}
+
 /// Month number of a month name or abbreviation.
 pub fn month_number(s: &str) -> Option<i8> {
     let s = s.trim_end_matches('.').to_ascii_lowercase();
@@ -217,6 +282,9 @@ pub fn find_dates(body: &str, anchor: Option<Date>) -> Vec<DateExpr> {
             let Some(d) = num("md_d").filter(|d| (1..=31).contains(d)) else {
                 continue;
             };
+            if num("my").is_none() && g("mthis").is_none() && names_after(&body[end..]) {
+                continue; // "the June 15 Joint Declaration", "the February 8 Vinalon Complex"
+            }
             // "May 1" is a date, but "May" alone is a modal verb; handled by the regex.
             let this = g("mthis").map(|s| s.contains("last"));
             let year = match (num("my"), this, anchor) {
@@ -422,6 +490,18 @@ mod tests {
         // no anchor: relative dates are left out
         assert!(find_dates("on Tuesday", None).is_empty());
         assert!(find_dates("The bier showed 1942-2011 in gold", None).is_empty());
+    }
+
+    #[test]
+    fn month_days_inside_names() {
+        let a = Some(d("2011-08-25"));
+        assert!(find_dates("the June 15 Joint Declaration", a).is_empty());
+        assert!(find_dates("the June 15 North-South Joint Declaration", a).is_empty());
+        assert!(find_dates("the February 8 Vinalon Complex", a).is_empty());
+        assert!(find_dates("under the pretext of the May 24 step", a).is_empty());
+        // a real date before a capitalised word stays a date
+        assert_eq!(one("on June 15 Kim Jong Il visited", "2011-08-25").0, "2011-06-15");
+        assert_eq!(one("on August 29, 2011 Joint", "2011-08-25").0, "2011-08-29");
     }
 
     #[test]

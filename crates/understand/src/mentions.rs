@@ -752,8 +752,12 @@ fn generic_names(
         let mut k = i + 1;
         while k < toks.len() {
             let gap = &body[toks[k - 1].end..toks[k].start];
+            // "Communist Workers' Party": a plural possessive inside the name
+            let possessive =
+                (gap == "' " || gap == "\u{2019} ") && is_cap(toks[k - 1].s) && toks[k - 1].s.ends_with('s');
             let gap_ok = gap == " "
                 || gap == "-"
+                || possessive
                 || (toks[k - 1].s == "C.C." && gap == ", ")
                 || (gap == " (" && is_cap(toks[k].s));
             if !gap_ok {
@@ -815,8 +819,16 @@ fn generic_names(
         if overlaps(&out, m.start, end) {
             continue;
         }
+        // "the DPRK embassy" after "the DPRK embassy in Phnom Penh": the same embassy
+        let mut id = slug(&name);
+        if end == m.end + 8 {
+            let prefix = format!("{id}-in-");
+            if let Some(full) = out.iter().find(|o| o.id.starts_with(&prefix)) {
+                id = full.id.clone();
+            }
+        }
         out.push(Mention {
-            id: slug(&name),
+            id,
             kind: EntityKind::Organization,
             country: m.country.clone(),
             surface: body[m.start..end].to_string(),
@@ -1277,6 +1289,20 @@ mod tests {
         assert!(has(&v, "frederick-musiiwa-makamure-shava", Some("zwe")), "{v:?}");
         let v = ids("It was sent to S. R. Nathan, president of Singapore, on Monday.");
         assert!(has(&v, "s-r-nathan", Some("sgp")), "{v:?}");
+    }
+
+    #[test]
+    fn plural_possessives_and_embassies() {
+        let v = ids("In a joint statement the Communist Workers' Party of Belarus said that it was so.");
+        assert!(has(&v, "communist-workers-party-of-belarus", Some("blr")), "{v:?}");
+        // a lower-case possessive does not join two names
+        let v = ids("The Communist Party of Cuba and the workers' Union of Cuba");
+        assert!(!v.iter().any(|(id, _)| id.contains("workers")), "{v:?}");
+        let v = ids(
+            "He sent a basket to the DPRK embassy in Phnom Penh. A delegation visited the DPRK embassy on Sept. 6.",
+        );
+        assert!(has(&v, "dprk-embassy-in-phnom-penh", Some("prk")), "{v:?}");
+        assert!(!v.iter().any(|(id, _)| id == "dprk-embassy"), "{v:?}");
     }
 
     #[test]
