@@ -42,10 +42,7 @@ impl InputKind {
 
     /// Whether units of this kind are records inside a larger dataset file.
     pub fn is_record(self) -> bool {
-        matches!(
-            self,
-            InputKind::JsonLines | InputKind::Csv | InputKind::Warc
-        )
+        matches!(self, InputKind::JsonLines | InputKind::Csv | InputKind::Warc)
     }
 }
 
@@ -65,12 +62,7 @@ impl Provenance {
     /// The document name used by the evaluation export: the file name, or
     /// `<file name>#<line>` (`#<record>` for WARC) for a record inside a dataset.
     pub fn doc_name(&self) -> String {
-        let name = self
-            .path
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or(&self.path)
-            .to_string();
+        let name = self.path.rsplit(['/', '\\']).next().unwrap_or(&self.path).to_string();
         match (self.line, self.record) {
             (Some(l), _) => format!("{name}#{l}"),
             (None, Some(r)) => format!("{name}#{r}"),
@@ -167,12 +159,8 @@ mod tests {
         };
         assert_eq!(p.doc_name(), "kcna_2011.jsonl.gz#591");
         assert_eq!(p.display(), "../shared/corpora/kcna_2011.jsonl.gz:591");
-        let f = Provenance {
-            path: "seeds/000.txt".into(),
-            line: None,
-            record: None,
-            kind: InputKind::TextPage,
-        };
+        let f =
+            Provenance { path: "seeds/000.txt".into(), line: None, record: None, kind: InputKind::TextPage };
         assert_eq!(f.doc_name(), "000.txt");
     }
 
@@ -180,15 +168,11 @@ mod tests {
     fn display_title_falls_back_to_lede() {
         let a = Article {
             paragraphs: vec![
-                "The Russian Ambassador to the DPRK hosted a reception at the Club on October 11."
-                    .into(),
+                "The Russian Ambassador to the DPRK hosted a reception at the Club on October 11.".into(),
             ],
             ..Default::default()
         };
         assert_eq!(a.title, None);
-        assert_eq!(
-            a.display_title(),
-            "The Russian Ambassador to the DPRK hosted a reception at the Club…"
-        );
+        assert_eq!(a.display_title(), "The Russian Ambassador to the DPRK hosted a reception at the Club…");
     }
 }

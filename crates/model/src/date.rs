@@ -23,25 +23,13 @@ pub struct PartialDateError(pub String);
 
 impl PartialDate {
     pub fn year(year: i16) -> Self {
-        PartialDate {
-            year,
-            month: None,
-            day: None,
-        }
+        PartialDate { year, month: None, day: None }
     }
     pub fn month(year: i16, month: i8) -> Self {
-        PartialDate {
-            year,
-            month: Some(month),
-            day: None,
-        }
+        PartialDate { year, month: Some(month), day: None }
     }
     pub fn day(d: Date) -> Self {
-        PartialDate {
-            year: d.year(),
-            month: Some(d.month()),
-            day: Some(d.day()),
-        }
+        PartialDate { year: d.year(), month: Some(d.month()), day: Some(d.day()) }
     }
     /// The full date when day precision is known.
     pub fn to_date(self) -> Option<Date> {
@@ -99,19 +87,10 @@ impl FromStr for PartialDate {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || PartialDateError(s.to_string());
         let mut parts = s.trim().split('-');
-        let y: i16 = parts
-            .next()
-            .filter(|p| p.len() == 4)
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(err)?;
+        let y: i16 = parts.next().filter(|p| p.len() == 4).and_then(|p| p.parse().ok()).ok_or_else(err)?;
         let m: Option<i8> = match parts.next() {
             None => None,
-            Some(p) => Some(
-                p.parse()
-                    .ok()
-                    .filter(|m| (1..=12).contains(m))
-                    .ok_or_else(err)?,
-            ),
+            Some(p) => Some(p.parse().ok().filter(|m| (1..=12).contains(m)).ok_or_else(err)?),
         };
         let d: Option<i8> = match parts.next() {
             None => None,
@@ -120,11 +99,7 @@ impl FromStr for PartialDate {
         if parts.next().is_some() {
             return Err(err());
         }
-        let pd = PartialDate {
-            year: y,
-            month: m,
-            day: d,
-        };
+        let pd = PartialDate { year: y, month: m, day: d };
         if d.is_some() && pd.to_date().is_none() {
             return Err(err());
         }

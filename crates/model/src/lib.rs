@@ -50,10 +50,7 @@ mod tests {
 
     #[test]
     fn normalize_folds_typography_and_space() {
-        assert_eq!(
-            normalize_text("  Korea\u{2019}s  \u{201C}Big\u{201D}\n\tDay "),
-            "korea's \"big\" day"
-        );
+        assert_eq!(normalize_text("  Korea\u{2019}s  \u{201C}Big\u{201D}\n\tDay "), "korea's \"big\" day");
         assert_eq!(normalize_text(""), "");
         assert_eq!(normalize_text("A\u{00A0}B"), "a b");
     }

@@ -173,9 +173,6 @@ impl Understanding {
     /// Distinct entities (first mention of each id), in order of first mention.
     pub fn entities(&self) -> Vec<&Mention> {
         let mut seen = std::collections::HashSet::new();
-        self.mentions
-            .iter()
-            .filter(|m| seen.insert(m.id.as_str()))
-            .collect()
+        self.mentions.iter().filter(|m| seen.insert(m.id.as_str())).collect()
     }
 }
