@@ -391,12 +391,13 @@ pub fn entity(data: &Path, kb: &Kb, id: &str) -> anyhow::Result<ExitCode> {
         }
     } else {
         println!("  (not in the knowledge base: recognised from the text)");
-        if let Some((_, Some(c), kind, _)) = surfaces.first() {
-            println!("  kind: {kind} · state: {c}");
+        if let Some(s) = surfaces.first() {
+            println!("  kind: {} · state: {}", s.kind, s.country.as_deref().unwrap_or("?"));
         }
     }
     if !surfaces.is_empty() {
-        let forms: Vec<String> = surfaces.iter().take(8).map(|(s, _, _, n)| format!("{s} ({n})")).collect();
+        let forms: Vec<String> =
+            surfaces.iter().take(8).map(|s| format!("{} ({})", s.surface, s.articles)).collect();
         println!("  in the archive as: {}", forms.join(", "));
         println!("  mentions by year (articles / mentions):");
         for (year, articles, mentions) in store.entity_mentions_by_year(id)? {

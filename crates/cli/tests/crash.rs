@@ -82,7 +82,8 @@ fn killed_ingests_resume_to_the_uninterrupted_store() {
             kills += 1;
         }
         // Every third round, crash the resuming run too.
-        if round % 3 == 0 && kill_after(&data, &args, Duration::from_millis(rng.next() % (span / 2).max(10))) {
+        if round % 3 == 0 && kill_after(&data, &args, Duration::from_millis(rng.next() % (span / 2).max(10)))
+        {
             kills += 1;
         }
         if data.join("annalist.db").exists() {

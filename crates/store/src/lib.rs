@@ -23,8 +23,8 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use dedup::{blob_hash, jaccard, shingles, simhash};
 pub use read::{
-    ArticleRecord, ArticleSummary, EvalRow, EventRow, IndexRow, ListFilter, SourceRecord, Stats,
-    TeaserRecord, VersionRecord,
+    ArticleRecord, ArticleSummary, EntitySurface, EvalRow, EventRow, IndexRow, ListFilter, SourceRecord,
+    Stats, TeaserRecord, VersionRecord,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{Batch, Incoming, Outcome};

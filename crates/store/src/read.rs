@@ -132,6 +132,16 @@ pub struct EvalRow {
     pub article_id: i64,
 }
 
+/// One way an entity is written in the archive.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntitySurface {
+    pub surface: String,
+    pub country: Option<String>,
+    pub kind: String,
+    /// Articles that write it so.
+    pub articles: i64,
+}
+
 /// A stored event with the article that states it.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventRow {
@@ -459,12 +469,14 @@ impl Store {
     }
 
     /// The surfaces an entity was written as, most frequent first.
-    pub fn entity_surfaces(&self, entity: &str) -> Result<Vec<(String, Option<String>, String, i64)>> {
+    pub fn entity_surfaces(&self, entity: &str) -> Result<Vec<EntitySurface>> {
         let mut st = self.conn().prepare_cached(
             "SELECT surface, country, kind, COUNT(*) FROM entity_mentions WHERE entity_id=?1 GROUP BY surface ORDER BY 4 DESC, 1",
         )?;
         Ok(st
-            .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([entity], |r| {
+                Ok(EntitySurface { surface: r.get(0)?, country: r.get(1)?, kind: r.get(2)?, articles: r.get(3)? })
+            })?
             .collect::<rusqlite::Result<_>>()?)
     }
 }
