@@ -2,6 +2,7 @@
 //! (ingest → extract → understand → store → index) together. Each subcommand lives
 //! in its own module; the stages themselves live in their crates.
 
+mod bench;
 mod events;
 mod export;
 mod indexing;
@@ -87,6 +88,9 @@ enum Cmd {
     },
     /// An entity's profile: names, roles, mentions per year, events.
     Entity { id: String },
+    /// Benchmarks (figures recorded in docs/BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(bench::BenchCmd),
     /// Export the archive.
     Export {
         #[arg(long, value_enum)]
@@ -108,10 +112,19 @@ enum ExportFormat {
 }
 
 fn main() -> ExitCode {
+    // Behave like other Unix filters when the reader goes away (`annalist … | head`):
+    // end quietly instead of panicking on a failed write to standard output.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ANNALIST_LOG").unwrap_or_else(|_| "warn".into()),
+            // tantivy warns about internal segment bookkeeping that is not actionable.
+            tracing_subscriber::EnvFilter::try_from_env("ANNALIST_LOG")
+                .unwrap_or_else(|_| "warn,tantivy=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -142,6 +155,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Stats { json } => report::stats(&cli.data, json),
         Cmd::Export { format, out } => export::export(&cli.data, format, out.as_deref()),
+        Cmd::Bench(cmd) => bench::bench(&cli.data, &cli.kb, cmd),
         Cmd::Search(args) => search::search(&cli.data, args),
         Cmd::Reindex => search::reindex(&cli.data),
         Cmd::Events(args) => events::events(&cli.data, args),
