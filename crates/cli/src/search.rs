@@ -52,8 +52,9 @@ pub fn search(data: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(e) => {
             eprintln!("annalist: {e}");
-            eprintln!("  {}", args.query);
-            eprintln!("  {}^", " ".repeat(e.position.min(args.query.len())));
+            for line in e.caret_line(&args.query).lines() {
+                eprintln!("  {line}");
+            }
             return Ok(ExitCode::from(1));
         }
     };
