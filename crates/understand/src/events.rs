@@ -220,6 +220,8 @@ pub(crate) struct Ctx<'a> {
     pub dates: &'a [DateExpr],
     pub outlet_state: Option<&'a str>,
     pub anchor: Option<Date>,
+    /// The article's headline, when it has one.
+    pub title: Option<&'a str>,
     /// The publication date was inferred from the body.
     pub anchor_inferred: bool,
 }
@@ -272,6 +274,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
             }
         }
         meeting_recalled(ctx, ss, se, &mut out);
+        newspaper_commentary(ctx, ss, se, default, &mut out);
         // foreign voices praising the outlet state's leaders
         praise_feats(ctx, ss, se, default, prev_subject, &mut out);
     }
@@ -645,7 +648,11 @@ fn praise_feats(
             continue;
         };
         let said_at = ss + said.start();
-        let subj: Vec<&Mention> = ctx.in_range(ss, said_at).filter(|m| m.kind != EntityKind::Place).collect();
+        // the speaker is foreign: "the Association Named After Kim Il Sung said" is not Kim
+        let subj: Vec<&Mention> = ctx
+            .in_range(ss, said_at)
+            .filter(|m| m.kind != EntityKind::Place && m.country.as_deref() != Some(home))
+            .collect();
         let Some(actor) = best_entity(&subj).or(prev_subject) else {
             continue;
         };
@@ -678,6 +685,114 @@ fn praise_feats(
         });
         break;
     }
+}
+
+/// "…, says Rodong Sinmun Friday in a bylined commentary", "Minju Joson Wednesday
+/// observes in a signed commentary:": a home newspaper speaking in its own voice.
+static PAPER_SAYS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b(?:says|observes|notes|writes|stresses|points\s+out)\s+(?P<a>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)\b|\b(?P<b>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?\s+(?:says|observes|notes|writes|stresses|points\s+out)\b)")
+        .expect("paper regex")
+});
+
+/// A headline that denounces ("Minju Joson Hits …", "… Flayed", "… Accused").
+static TITLE_CRITICISM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:hits?|flay(?:s|ed)?|slam(?:s|med)?|censur(?:es|ed)|denounc(?:es|ed)|condemn(?:s|ed)|accus(?:es|ed)|blast(?:s|ed)?|lash(?:es|ed)|ridicul(?:es|ed)|assail(?:s|ed)|rebuk(?:es|ed)|criticiz(?:es|ed)|decri(?:es|ed)|pillor(?:ies|ied)|under\s+fire|derid(?:es|ed)|exposed|mocked|scoffed|lambasted|disgrace|treachery|provocations?|crimes?|moves?\s+(?:to|for))\b")
+        .expect("title criticism regex")
+});
+
+/// A headline that welcomes or praises.
+static TITLE_PRAISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:welcom(?:es|ed|e)|prais(?:es|ed)|hail(?:s|ed)|laud(?:s|ed)|extol(?:s|led))\b")
+        .expect("title praise regex")
+});
+
+/// A newspaper's own commentary: criticism of (or praise for) the foreign side it is
+/// about, when the headline says which. The target is the first foreign side named in
+/// the sentence, else before it, else in the next two; a state is narrowed to its
+/// person named in the lead.
+fn newspaper_commentary(
+    ctx: &Ctx<'_>,
+    ss: usize,
+    se: usize,
+    default: Option<PartialDate>,
+    out: &mut Vec<Event>,
+) {
+    let Some(home) = ctx.outlet_state else { return };
+    let sent = &ctx.body[ss..se];
+    let Some(c) = PAPER_SAYS.captures(sent) else { return };
+    let title = ctx.title.unwrap_or("");
+    let kind = if TITLE_CRITICISM.is_match(title) {
+        EventType::Criticism
+    } else if TITLE_PRAISE.is_match(title) {
+        EventType::Praise
+    } else {
+        return;
+    };
+    let paper_at = ss + c.name("a").or(c.name("b")).map_or(0, |m| m.start());
+    let Some(paper) =
+        ctx.in_range(ss, se).find(|m| m.start == paper_at && m.kind == EntityKind::Organization)
+    else {
+        return;
+    };
+    if paper.country.as_deref() != Some(home) {
+        return;
+    }
+    // the newspaper speaks once per article and kind
+    if out.iter().any(|e| e.kind == kind && e.actor.as_deref() == Some(paper.id.as_str())) {
+        return;
+    }
+    let idx = ctx.sentences.iter().position(|&(a, _)| a == ss).unwrap_or(0);
+    let window_end = ctx.sentences.get(idx + 2).map_or(se, |s| s.1).max(se);
+    let foreign = |m: &&Mention| {
+        m.kind != EntityKind::Place
+            && m.country.as_deref().is_some_and(|c| c != home)
+            && !ctx.body[..m.start].ends_with("(")
+            // "during his German junket": where the side went, not the side
+            && !(m.kind == EntityKind::Country
+                && ["junket", "tour", "trip", "visit"]
+                    .iter()
+                    .any(|w| ctx.body[m.end..].trim_start().starts_with(w)))
+    };
+    // the sentence itself, then the facts reported before it, then what follows
+    let Some(mut target) = ctx
+        .in_range(ss, se)
+        .find(foreign)
+        .or_else(|| ctx.in_range(0, ss).find(foreign))
+        .or_else(|| ctx.in_range(se, window_end).find(foreign))
+    else {
+        return;
+    };
+    if target.kind == EntityKind::Country {
+        let lead_end = ctx.sentences.first().map_or(0, |s| s.1);
+        if let Some(p) = ctx
+            .in_range(0, lead_end)
+            .find(|m| m.kind == EntityKind::Person && m.country.as_deref() == Some(target.id.as_str()))
+        {
+            target = p;
+        }
+    }
+    let date = ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
+    let cameo = if kind == EventType::Criticism { "111" } else { "051" };
+    out.push(Event {
+        kind,
+        actor: Some(paper.id.clone()),
+        actor_country: paper.country.clone(),
+        target: Some(target.id.clone()),
+        target_country: target.country.clone(),
+        date,
+        date_end: None,
+        place: None,
+        occasion: None,
+        evidence: sent.to_string(),
+        evidence_start: ss,
+        evidence_end: se,
+        rule: "newspaper_commentary".into(),
+        cameo: cameo.into(),
+        goldstein: cameo::goldstein(cameo),
+        inferred: false,
+        reasoning: None,
+        status: EventStatus::Asserted,
+    });
 }
 
 static RECALLED_MEETING: LazyLock<Regex> = LazyLock::new(|| {
@@ -884,6 +999,84 @@ mod tests {
         assert!(v.iter().all(|e| !e.starts_with('!')), "{v:?}");
         let v = events("Kim Yong Nam refused to meet Hillary Clinton.", "2011-09-15");
         assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");
+    }
+
+    fn titled(title: &str, text: &str, date: &str) -> Vec<String> {
+        let kb = Kb::builtin().unwrap();
+        let a = Article {
+            title: Some(title.into()),
+            outlet: Some("KCNA".into()),
+            published: Some(date.parse().unwrap()),
+            paragraphs: text.split('\n').map(String::from).collect(),
+            ..Default::default()
+        };
+        understand(&kb, &a)
+            .events
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {}->{} {}",
+                    e.kind.as_str(),
+                    e.rule,
+                    e.actor.as_deref().unwrap_or("-"),
+                    e.target.as_deref().unwrap_or("-"),
+                    e.date.map(|d| d.to_string()).unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn newspaper_commentaries() {
+        // criticism when the headline denounces; the target may be named before the paper
+        let v = titled(
+            "Lee Myung Bak's Anti-DPRK Remarks under Fire",
+            "During his recent German junket traitor Lee Myung Bak of south Korea urged the north to do so.\nRodong Sinmun Sunday observes in a bylined article in this regard:",
+            "2011-05-22",
+        );
+        assert_eq!(v, vec!["criticism newspaper_commentary rodong-sinmun->lee-myung-bak 2011-05-22"]);
+        let v = titled(
+            "U.S. Arms Sale to S. Korea Slammed",
+            "The United States sold weapons to south Korea last year. Rodong Sinmun Monday says in a by-lined commentary.",
+            "2011-10-17",
+        );
+        assert_eq!(v, vec!["criticism newspaper_commentary rodong-sinmun->usa 2011-10-17"]);
+        // praise of a visiting leader: the state narrowed to its leader in the lead
+        let v = titled(
+            "DPRK Newspapers Welcome Lao President's Visit",
+            "Choummaly Sayasone, president of Laos, is due to arrive in Pyongyang Wednesday.\nMinju Joson notes the Korean people hope that the mission of the Lao people would achieve success.",
+            "2011-09-21",
+        );
+        assert!(
+            v.contains(&"praise newspaper_commentary minju-joson->choummaly-sayasone 2011-09-21".to_string()),
+            "{v:?}"
+        );
+        // a neutral headline: no event
+        let v = titled(
+            "Rodong Sinmun Calls for Defusing Inter-Korean Confrontation",
+            "It is urgent to improve the relations with south Korea, says Rodong Sinmun Saturday in a bylined article.",
+            "2011-03-26",
+        );
+        assert!(v.is_empty(), "{v:?}");
+        // domestic subject only: no event
+        let v = titled(
+            "Rodong Sinmun Hits Slackness",
+            "Slackness is harmful, says Rodong Sinmun Saturday in a bylined article.",
+            "2011-03-26",
+        );
+        assert!(v.is_empty(), "{v:?}");
+    }
+
+    #[test]
+    fn foreign_speaker_of_feats() {
+        let v = events(
+            "In a joint statement the Communist Workers' Party of Belarus, the National Social Federation of Belarus and the Permanent Committee of the Belarus-DPRK National Friend Association Named After Kim Il Sung said that Kim Jong Il performed distinguished feats.",
+            "2011-12-30",
+        );
+        assert_eq!(
+            v,
+            vec!["praise praise_leader_feats communist-workers-party-of-belarus->kim-jong-il 2011-12-30"]
+        );
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub fn understand(kb: &Kb, article: &Article) -> Understanding {
         dates: &dates,
         outlet_state: outlet_state.as_deref(),
         anchor,
+        title: article.title.as_deref(),
         anchor_inferred: published_inferred.is_some(),
     };
     let events = events::extract(&ctx);

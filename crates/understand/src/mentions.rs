@@ -753,8 +753,11 @@ fn generic_names(
         while k < toks.len() {
             let gap = &body[toks[k - 1].end..toks[k].start];
             // "Communist Workers' Party": a plural possessive inside the name
-            let possessive =
-                (gap == "' " || gap == "\u{2019} ") && is_cap(toks[k - 1].s) && toks[k - 1].s.ends_with('s');
+            // ("Workers' Party of Korea", a known name, is the knowledge base's)
+            let possessive = (gap == "' " || gap == "\u{2019} ")
+                && is_cap(toks[k - 1].s)
+                && toks[k - 1].s.ends_with('s')
+                && !kbm.iter().any(|m| m.start <= toks[k - 1].start && toks[k - 1].end <= m.end);
             let gap_ok = gap == " "
                 || gap == "-"
                 || possessive
