@@ -8,3 +8,4 @@ mod crash;
 mod eval;
 mod malformed;
 mod roundtrip;
+mod understanding;

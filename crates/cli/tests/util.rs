@@ -105,3 +105,18 @@ pub fn logical_dump(data: &Path) -> String {
     out.push_str(&s.to_string());
     out
 }
+
+/// An archive holding the seeds and the 2011 corpus, built once per test process
+/// and shared by the tests that only read it.
+pub fn full_store() -> &'static Path {
+    static STORE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, data) = STORE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let seeds = shared().join("seeds");
+        let corpus = shared().join("corpora/kcna_2011.jsonl.gz");
+        annalist_ok(&data, &["ingest", "--quiet", seeds.to_str().unwrap(), corpus.to_str().unwrap()], 0);
+        (dir, data)
+    });
+    data
+}

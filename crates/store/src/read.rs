@@ -475,7 +475,12 @@ impl Store {
         )?;
         Ok(st
             .query_map([entity], |r| {
-                Ok(EntitySurface { surface: r.get(0)?, country: r.get(1)?, kind: r.get(2)?, articles: r.get(3)? })
+                Ok(EntitySurface {
+                    surface: r.get(0)?,
+                    country: r.get(1)?,
+                    kind: r.get(2)?,
+                    articles: r.get(3)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?)
     }
