@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use annalist_extract::{ExtractOptions, extract};
 use annalist_ingest::{InputError, ReadOptions, Unit, discover, read_file};
-use annalist_store::{Incoming, Outcome, Store, blob_hash, locator};
+use annalist_store::{Incoming, Outcome, Prepared, Store, blob_hash, locator};
 use annalist_understand::{Kb, understand};
 
 use crate::indexing::Indexer;
@@ -68,7 +68,7 @@ struct Pipeline<'a> {
     /// Counts known on the reading side: units read, skipped unchanged, read errors.
     tally: Tally,
     bar: ProgressBar,
-    to_writer: std::sync::mpsc::SyncSender<Vec<Incoming>>,
+    to_writer: std::sync::mpsc::SyncSender<Vec<(Incoming, Prepared)>>,
 }
 
 impl Pipeline<'_> {
@@ -114,7 +114,7 @@ impl Pipeline<'_> {
         if todo.is_empty() {
             return Ok(());
         }
-        let incoming = prepare(todo, &self.opts, self.kb);
+        let incoming = prepare(todo, &self.opts, self.kb)?;
         self.to_writer.send(incoming).map_err(|_| anyhow::anyhow!("the archive writer stopped"))?;
         Ok(())
     }
@@ -125,18 +125,20 @@ impl Pipeline<'_> {
 fn writer(
     store: &mut Store,
     mut index: Option<&mut Indexer>,
-    batches: std::sync::mpsc::Receiver<Vec<Incoming>>,
+    batches: std::sync::mpsc::Receiver<Vec<(Incoming, Prepared)>>,
     bar: ProgressBar,
 ) -> anyhow::Result<(Tally, Vec<i64>)> {
     let mut tally = Tally::default();
     let mut touched = Vec::new();
     let mut last_index_commit = Instant::now();
+    let (mut t_store, mut t_index) = (Duration::ZERO, Duration::ZERO);
     for incoming in batches {
         let mut errors = Vec::new();
+        let t = Instant::now();
         {
             let mut b = store.batch()?;
-            for inc in &incoming {
-                match b.put(inc)? {
+            for (inc, prep) in &incoming {
+                match b.put_prepared(inc, prep)? {
                     Outcome::New { article } => {
                         tally.new += 1;
                         touched.push(article);
@@ -154,10 +156,12 @@ fn writer(
             }
             b.commit()?;
         }
+        t_store += t.elapsed();
         tally.failed += errors.len() as u64;
         for e in errors {
             bar.suspend(|| eprintln!("{e}"));
         }
+        let t = Instant::now();
         if let Some(ix) = index.as_deref_mut() {
             ix.sync(store)?;
             // Committing the index is what costs; do it every few seconds. A crash in
@@ -167,16 +171,25 @@ fn writer(
                 last_index_commit = Instant::now();
             }
         }
+        t_index += t.elapsed();
     }
+    let t = Instant::now();
     if let Some(ix) = index {
         ix.sync(store)?;
         ix.commit()?;
     }
+    t_index += t.elapsed();
+    tracing::debug!(store_secs = t_store.as_secs_f64(), index_secs = t_index.as_secs_f64(), "writer thread");
     Ok((tally, touched))
 }
 
-/// Extract (and understand) units in parallel, keeping their order.
-fn prepare(units: Vec<Unit>, opts: &ExtractOptions, kb: Option<&Kb>) -> Vec<Incoming> {
+/// Extract, understand and prepare units for the store in parallel, keeping their
+/// order: everything but the database lookups and writes happens here.
+fn prepare(
+    units: Vec<Unit>,
+    opts: &ExtractOptions,
+    kb: Option<&Kb>,
+) -> anyhow::Result<Vec<(Incoming, Prepared)>> {
     units
         .into_par_iter()
         .map(|u| {
@@ -186,12 +199,14 @@ fn prepare(units: Vec<Unit>, opts: &ExtractOptions, kb: Option<&Kb>) -> Vec<Inco
                     (a, und)
                 })
                 .map_err(|e| e.to_string());
-            Incoming {
+            let inc = Incoming {
                 meta: serde_json::to_value(&u.meta).unwrap_or_default(),
                 provenance: u.provenance,
                 raw: u.raw,
                 result,
-            }
+            };
+            let prep = inc.prepare()?;
+            Ok((inc, prep))
         })
         .collect()
 }
@@ -226,7 +241,7 @@ pub fn ingest_paths(
     let (files, discover_errors) = discover(paths);
     let bar = progress(quiet, files.len());
     let reader = Store::open_read_only(store.dir())?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Incoming>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Incoming, Prepared)>>(2);
     let writer_bar = bar.clone();
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || writer(store, index, rx, writer_bar));
@@ -378,15 +393,15 @@ pub fn reprocess(
         };
         units.push(Unit { provenance, raw, meta });
     }
-    let incoming = prepare(units, &ExtractOptions::default(), Some(&kb));
+    let incoming = prepare(units, &ExtractOptions::default(), Some(&kb))?;
     let mut tally = Tally::default();
     {
         // One transaction: a crash midway leaves the previous archive untouched.
         let mut b = store.batch()?;
         b.clear_derived()?;
-        for inc in &incoming {
+        for (inc, prep) in &incoming {
             tally.read += 1;
-            match b.put(inc)? {
+            match b.put_prepared(inc, prep)? {
                 Outcome::New { .. } => tally.new += 1,
                 Outcome::Duplicate { .. } => tally.duplicates += 1,
                 Outcome::Version { .. } => tally.versions += 1,

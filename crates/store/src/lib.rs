@@ -27,7 +27,7 @@ pub use read::{
     Stats, TeaserRecord, VersionRecord,
 };
 pub use schema::SCHEMA_VERSION;
-pub use write::{Batch, Incoming, Outcome};
+pub use write::{Batch, Incoming, Outcome, Prepared};
 
 /// Errors of the store. Bad *input* never surfaces here; these are I/O, corruption
 /// or schema problems.

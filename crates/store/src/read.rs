@@ -502,15 +502,28 @@ pub struct IndexRow {
 
 impl Store {
     /// The indexable view of a full article; `None` for stubs and unknown ids.
+    /// One query: it runs for every article an ingest touches.
     pub fn index_row(&self, id: i64) -> Result<Option<IndexRow>> {
-        let c = self.conn();
-        let row = c
+        let split = |s: Option<String>| -> Vec<String> {
+            let mut v: Vec<String> =
+                s.map(|s| s.split('\u{1f}').map(String::from).collect()).unwrap_or_default();
+            v.sort();
+            v.dedup();
+            v
+        };
+        Ok(self
+            .conn()
             .prepare_cached(
-                "SELECT a.display_title, v.paragraphs, a.outlet, a.language, a.published FROM articles a
-                 JOIN versions v ON v.id=a.current_version WHERE a.id=?1 AND a.status='full'",
+                "SELECT a.display_title, v.paragraphs, a.outlet, a.language, a.published,
+                    (SELECT group_concat(entity_id, char(31)) FROM entity_mentions WHERE article_id=a.id),
+                    (SELECT group_concat(DISTINCT type) FROM events WHERE article_id=a.id AND status='asserted'),
+                    (SELECT group_concat(doc, char(31)) FROM (SELECT doc FROM sources WHERE article_id=a.id ORDER BY id))
+                 FROM articles a JOIN versions v ON v.id=a.current_version WHERE a.id=?1 AND a.status='full'",
             )?
             .query_row([id], |r| {
                 let p: String = r.get(1)?;
+                let types: Option<String> = r.get(6)?;
+                let sources: Option<String> = r.get(7)?;
                 Ok(IndexRow {
                     id,
                     title: r.get(0)?,
@@ -518,27 +531,17 @@ impl Store {
                     outlet: r.get(2)?,
                     language: r.get(3)?,
                     published: r.get(4)?,
-                    entities: Vec::new(),
-                    event_types: Vec::new(),
-                    sources: Vec::new(),
+                    entities: split(r.get(5)?),
+                    event_types: {
+                        let mut t: Vec<String> =
+                            types.map(|t| t.split(',').map(String::from).collect()).unwrap_or_default();
+                        t.sort();
+                        t
+                    },
+                    // In ingestion order, as stored.
+                    sources: sources.map(|s| s.split('\u{1f}').map(String::from).collect()).unwrap_or_default(),
                 })
             })
-            .optional()?;
-        let Some(mut row) = row else { return Ok(None) };
-        row.entities = c
-            .prepare_cached("SELECT entity_id FROM entity_mentions WHERE article_id=?1 ORDER BY entity_id")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        row.event_types = c
-            .prepare_cached(
-                "SELECT DISTINCT type FROM events WHERE article_id=?1 AND status='asserted' ORDER BY 1",
-            )?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        row.sources = c
-            .prepare_cached("SELECT doc FROM sources WHERE article_id=?1 ORDER BY id")?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Some(row))
+            .optional()?)
     }
 }

@@ -32,6 +32,80 @@ pub struct Incoming {
     pub result: std::result::Result<(Article, Option<Understanding>), String>,
 }
 
+/// Everything about an incoming unit that needs no database: content address,
+/// compressed bytes, duplicate fingerprints and serialised columns. Computing it is
+/// most of the CPU cost of filing a unit, so callers compute it in parallel
+/// ([`Incoming::prepare`]) and leave only the lookups and writes to the serial
+/// [`Batch::put_prepared`].
+pub struct Prepared {
+    blob: String,
+    zblob: Vec<u8>,
+    locator: String,
+    article: Option<PreparedArticle>,
+}
+
+struct PreparedArticle {
+    fp: Fingerprint,
+    title_key: Option<String>,
+    lede_key: Option<String>,
+    display_title: String,
+    paragraphs_json: String,
+    understanding_json: Option<String>,
+    header_json: String,
+    events_json: Vec<String>,
+}
+
+thread_local! {
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn compress(raw: &[u8]) -> Result<Vec<u8>> {
+    COMPRESSOR.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.is_none() {
+            *c = Some(zstd::bulk::Compressor::new(3)?);
+        }
+        Ok(c.as_mut().expect("compressor set above").compress(raw)?)
+    })
+}
+
+impl Incoming {
+    /// Compute what filing this unit needs but the database does not (see [`Prepared`]).
+    pub fn prepare(&self) -> Result<Prepared> {
+        let blob = dedup::blob_hash(&self.raw);
+        let zblob = compress(&self.raw)?;
+        let article = match &self.result {
+            Err(_) => None,
+            Ok((a, u)) => {
+                let header = json!({
+                    "title": a.title, "outlet": a.outlet,
+                    "published": a.published.map(|d| d.to_string()),
+                    "captured": a.captured.map(|d| d.to_string()),
+                    "url": a.url, "language": a.language, "language_label": a.language_label,
+                });
+                Some(PreparedArticle {
+                    fp: fingerprint(a),
+                    title_key: a.title.as_deref().and_then(title_key),
+                    lede_key: a.paragraphs.first().and_then(|p| lede_key(p)),
+                    display_title: a.display_title(),
+                    paragraphs_json: serde_json::to_string(&a.paragraphs)?,
+                    understanding_json: u.as_ref().map(serde_json::to_string).transpose()?,
+                    header_json: header.to_string(),
+                    events_json: u
+                        .as_ref()
+                        .map(|u| {
+                            u.events.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()
+                        })
+                        .transpose()?
+                        .unwrap_or_default(),
+                })
+            }
+        };
+        Ok(Prepared { blob, zblob, locator: locator(&self.provenance), article })
+    }
+}
+
 /// What became of one unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -50,7 +124,6 @@ pub enum Outcome {
 /// A write transaction.
 pub struct Batch<'c> {
     tx: Transaction<'c>,
-    zstd: zstd::bulk::Compressor<'static>,
     seq: i64,
     now: String,
 }
@@ -66,12 +139,7 @@ impl<'c> Batch<'c> {
     pub(crate) fn begin(conn: &'c mut rusqlite::Connection) -> Result<Batch<'c>> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let seq: String = tx.query_row("SELECT value FROM meta WHERE key='seq'", [], |r| r.get(0))?;
-        Ok(Batch {
-            tx,
-            zstd: zstd::bulk::Compressor::new(3)?,
-            seq: seq.parse().unwrap_or(0),
-            now: jiff::Timestamp::now().to_string(),
-        })
+        Ok(Batch { tx, seq: seq.parse().unwrap_or(0), now: jiff::Timestamp::now().to_string() })
     }
 
     /// Commit the batch: everything in it becomes visible at once, or (on a crash
@@ -99,15 +167,20 @@ impl<'c> Batch<'c> {
         self.seq
     }
 
-    /// File one unit.
+    /// File one unit (preparing it here; see [`Batch::put_prepared`]).
     pub fn put(&mut self, inc: &Incoming) -> Result<Outcome> {
-        let blob = dedup::blob_hash(&inc.raw);
-        let loc = locator(&inc.provenance);
+        let prep = inc.prepare()?;
+        self.put_prepared(inc, &prep)
+    }
+
+    /// File one unit prepared by [`Incoming::prepare`].
+    pub fn put_prepared(&mut self, inc: &Incoming, prep: &Prepared) -> Result<Outcome> {
+        let (blob, loc) = (&prep.blob, &prep.locator);
         let path = inc.provenance.path.as_str();
         let prior: Option<(i64, String)> = self
             .tx
             .prepare_cached("SELECT id, outcome FROM sources WHERE path=?1 AND locator=?2 AND blob_hash=?3")?
-            .query_row((path, &loc, &blob), |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row((path, loc, blob), |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         match (&prior, &inc.result) {
             (Some((_, o)), _) if o != "failed" => return Ok(Outcome::Unchanged),
@@ -118,22 +191,21 @@ impl<'c> Batch<'c> {
             }
             (None, _) => {}
         }
-        self.put_blob(&blob, &inc.raw)?;
-        let (article, understanding) = match &inc.result {
-            Err(reason) => {
-                self.insert_source(inc, &blob, &loc, None, None, None, "failed", Some(reason))?;
+        self.put_blob(blob, inc.raw.len(), &prep.zblob)?;
+        let (article, understanding, pa) = match (&inc.result, &prep.article) {
+            (Ok((a, u)), Some(pa)) => (a, u.as_ref(), pa),
+            (Err(reason), _) => {
+                self.insert_source(inc, blob, loc, None, None, None, "failed", Some(reason))?;
                 return Ok(Outcome::Failed { reason: reason.clone() });
             }
-            Ok((a, u)) => (a, u.as_ref()),
+            (Ok(_), None) => unreachable!("prepare() fills the article of every extracted unit"),
         };
-
-        let fp = fingerprint(article);
-        let (article_id, version_id, outcome) = self.file_article(article, understanding, &fp)?;
+        let (article_id, version_id, outcome) = self.file_article(article, understanding, pa)?;
         let source_id = self.insert_source(
             inc,
-            &blob,
-            &loc,
-            Some(article),
+            blob,
+            loc,
+            Some(&pa.header_json),
             Some(article_id),
             Some(version_id),
             outcome_name(&outcome),
@@ -143,14 +215,10 @@ impl<'c> Batch<'c> {
         Ok(outcome)
     }
 
-    fn put_blob(&mut self, hash: &str, raw: &[u8]) -> Result<()> {
-        let exists = self.tx.prepare_cached("SELECT 1 FROM blobs WHERE hash=?1")?.exists([hash])?;
-        if !exists {
-            let z = self.zstd.compress(raw)?;
-            self.tx
-                .prepare_cached("INSERT INTO blobs(hash, size, zdata) VALUES (?1, ?2, ?3)")?
-                .execute(params![hash, raw.len() as i64, z])?;
-        }
+    fn put_blob(&mut self, hash: &str, size: usize, zdata: &[u8]) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO blobs(hash, size, zdata) VALUES (?1, ?2, ?3)")?
+            .execute(params![hash, size as i64, zdata])?;
         Ok(())
     }
 
@@ -160,8 +228,9 @@ impl<'c> Batch<'c> {
         &mut self,
         a: &Article,
         u: Option<&Understanding>,
-        fp: &Fingerprint,
+        pa: &PreparedArticle,
     ) -> Result<(i64, i64, Outcome)> {
+        let fp = &pa.fp;
         // 1. The very same text: a duplicate source.
         let same: Option<(i64, i64)> = self
             .tx
@@ -173,27 +242,40 @@ impl<'c> Batch<'c> {
         }
         // 2. A revision of a stored article: same body with another headline, same
         //    headline and day with a changed body, or a near-duplicate body.
-        if let Some(article) = self.find_revision_of(a, fp)? {
-            let (version, n) = self.insert_version(article, a, u, fp)?;
+        if let Some(article) = self.find_revision_of(a, pa)? {
+            let (version, n) = self.insert_version(article, a, u, pa, false)?;
             return Ok((article, version, Outcome::Version { article, n }));
         }
         // 3. A stub (known from a teaser) that this article fills in, or a new one.
-        let article = match self.find_stub(a)? {
-            Some(id) => id,
+        let (article, fresh) = match self.find_stub(pa)? {
+            Some(id) => (id, false),
             None => {
+                // Inserted whole, so that its indexed columns are written once.
                 self.tx
                     .prepare_cached(
-                        "INSERT INTO articles(status, display_title, changed_seq) VALUES ('full', '', 0)",
+                        "INSERT INTO articles(status, title, display_title, outlet, published, captured, url, language,
+                         title_key, lede_key, changed_seq) VALUES ('full', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
                     )?
-                    .execute([])?;
-                self.tx.last_insert_rowid()
+                    .execute(params![
+                        a.title,
+                        pa.display_title,
+                        a.outlet,
+                        published_or_inferred(a, u).map(|d| d.to_string()),
+                        a.captured.map(|d| d.to_string()),
+                        a.url,
+                        a.language,
+                        pa.title_key,
+                        pa.lede_key,
+                    ])?;
+                (self.tx.last_insert_rowid(), true)
             }
         };
-        let (version, _) = self.insert_version(article, a, u, fp)?;
+        let (version, _) = self.insert_version(article, a, u, pa, fresh)?;
         Ok((article, version, Outcome::New { article }))
     }
 
-    fn find_revision_of(&mut self, a: &Article, fp: &Fingerprint) -> Result<Option<i64>> {
+    fn find_revision_of(&mut self, a: &Article, pa: &PreparedArticle) -> Result<Option<i64>> {
+        let fp = &pa.fp;
         if let Some(bh) = &fp.body_hash {
             let hit: Option<i64> = self
                 .tx
@@ -208,7 +290,7 @@ impl<'c> Batch<'c> {
             return Ok(None);
         }
         let mut candidates: Vec<(i64, f64)> = Vec::new();
-        if let Some(tk) = a.title.as_deref().and_then(title_key) {
+        if let Some(tk) = &pa.title_key {
             let mut st = self.tx.prepare_cached(
                 "SELECT id, published FROM articles WHERE title_key=?1 AND status='full' ORDER BY id LIMIT ?2",
             )?;
@@ -265,8 +347,8 @@ impl<'c> Batch<'c> {
         Ok(best.map(|b| b.0))
     }
 
-    fn find_stub(&mut self, a: &Article) -> Result<Option<i64>> {
-        if let Some(tk) = a.title.as_deref().and_then(title_key) {
+    fn find_stub(&mut self, pa: &PreparedArticle) -> Result<Option<i64>> {
+        if let Some(tk) = &pa.title_key {
             let hit: Option<i64> = self
                 .tx
                 .prepare_cached(
@@ -278,7 +360,7 @@ impl<'c> Batch<'c> {
                 return Ok(hit);
             }
         }
-        if let Some(lk) = a.paragraphs.first().and_then(|p| lede_key(p)) {
+        if let Some(lk) = &pa.lede_key {
             return Ok(self
                 .tx
                 .prepare_cached(
@@ -295,13 +377,17 @@ impl<'c> Batch<'c> {
         article: i64,
         a: &Article,
         u: Option<&Understanding>,
-        fp: &Fingerprint,
+        pa: &PreparedArticle,
+        fresh: bool,
     ) -> Result<(i64, i64)> {
-        let n: i64 = self
-            .tx
-            .prepare_cached("SELECT COALESCE(MAX(n), 0) + 1 FROM versions WHERE article_id=?1")?
-            .query_row([article], |r| r.get(0))?;
-        let understanding = u.map(serde_json::to_string).transpose()?;
+        let fp = &pa.fp;
+        let n: i64 = if fresh {
+            1
+        } else {
+            self.tx
+                .prepare_cached("SELECT COALESCE(MAX(n), 0) + 1 FROM versions WHERE article_id=?1")?
+                .query_row([article], |r| r.get(0))?
+        };
         self.tx
             .prepare_cached(
                 "INSERT INTO versions(article_id, n, content_hash, body_hash, simhash, title, outlet, published,
@@ -320,15 +406,45 @@ impl<'c> Batch<'c> {
                 a.captured.map(|d| d.to_string()),
                 a.url,
                 a.language,
-                serde_json::to_string(&a.paragraphs)?,
-                understanding,
+                pa.paragraphs_json,
+                pa.understanding_json,
                 self.now,
             ])?;
         let version = self.tx.last_insert_rowid();
         let seq = self.bump();
-        // A published date inferred from the body fills the article's date when the
-        // page gives none (the version keeps what the page said).
-        let published = a.published.or_else(|| u.and_then(|u| u.published_inferred.as_ref().map(|p| p.0)));
+        if fresh {
+            self.tx
+                .prepare_cached("UPDATE articles SET current_version=?2, changed_seq=?3 WHERE id=?1")?
+                .execute(params![article, version, seq])?;
+        } else {
+            self.update_article(article, a, u, pa, version, seq)?;
+        }
+        // A fresh article has no fingerprint bands, events or mentions to replace.
+        if !fresh {
+            self.tx.prepare_cached("DELETE FROM simbands WHERE article_id=?1")?.execute([article])?;
+            self.tx.prepare_cached("DELETE FROM events WHERE article_id=?1")?.execute([article])?;
+            self.tx.prepare_cached("DELETE FROM entity_mentions WHERE article_id=?1")?.execute([article])?;
+        }
+        if fp.body_hash.is_some() {
+            let mut st = self.tx.prepare_cached("INSERT INTO simbands(band, article_id) VALUES (?1, ?2)")?;
+            for band in bands(fp.simhash) {
+                st.execute(params![band, article])?;
+            }
+        }
+        self.store_understanding(article, version, u, &pa.events_json)?;
+        Ok((version, n))
+    }
+
+    fn update_article(
+        &mut self,
+        article: i64,
+        a: &Article,
+        u: Option<&Understanding>,
+        pa: &PreparedArticle,
+        version: i64,
+        seq: i64,
+    ) -> Result<()> {
+        let published = published_or_inferred(a, u);
         self.tx
             .prepare_cached(
                 "UPDATE articles SET status='full', title=?2, display_title=?3, outlet=?4, published=?5, captured=?6,
@@ -337,40 +453,36 @@ impl<'c> Batch<'c> {
             .execute(params![
                 article,
                 a.title,
-                a.display_title(),
+                pa.display_title,
                 a.outlet,
                 published.map(|d| d.to_string()),
                 a.captured.map(|d| d.to_string()),
                 a.url,
                 a.language,
-                a.title.as_deref().and_then(title_key),
-                a.paragraphs.first().and_then(|p| lede_key(p)),
+                pa.title_key,
+                pa.lede_key,
                 version,
                 seq,
             ])?;
-        self.tx.prepare_cached("DELETE FROM simbands WHERE article_id=?1")?.execute([article])?;
-        if fp.body_hash.is_some() {
-            let mut st = self.tx.prepare_cached("INSERT INTO simbands(band, article_id) VALUES (?1, ?2)")?;
-            for band in bands(fp.simhash) {
-                st.execute(params![band, article])?;
-            }
-        }
-        self.store_understanding(article, version, u)?;
-        Ok((version, n))
+        Ok(())
     }
 
     /// Replace the article's events and entity mentions with those of its new
     /// current version.
-    fn store_understanding(&mut self, article: i64, version: i64, u: Option<&Understanding>) -> Result<()> {
-        self.tx.prepare_cached("DELETE FROM events WHERE article_id=?1")?.execute([article])?;
-        self.tx.prepare_cached("DELETE FROM entity_mentions WHERE article_id=?1")?.execute([article])?;
+    fn store_understanding(
+        &mut self,
+        article: i64,
+        version: i64,
+        u: Option<&Understanding>,
+        events_json: &[String],
+    ) -> Result<()> {
         let Some(u) = u else { return Ok(()) };
         {
             let mut st = self.tx.prepare_cached(
                 "INSERT INTO events(article_id, version_id, type, actor, actor_country, target, target_country,
                  date, date_end, place, status, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
-            for e in &u.events {
+            for (e, json) in u.events.iter().zip(events_json) {
                 st.execute(params![
                     article,
                     version,
@@ -383,7 +495,7 @@ impl<'c> Batch<'c> {
                     e.date_end.map(|d| d.to_string()),
                     e.place,
                     status_name(e.status),
-                    serde_json::to_string(e)?,
+                    json,
                 ])?;
             }
         }
@@ -409,21 +521,12 @@ impl<'c> Batch<'c> {
         inc: &Incoming,
         blob: &str,
         loc: &str,
-        a: Option<&Article>,
+        header: Option<&str>,
         article: Option<i64>,
         version: Option<i64>,
         outcome: &str,
         error: Option<&str>,
     ) -> Result<i64> {
-        let header = a.map(|a| {
-            json!({
-                "title": a.title, "outlet": a.outlet,
-                "published": a.published.map(|d| d.to_string()),
-                "captured": a.captured.map(|d| d.to_string()),
-                "url": a.url, "language": a.language, "language_label": a.language_label,
-            })
-            .to_string()
-        });
         let p = &inc.provenance;
         self.tx
             .prepare_cached(
@@ -447,8 +550,9 @@ impl<'c> Batch<'c> {
                 self.now,
             ])?;
         let id = self.tx.last_insert_rowid();
-        if let Some(article) = article {
-            // A new source is a change to the article (its source list).
+        if let Some(article) = article.filter(|_| outcome != "new") {
+            // A new source is a change to the article (its source list); a new
+            // article was just given a fresh sequence number by its version.
             let seq = self.bump();
             self.tx
                 .prepare_cached("UPDATE articles SET changed_seq=?2 WHERE id=?1")?
@@ -527,6 +631,13 @@ fn fingerprint(a: &Article) -> Fingerprint {
         simhash: simhash(&sh),
         shingles: sh,
     }
+}
+
+/// The page's publication date, or else one inferred from the body: the article
+/// row carries it so that listings and the index can date the article (the version
+/// keeps what the page said).
+fn published_or_inferred(a: &Article, u: Option<&Understanding>) -> Option<Date> {
+    a.published.or_else(|| u.and_then(|u| u.published_inferred.as_ref().map(|p| p.0)))
 }
 
 /// Two articles can be the same when their publication days are at most a day
