@@ -160,12 +160,7 @@ pub fn extract_json_line(raw: &[u8], map: &FieldMap) -> Result<Article, ExtractE
         Value::Object(obj) => record::extract_record(&record::Record::from_object(obj), map),
         _ => Err(ExtractError::NoContent(format!(
             "JSON line is not an object: no title or body field (expected one of {})",
-            record::TITLE_NAMES
-                .iter()
-                .chain(annalist_ingest::BODY_FIELDS)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
+            annalist_ingest::fields::title_or_body_names()
         ))),
     }
 }

@@ -2,44 +2,16 @@
 
 use std::collections::HashMap;
 
-use annalist_ingest::BODY_FIELDS;
 use annalist_model::Article;
 use serde_json::Value;
 
 use crate::dates::{Numeric, parse_date};
 use crate::{ExtractError, FieldMap, detect_language};
 
-/// Field names recognised for each article field, lower case, in order of preference.
-pub(crate) const TITLE_NAMES: &[&str] = &["title", "headline", "head", "heading"];
-pub(crate) const DATE_NAMES: &[&str] = &[
-    "date",
-    "published",
-    "pubdate",
-    "datetime",
-    "published_at",
-    "publish_date",
-    "date_published",
-    "datepublished",
-    "pub_date",
-    "timestamp",
-    "time",
-];
-pub(crate) const BODY_NAMES: &[&str] = &[
-    "body",
-    "text",
-    "story",
-    "content",
-    "article",
-    "paragraphs",
-    "article_body",
-    "articlebody",
-    "full_text",
-    "fulltext",
-];
-pub(crate) const URL_NAMES: &[&str] = &["url", "link", "story_link", "href", "source_url", "uri"];
-pub(crate) const LANG_NAMES: &[&str] = &["language", "lang", "locale"];
-pub(crate) const OUTLET_NAMES: &[&str] =
-    &["outlet", "source", "publisher", "agency", "site_name", "site", "newspaper"];
+pub(crate) use annalist_ingest::fields::{
+    BODY as BODY_NAMES, DATE as DATE_NAMES, LANGUAGE as LANG_NAMES, OUTLET as OUTLET_NAMES,
+    TITLE as TITLE_NAMES, URL as URL_NAMES,
+};
 
 /// A record's fields by lower-case name (first occurrence wins).
 pub(crate) struct Record<'a> {
@@ -191,7 +163,7 @@ pub(crate) fn extract_record(rec: &Record, map: &FieldMap) -> Result<Article, Ex
     if title.is_none() && paragraphs.is_empty() {
         return Err(ExtractError::NoContent(format!(
             "JSON object has no title or body field (expected one of {})",
-            TITLE_NAMES.iter().chain(BODY_FIELDS).copied().collect::<Vec<_>>().join(", ")
+            annalist_ingest::fields::title_or_body_names()
         )));
     }
     let published = rec.get(map, "published", DATE_NAMES).and_then(|v| match v {

@@ -23,29 +23,11 @@ pub enum Detected {
     Text,
 }
 
-/// Field names that mark a CSV header line as a dataset of articles.
-pub const KNOWN_FIELDS: &[&str] = &[
-    "title",
-    "headline",
-    "date",
-    "published",
-    "pubdate",
-    "datetime",
-    "body",
-    "text",
-    "story",
-    "content",
-    "article",
-    "paragraphs",
-    "url",
-    "link",
-    "story_link",
-    "language",
-    "lang",
-    "outlet",
-    "source",
-    "publisher",
-];
+/// Whether a CSV header names one of the article fields of [`crate::fields`], which
+/// marks the file as a dataset of articles.
+pub fn is_known_field(name: &str) -> bool {
+    crate::fields::ALL.iter().any(|names| names.contains(&name))
+}
 
 /// Detect the kind of a stream from its first bytes (up to a few KiB) and its file name.
 pub fn detect(prefix: &[u8], name: &str) -> Detected {
@@ -133,7 +115,7 @@ fn csv_header_delimiter(line: &[u8]) -> Option<u8> {
         let known = cells
             .iter()
             .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
-            .filter(|c| KNOWN_FIELDS.contains(&c.as_str()))
+            .filter(|c| is_known_field(c))
             .count();
         let plausible = cells.iter().all(|c| c.trim().len() <= 64 && !c.trim().is_empty());
         if known >= 1 && plausible {

@@ -11,6 +11,47 @@
 //! job. Reading is streaming: a dataset of several GiB is read one record at a time, and
 //! no single line, record or page above [`ReadOptions::max_unit_bytes`] is ever kept.
 
+/// The dataset column names recognised for each article field (lower case, in order
+/// of preference): one table for detecting datasets here and mapping them in extract.
+pub mod fields {
+    pub const TITLE: &[&str] = &["title", "headline", "head", "heading"];
+    pub const DATE: &[&str] = &[
+        "date",
+        "published",
+        "pubdate",
+        "datetime",
+        "published_at",
+        "publish_date",
+        "date_published",
+        "datepublished",
+        "pub_date",
+        "timestamp",
+        "time",
+    ];
+    pub const BODY: &[&str] = &[
+        "body",
+        "text",
+        "story",
+        "content",
+        "article",
+        "paragraphs",
+        "article_body",
+        "articlebody",
+        "full_text",
+        "fulltext",
+    ];
+    pub const URL: &[&str] = &["url", "link", "story_link", "href", "source_url", "uri"];
+    pub const LANGUAGE: &[&str] = &["language", "lang", "locale"];
+    pub const OUTLET: &[&str] =
+        &["outlet", "source", "publisher", "agency", "site_name", "site", "newspaper"];
+    pub const ALL: &[&[&str]] = &[TITLE, DATE, BODY, URL, LANGUAGE, OUTLET];
+
+    /// "title, headline, …, body, text, …" for error messages.
+    pub fn title_or_body_names() -> String {
+        TITLE.iter().chain(BODY).copied().collect::<Vec<_>>().join(", ")
+    }
+}
+
 mod decode;
 mod detect;
 mod readers;
@@ -26,12 +67,7 @@ use annalist_model::Provenance;
 use serde::{Deserialize, Serialize};
 
 pub use decode::{decode_text, encoding_for_hint, looks_binary, sniff_meta_charset};
-pub use detect::{Detected, KNOWN_FIELDS, detect, looks_html};
-
-/// Field names (lower case) that hold a headline in dataset records.
-pub const TITLE_FIELDS: &[&str] = &["title", "headline"];
-/// Field names (lower case) that hold a body in dataset records.
-pub const BODY_FIELDS: &[&str] = &["body", "text", "story", "content", "article", "paragraphs"];
+pub use detect::{Detected, detect, is_known_field, looks_html};
 
 /// One capture: a page file, a dataset record, or a WARC response.
 #[derive(Debug, Clone, PartialEq, Eq)]

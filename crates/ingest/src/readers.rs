@@ -8,8 +8,7 @@ use flate2::read::MultiGzDecoder;
 
 use crate::detect::{Detected, detect};
 use crate::{
-    BODY_FIELDS, FileSummary, InputError, ReadOptions, TITLE_FIELDS, Unit, UnitMeta, decode_text, human_size,
-    io_reason, looks_binary,
+    FileSummary, InputError, ReadOptions, Unit, UnitMeta, decode_text, human_size, io_reason, looks_binary,
 };
 
 type OnUnit<'a> = &'a mut dyn FnMut(Result<Unit, InputError>) -> ControlFlow<()>;
@@ -274,7 +273,7 @@ fn check_json_object(line: &[u8]) -> Result<(), String> {
 
 /// "title, headline, body, text, …" for messages.
 pub fn expected_fields() -> String {
-    TITLE_FIELDS.iter().chain(BODY_FIELDS).copied().collect::<Vec<_>>().join(", ")
+    crate::fields::title_or_body_names()
 }
 
 /// A reader that keeps what it has read since `base`, so that the exact bytes of each
