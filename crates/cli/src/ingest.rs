@@ -59,6 +59,30 @@ pub struct Tally {
 /// The reading side of the pipeline: gathers units into batches, drops those
 /// already stored, extracts and understands the rest in parallel and hands them to
 /// the writer thread, which files them while the next batch is being prepared.
+impl Tally {
+    /// Count one outcome of the store; articles created or changed go to `touched`.
+    /// Returns the `path[:line]: reason` line of a failure.
+    fn count(&mut self, outcome: Outcome, inc: &Incoming, touched: &mut Vec<i64>) -> Option<String> {
+        match outcome {
+            Outcome::New { article } => {
+                self.new += 1;
+                touched.push(article);
+            }
+            Outcome::Duplicate { .. } => self.duplicates += 1,
+            Outcome::Version { article, .. } => {
+                self.versions += 1;
+                touched.push(article);
+            }
+            Outcome::Unchanged => self.unchanged += 1,
+            Outcome::Failed { reason } => {
+                self.failed += 1;
+                return Some(format!("{}: {reason}", inc.provenance.display()));
+            }
+        }
+        None
+    }
+}
+
 struct Pipeline<'a> {
     reader: &'a Store,
     opts: ExtractOptions,
@@ -138,26 +162,14 @@ fn writer(
         {
             let mut b = store.batch()?;
             for (inc, prep) in &incoming {
-                match b.put_prepared(inc, prep)? {
-                    Outcome::New { article } => {
-                        tally.new += 1;
-                        touched.push(article);
-                    }
-                    Outcome::Duplicate { .. } => tally.duplicates += 1,
-                    Outcome::Version { article, .. } => {
-                        tally.versions += 1;
-                        touched.push(article);
-                    }
-                    Outcome::Unchanged => tally.unchanged += 1,
-                    Outcome::Failed { reason } => {
-                        errors.push(format!("{}: {reason}", inc.provenance.display()))
-                    }
+                let outcome = b.put_prepared(inc, prep)?;
+                if let Some(e) = tally.count(outcome, inc, &mut touched) {
+                    errors.push(e);
                 }
             }
             b.commit()?;
         }
         t_store += t.elapsed();
-        tally.failed += errors.len() as u64;
         for e in errors {
             bar.suspend(|| eprintln!("{e}"));
         }
@@ -401,15 +413,9 @@ pub fn reprocess(
         b.clear_derived()?;
         for (inc, prep) in &incoming {
             tally.read += 1;
-            match b.put_prepared(inc, prep)? {
-                Outcome::New { .. } => tally.new += 1,
-                Outcome::Duplicate { .. } => tally.duplicates += 1,
-                Outcome::Version { .. } => tally.versions += 1,
-                Outcome::Unchanged => tally.unchanged += 1,
-                Outcome::Failed { reason } => {
-                    tally.failed += 1;
-                    eprintln!("{}: {reason}", inc.provenance.display());
-                }
+            let outcome = b.put_prepared(inc, prep)?;
+            if let Some(e) = tally.count(outcome, inc, &mut Vec::new()) {
+                eprintln!("{e}");
             }
         }
         b.commit()?;
