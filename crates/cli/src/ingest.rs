@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use annalist_extract::{ExtractOptions, extract};
-use annalist_ingest::{InputError, ReadOptions, Unit, discover, read_file};
+use annalist_ingest::{InputError, ReadOptions, Unit, discover, read_file_counted};
 use annalist_store::{Incoming, Outcome, Prepared, Store, blob_hash, locator};
 use annalist_understand::{Kb, understand};
 
@@ -93,6 +93,11 @@ struct Pipeline<'a> {
     tally: Tally,
     bar: ProgressBar,
     to_writer: std::sync::mpsc::SyncSender<Vec<(Incoming, Prepared)>>,
+    /// Bytes read so far from the current file, and from the files before it.
+    consumed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    done_bytes: u64,
+    units: u64,
+    started: Instant,
 }
 
 impl Pipeline<'_> {
@@ -134,7 +139,10 @@ impl Pipeline<'_> {
                 todo.push(u);
             }
         }
-        self.bar.inc(n);
+        self.units += n;
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        self.bar.set_message(format!("{} units · {:.0}/s", self.units, self.units as f64 / secs));
+        self.bar.set_position(self.done_bytes + self.consumed.load(std::sync::atomic::Ordering::Relaxed));
         if todo.is_empty() {
             return Ok(());
         }
@@ -223,17 +231,18 @@ fn prepare(
         .collect()
 }
 
-fn progress(quiet: bool, files: usize) -> ProgressBar {
+/// A progress bar over the input bytes (so it can estimate the time left), with
+/// the count and rate of units in its message; hidden when stderr is not a terminal.
+fn progress(quiet: bool, total_bytes: u64) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = if files > 1 { ProgressBar::new(files as u64) } else { ProgressBar::new_spinner() };
-    let template = if files > 1 {
-        "{spinner} [{elapsed_precise}] {wide_bar} {msg} files {pos}/{len} · ETA {eta}"
-    } else {
-        "{spinner} [{elapsed_precise}] {pos} units · {per_sec} · {msg}"
-    };
-    bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let bar = ProgressBar::new(total_bytes);
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} · {msg} · ETA {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }
@@ -251,7 +260,8 @@ pub fn ingest_paths(
     quiet: bool,
 ) -> anyhow::Result<(Tally, Vec<i64>)> {
     let (files, discover_errors) = discover(paths);
-    let bar = progress(quiet, files.len());
+    let total_bytes = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let bar = progress(quiet, total_bytes);
     let reader = Store::open_read_only(store.dir())?;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Incoming, Prepared)>>(2);
     let writer_bar = bar.clone();
@@ -266,6 +276,10 @@ pub fn ingest_paths(
             tally: Tally::default(),
             bar: bar.clone(),
             to_writer: tx,
+            consumed: Default::default(),
+            done_bytes: 0,
+            units: 0,
+            started: Instant::now(),
         };
         let read_result = read_all(&mut p, &files, discover_errors, read_opts);
         let Pipeline { tally: read_tally, to_writer, .. } = p;
@@ -296,6 +310,7 @@ fn read_all(
         p.error(&e.to_string());
     }
     for file in files {
+        let consumed = p.consumed.clone();
         let mut fatal: Option<anyhow::Error> = None;
         let mut per_unit = |r: Result<Unit, InputError>| -> ControlFlow<()> {
             let res = match r {
@@ -313,7 +328,7 @@ fn read_all(
                 }
             }
         };
-        let outcome = read_file(file, read_opts, &mut per_unit);
+        let outcome = read_file_counted(file, read_opts, Some(consumed), &mut per_unit);
         if let Some(e) = fatal {
             return Err(e);
         }
@@ -322,9 +337,8 @@ fn read_all(
         }
         // Hand over per file so that a small file is never left half-filed.
         p.flush()?;
-        if files.len() > 1 {
-            p.bar.inc(1);
-        }
+        p.done_bytes += p.consumed.swap(0, std::sync::atomic::Ordering::Relaxed);
+        p.bar.set_position(p.done_bytes);
     }
     p.flush()
 }

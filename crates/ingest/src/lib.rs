@@ -227,13 +227,42 @@ pub fn read_file(
     opts: &ReadOptions,
     on_unit: &mut dyn FnMut(Result<Unit, InputError>) -> ControlFlow<()>,
 ) -> Result<FileSummary, InputError> {
+    read_file_counted(path, opts, None, on_unit)
+}
+
+/// [`read_file`], adding the number of bytes read from the file (before any
+/// decompression) to `consumed` as it goes, so a caller can show progress and an
+/// estimate of the time left.
+pub fn read_file_counted(
+    path: &Path,
+    opts: &ReadOptions,
+    consumed: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    on_unit: &mut dyn FnMut(Result<Unit, InputError>) -> ControlFlow<()>,
+) -> Result<FileSummary, InputError> {
     let label = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| InputError::new(&label, io_reason(&e)))?;
     if meta.is_dir() {
         return Err(InputError::new(&label, "is a directory"));
     }
     let file = File::open(path).map_err(|e| InputError::new(&label, io_reason(&e)))?;
-    read_reader(&label, file, opts, on_unit)
+    match consumed {
+        Some(consumed) => read_reader(&label, Counted { inner: file, consumed }, opts, on_unit),
+        None => read_reader(&label, file, opts, on_unit),
+    }
+}
+
+/// A reader that counts the bytes it hands out.
+struct Counted<R> {
+    inner: R,
+    consumed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Like [`read_file`], for any byte stream; `label` names it in provenance and errors
