@@ -39,7 +39,13 @@ pub fn show(data: &Path, id: i64, versions: bool, json: bool) -> anyhow::Result<
     };
     field("status", &(a.status != "full").then(|| a.status.clone()));
     field("outlet", &a.outlet);
-    field("published", &a.published);
+    match a.understanding.as_ref().and_then(|u| u.published_inferred.as_ref()) {
+        // The page gives no date: say so, and how the date shown was worked out.
+        Some((d, why)) if a.published.as_deref() == Some(d.to_string().as_str()) => {
+            println!("{:>10}: {d} (inferred from the body: {why})", "published")
+        }
+        _ => field("published", &a.published),
+    }
     field("captured", &a.captured);
     field("listed", &a.listed);
     field("url", &a.url);
