@@ -229,3 +229,28 @@ fn spanish_labelled_english_is_spanish() {
     assert_eq!(a.language.as_deref(), Some("es"));
     assert_eq!(a.language_label.as_deref(), Some("en"));
 }
+
+#[test]
+fn utf16_datasets_are_transcoded() {
+    let d = tempfile::tempdir().unwrap();
+    let line = serde_json::json!({"title": TITLE, "date": "2011-12-01", "paragraphs": [P1, P2]}).to_string();
+    let text = format!("{line}\n{line}\n");
+    let mut le = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        le.extend_from_slice(&u.to_le_bytes());
+    }
+    let arts = articles(&file(d.path(), "d16.jsonl", &le));
+    assert_eq!(arts.len(), 2);
+    assert_eq!(arts[1].0, InputKind::JsonLines);
+    check(&arts[1].1);
+
+    let csv = format!("title,date,body\n\"{TITLE}\",2011-12-01,\"{P1}\n\n{P2}\"\n");
+    let mut be = vec![0xFE, 0xFF];
+    for u in csv.encode_utf16() {
+        be.extend_from_slice(&u.to_be_bytes());
+    }
+    let arts = articles(&file(d.path(), "d16be.csv", &be));
+    assert_eq!(arts.len(), 1);
+    assert_eq!(arts[0].0, InputKind::Csv);
+    check(&arts[0].1);
+}

@@ -21,6 +21,8 @@ pub enum Detected {
     Html,
     /// A plain-text page.
     Text,
+    /// A JSON Lines or CSV dataset in UTF-16 (with a byte-order mark).
+    Utf16Dataset,
 }
 
 /// Whether a CSV header names one of the article fields of [`crate::fields`], which
@@ -42,12 +44,17 @@ pub fn detect(prefix: &[u8], name: &str) -> Detected {
     }
     let name = name.to_ascii_lowercase();
     let stem = name.trim_end_matches(".gz").trim_end_matches(".zst").trim_end_matches(".zstd");
-    // UTF-16 with a BOM: only pages are supported in UTF-16; decide HTML vs text.
+    // UTF-16 with a BOM: a dataset is transcoded to UTF-8 as it streams (its units
+    // are lines); a page is kept as it is and decoded when extracted.
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(prefix)
         && enc != encoding_rs::UTF_8
     {
         let (s, _) = enc.decode_without_bom_handling(&prefix[bom..]);
-        return if looks_html(s.as_bytes()) { Detected::Html } else { Detected::Text };
+        return match detect(s.as_bytes(), &name) {
+            Detected::JsonLines | Detected::Csv(_) => Detected::Utf16Dataset,
+            Detected::Html => Detected::Html,
+            _ => Detected::Text,
+        };
     }
     let body = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
     if is_binary_bytes(body) {

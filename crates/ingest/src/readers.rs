@@ -142,6 +142,11 @@ pub(crate) fn read_stream(
                 }));
             }
             Detected::Binary => return Err(ctx.err("binary data, not a text capture")),
+            Detected::Utf16Dataset => {
+                // Transcode to UTF-8 as it streams, then detect again.
+                stream =
+                    Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().bom_sniffing(true).build(rest));
+            }
             other => {
                 let limited = Limited { inner: rest, remaining: opts.max_file_bytes };
                 let mut ctx = ctx;
