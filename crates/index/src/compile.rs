@@ -25,9 +25,23 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     /// Analysed tokens of the positive (non-excluded) words, phrases and prefix expansions.
     pub highlight: BTreeSet<String>,
-    /// Whether the query checks positions (a long or sloppy phrase) or expands a prefix:
-    /// such queries gain nothing from block-WAND, and counting them is a full pass.
-    pub positional: bool,
+    /// Whether tantivy ranks the query's top k with block-max WAND: one term query, or a
+    /// boolean query of term queries only, all `Should` or all (two or more) `Must`.
+    /// Anything else (a filter, an exclusion, a phrase) is scored document by document.
+    pub prunable: bool,
+}
+
+fn prunable(q: &dyn Query) -> bool {
+    if q.is::<TermQuery>() {
+        return true;
+    }
+    let Some(b) = q.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    let clauses = b.clauses();
+    clauses.iter().all(|(_, q)| q.is::<TermQuery>())
+        && (clauses.iter().all(|(o, _)| *o == Occur::Should)
+            || (clauses.len() >= 2 && clauses.iter().all(|(o, _)| *o == Occur::Must)))
 }
 
 struct Compiler<'a> {
@@ -35,21 +49,17 @@ struct Compiler<'a> {
     fields: &'a Fields,
     analyzer: TextAnalyzer,
     highlight: BTreeSet<String>,
-    positional: bool,
 }
 
 /// Compiles `node`; `Err` for problems only visible against the index (a prefix that
 /// expands too far) or a query with nothing searchable in it.
 pub fn compile(searcher: &Searcher, fields: &Fields, node: &Node) -> Result<Compiled, QueryError> {
-    let mut c = Compiler {
-        searcher,
-        fields,
-        analyzer: text_analyzer(),
-        highlight: BTreeSet::new(),
-        positional: false,
-    };
+    let mut c = Compiler { searcher, fields, analyzer: text_analyzer(), highlight: BTreeSet::new() };
     match c.node(node, false)? {
-        Some(query) => Ok(Compiled { query, highlight: c.highlight, positional: c.positional }),
+        Some(query) => {
+            let prunable = prunable(query.as_ref());
+            Ok(Compiled { query, highlight: c.highlight, prunable })
+        }
         None => Err(QueryError::new(1, "nothing searchable in the query (only punctuation?)")),
     }
 }
@@ -195,7 +205,6 @@ impl Compiler<'_> {
             }
         }
         let terms = toks.into_iter().map(|(p, t)| (p, Term::from_field_text(f, &t))).collect();
-        self.positional = true;
         let phrase = Box::new(Guarded(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))));
         if clauses.is_empty() {
             return Some(phrase);
@@ -245,7 +254,6 @@ impl Compiler<'_> {
                 }
             }
         }
-        self.positional = true;
         if found.is_empty() {
             return Ok(Box::new(EmptyQuery));
         }

@@ -97,17 +97,21 @@ pub fn run(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<
     let compiled = compile(searcher, fields, &node)?;
     let weight = compiled.query.weight(EnableScoring::enabled_from_searcher(searcher)).map_err(internal)?;
 
-    // Two strategies. A cheap query sorted by relevance: count with `Weight::count`
-    // (from doc frequencies when it can) and take the top k with block-WAND pruning.
-    // Anything that must visit every match anyway (positions, prefix unions, date sort,
-    // facets): one pass feeding every collector.
+    // Two strategies. A query whose top k tantivy prunes with block-max WAND (one term, a
+    // union of terms, an intersection of terms), sorted by relevance: count on a weight
+    // without scoring (from doc frequencies for one term; no term frequencies decoded
+    // otherwise), then take the top k with pruning. Anything else visits every match to
+    // rank it anyway (positions, filters, exclusions, date sort, facets): one pass
+    // feeding every collector.
     let want_page = req.limit > 0;
     let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
     let order = if req.sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
-    let single_pass = req.facets || compiled.positional || req.sort != Sort::Relevance;
+    let two_pass = !req.facets && compiled.prunable && req.sort == Sort::Relevance;
     let w = weight.as_ref();
-    let (total, facets, page): (usize, Option<Facets>, Vec<(f32, DocAddress)>) = if !single_pass {
-        let total = collect(searcher, w, &Count)?;
+    let (total, facets, page): (usize, Option<Facets>, Vec<(f32, DocAddress)>) = if two_pass {
+        let counting =
+            compiled.query.weight(EnableScoring::disabled_from_searcher(searcher)).map_err(internal)?;
+        let total = collect(searcher, counting.as_ref(), &Count)?;
         let page = if want_page && req.offset < total {
             collect(searcher, w, &top.order_by_score())?
         } else {
