@@ -5,17 +5,17 @@
 //! filters (`outlet:`, `lang:`, `entity:`, `type:`, `published:`) do not score.
 
 use std::collections::BTreeSet;
-use std::ops::Bound;
 
 use tantivy::Searcher;
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::common_words::is_common;
+use crate::date_filter::{DateFields, DateFilter};
 use crate::guard::Guarded;
 use crate::query::{KeywordField, MAX_EXPANSIONS, Node, QueryError, TextField};
 use crate::schema::{Fields, analyze, shingle_text, text_analyzer};
@@ -142,10 +142,12 @@ impl Compiler<'_> {
                 Some(Box::new(ConstScoreQuery::new(Box::new(q), 0.0)))
             }
             Node::DateRange { from, to, .. } => {
-                let term = |v: i64| Term::from_field_i64(self.fields.published, v);
-                let lo = from.map_or(Bound::Unbounded, |v| Bound::Included(term(v)));
-                let hi = to.map_or(Bound::Unbounded, |v| Bound::Included(term(v)));
-                Some(Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(lo, hi)), 0.0)))
+                let f = DateFields {
+                    day: self.fields.published,
+                    month: self.fields.published_month,
+                    year: self.fields.published_year,
+                };
+                Some(Box::new(ConstScoreQuery::new(Box::new(DateFilter::new(f, *from, *to)), 0.0)))
             }
         })
     }
@@ -188,6 +190,23 @@ impl Compiler<'_> {
         }
         if slop == 0 && (n == 2 || n == 3) && runs == [(0, n)] {
             return Some(Box::new(gram(0, n)));
+        }
+        if slop == 0 && runs == [(0, n)] {
+            // Only common words: the trigrams at 0, 3, 6, … and the last one, at their
+            // offsets, cover every word; each is at the position of its first word.
+            let mut starts: Vec<usize> = (0..=n - 3).step_by(3).collect();
+            if starts.last() != Some(&(n - 3)) {
+                starts.push(n - 3);
+            }
+            let mut shingle = String::new();
+            let terms = starts
+                .into_iter()
+                .map(|s| {
+                    shingle_text(toks[s..s + 3].iter().map(|t| t.1.as_str()), &mut shingle);
+                    (s, Term::from_field_text(gram_field, &shingle))
+                })
+                .collect();
+            return Some(Box::new(Guarded(Box::new(PhraseQuery::new_with_offset(terms)))));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if slop == 0 {

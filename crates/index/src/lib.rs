@@ -19,6 +19,7 @@
 pub mod bench;
 pub mod common_words;
 mod compile;
+mod date_filter;
 pub mod facets;
 mod guard;
 pub mod query;
@@ -32,7 +33,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::NoMergePolicy;
-use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::store::Compressor;
 use tantivy::{IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use annalist_model::Date;
@@ -167,8 +168,8 @@ impl Index {
     fn create(dir: &Path, options: IndexOptions, rebuilt: bool) -> Result<Index> {
         let (schema, fields) = schema::build_schema();
         let settings = IndexSettings {
-            docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
-            docstore_blocksize: 32 * 1024,
+            docstore_compression: Compressor::Lz4,
+            docstore_blocksize: 16 * 1024,
             ..IndexSettings::default()
         };
         // The marker first: a directory with tantivy files but no marker is not ours.

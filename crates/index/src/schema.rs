@@ -6,9 +6,9 @@
 //! |-------------|------------------------------------|--------|------|----------|
 //! | `article`   | i64 term                           | yes    | yes  | upsert/delete by article, hit id |
 //! | `text`      | `annalist` analyser, positions     | no     | no   | bare words/phrases (title + body as two values) |
-//! | `grams`     | `annalist_grams`, no positions     | no     | no   | exact phrases of `text` |
+//! | `grams`     | `annalist_grams`, positions        | no     | no   | exact phrases of `text` |
 //! | `title`     | `annalist` analyser, positions     | yes    | no   | `title:` filter, display |
-//! | `title_grams` | `annalist_grams`, no positions   | no     | no   | exact phrases of `title` |
+//! | `title_grams` | `annalist_grams`, positions      | no     | no   | exact phrases of `title` |
 //! | `body`      | not indexed                        | yes    | no   | snippets |
 //! | `outlet`    | `annalist_raw` (exact, lowercased) | yes    | raw  | `outlet:` filter, facet by outlet |
 //! | `lang`      | `annalist_raw`                     | yes    | no   | `lang:` filter |
@@ -16,6 +16,7 @@
 //! | `type`      | `annalist_raw`, multi-valued       | no     | no   | `type:` filter |
 //! | `source`    | not indexed, multi-valued          | yes    | no   | hit sources |
 //! | `published` | i64 `yyyymmdd`                     | yes    | yes  | date ranges, date sort, facet by year |
+//! | `published_month`, `published_year` | i64 `yyyymm`, `yyyy` | no | no | date ranges ([`crate::date_filter`]) |
 //!
 //! Title and body are indexed together in `text` (as two values, so a phrase never spans
 //! the boundary) so that a bare word is a single term query rather than a disjunction
@@ -24,11 +25,15 @@
 //! Exact phrases are the expensive queries of a positional index: `"kim il sung"` is in
 //! a third of KCNA articles, and an exact count means checking positions in every one.
 //! So word bigrams and trigrams made only of *common* words ([`crate::common_words`])
-//! are indexed as terms too (`grams`, `title_grams`; no positions): a phrase of two or
-//! three common words is a single term (count from the doc frequency, top-k by
-//! block-WAND); in a longer phrase, the grams covering its runs of common words are
-//! required terms that narrow the documents whose positions must be checked. A phrase
-//! with a rarer word is cheap anyway (the rare word's short posting list drives it).
+//! are indexed as terms too (`grams`, `title_grams`, at the position of their first
+//! word): a phrase of two or three common words is a single term (count from the doc
+//! frequency, top-k by block-WAND); a longer phrase of common words is a phrase query
+//! over the trigrams that cover it (`"central committee of the workers' party"` is
+//! `central committee of`, `the workers s` and `workers s party` at offsets 0, 3 and 4),
+//! whose posting lists and positions are a fraction of the words'; in a phrase with rarer
+//! words, the grams covering its runs of common words are required terms that narrow the
+//! documents whose word positions must be checked. A phrase with a rarer word is cheap
+//! anyway (the rare word's short posting list drives it).
 //! Restricting grams to common words keeps their vocabulary small (~70k distinct grams
 //! in the 2011 corpus instead of millions) and their postings cheap to write.
 
@@ -46,7 +51,7 @@ use crate::common_words::is_common;
 
 /// Bumped whenever the schema or the analysers change: an index written with another
 /// version is wiped and rebuilt on open (the index is derived data).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The analyser for free text: split on non-alphanumerics, lowercase, ASCII-fold.
 pub const TEXT_ANALYZER: &str = "annalist";
@@ -72,6 +77,9 @@ pub struct Fields {
     pub event_type: Field,
     pub source: Field,
     pub published: Field,
+    /// `yyyymm` and `yyyy` of `published` (indexed only): coarse terms for date ranges.
+    pub published_month: Field,
+    pub published_year: Field,
 }
 
 /// Field names as used with fast-field readers.
@@ -84,7 +92,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let shingle_indexing = TextFieldIndexing::default()
         .set_tokenizer(SHINGLE_ANALYZER)
-        .set_index_option(IndexRecordOption::WithFreqs);
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let text_indexing = TextFieldIndexing::default()
         .set_tokenizer(TEXT_ANALYZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
@@ -113,6 +121,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let event_type = b.add_text_field("type", TextOptions::default().set_indexing_options(raw_indexing));
     let source = b.add_text_field("source", TextOptions::default().set_stored());
     let published = b.add_i64_field(F_PUBLISHED, INDEXED | STORED | tantivy::schema::FAST);
+    let published_month = b.add_i64_field("published_month", INDEXED);
+    let published_year = b.add_i64_field("published_year", INDEXED);
     let schema = b.build();
     (
         schema,
@@ -129,6 +139,8 @@ pub fn build_schema() -> (Schema, Fields) {
             event_type,
             source,
             published,
+            published_month,
+            published_year,
         },
     )
 }
@@ -297,7 +309,10 @@ pub fn to_document(fields: &Fields, d: &IndexDoc) -> TantivyDocument {
         doc.add_text(fields.source, s);
     }
     if let Some(p) = d.published {
-        doc.add_i64(fields.published, date_key(p));
+        let k = date_key(p);
+        doc.add_i64(fields.published, k);
+        doc.add_i64(fields.published_month, k / 100);
+        doc.add_i64(fields.published_year, k / 10_000);
     }
     doc
 }
