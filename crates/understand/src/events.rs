@@ -199,6 +199,11 @@ static ANNIV_RELATIONS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("anniv regex")
 });
 
+static ANNIV_TREATY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:conclusion|signing|signature|adoption)\s+of\s+(?:the\s+)?(?P<what>[^,.;]{0,100}?\b(?:treaty|agreement|declaration|accord|joint\s+statement|communiqu[eé]))\b")
+        .expect("treaty anniversary regex")
+});
+
 static DECEASED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$")
         .expect("deceased regex")
@@ -279,6 +284,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
         praise_feats(ctx, ss, se, default, prev_subject, &mut out);
     }
     relations_from_anniversaries(ctx, &mut out);
+    treaties_from_anniversaries(ctx, &mut out);
     dedupe(out)
 }
 
@@ -898,6 +904,73 @@ fn relations_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
     }
 }
 
+/// The year an anniversary mentioned at `ms..me` is celebrated: the year of a date in
+/// the same sentence, else the article's (possibly inferred) publication year.
+fn anniversary_year(ctx: &Ctx<'_>, ms: usize, me: usize) -> Option<i16> {
+    ctx.dates
+        .iter()
+        .find(|d| ctx.sentences.iter().any(|&(x, y)| x <= ms && me <= y && d.start >= x && d.end <= y))
+        .map(|d| d.date.year)
+        .or(ctx.anchor.map(|d| d.year()))
+}
+
+/// "the 50th anniversary of the conclusion of the DPRK-China treaty of friendship" (or
+/// "… of the treaty … between A and B") dates the signing of an agreement between
+/// the two states named to the anniversary year minus 50.
+fn treaties_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
+    for c in ANNIV_TREATY.captures_iter(ctx.body) {
+        let m = c.get(0).expect("match");
+        let what = c.name("what").expect("what group");
+        let Ok(n) = c["n"].parse::<i16>() else { continue };
+        let (ms, me) = (m.start(), m.end());
+        let se = ctx.sentences.iter().find(|&&(a, b)| a <= ms && me <= b).map_or(ctx.body.len(), |s| s.1);
+        // The parties: states named in the treaty's name ("DPRK-China treaty"), or in a
+        // "between A and B" that follows it within the same clause.
+        let mut end = what.end();
+        let tail = &ctx.body[end..se];
+        if let Some(b) = tail.find(" between ")
+            && b < 80
+        {
+            end = (end + b + 9 + 80).min(se);
+        }
+        let mut states: Vec<&str> = Vec::new();
+        for mention in ctx.in_range(what.start(), end) {
+            let state = match mention.kind {
+                EntityKind::Country => Some(mention.id.as_str()),
+                _ => None,
+            };
+            if let Some(st) = state
+                && !states.contains(&st)
+            {
+                states.push(st);
+            }
+        }
+        let [a, b] = states[..] else { continue };
+        let Some(year) = anniversary_year(ctx, ms, me) else { continue };
+        let base = year - n;
+        out.push(Event {
+            kind: EventType::Agreement,
+            actor: Some(a.to_string()),
+            actor_country: Some(a.to_string()),
+            target: Some(b.to_string()),
+            target_country: Some(b.to_string()),
+            date: Some(PartialDate::year(base)),
+            date_end: None,
+            place: None,
+            occasion: None,
+            evidence: ctx.body[ms..what.end()].to_string(),
+            evidence_start: ms,
+            evidence_end: what.end(),
+            rule: "treaty_anniversary".into(),
+            cameo: "057".into(),
+            goldstein: cameo::goldstein("057"),
+            inferred: true,
+            reasoning: Some(format!("{n}th anniversary celebrated in {year}: signed in {base}")),
+            status: EventStatus::Asserted,
+        });
+    }
+}
+
 /// One real event stated twice in a document is kept once: same type, actor, target
 /// state and compatible date.
 fn dedupe(events: Vec<Event>) -> Vec<Event> {
@@ -999,6 +1072,23 @@ mod tests {
         assert!(v.iter().all(|e| !e.starts_with('!')), "{v:?}");
         let v = events("Kim Yong Nam refused to meet Hillary Clinton.", "2011-09-15");
         assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");
+    }
+
+    #[test]
+    fn treaty_anniversaries_date_the_signing() {
+        let v = events(
+            "A Chinese art troupe arrived in Pyongyang Thursday to mark the 50th anniversary of the conclusion of the DPRK-China treaty of friendship, cooperation and mutual assistance.",
+            "2011-07-07",
+        );
+        assert!(v.iter().any(|e| e == "agreement treaty_anniversary prk->chn 1961"), "{v:?}");
+        let v = events(
+            "The ambassador gave a reception on the 35th anniversary of the conclusion of the treaty on friendship and cooperation between the DPRK and Laos.",
+            "2011-08-04",
+        );
+        assert!(v.iter().any(|e| e == "agreement treaty_anniversary prk->lao 1976"), "{v:?}");
+        // one side only: no event
+        let v = events("They marked the 101st anniversary of the signing of the Ulsa treaty.", "2011-08-25");
+        assert!(!v.iter().any(|e| e.contains("treaty_anniversary")), "{v:?}");
     }
 
     fn titled(title: &str, text: &str, date: &str) -> Vec<String> {
