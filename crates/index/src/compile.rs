@@ -16,6 +16,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::common_words::is_common;
 use crate::date_filter::{DateFields, DateFilter};
+use crate::filtered::FilteredTerm;
 use crate::guard::Guarded;
 use crate::query::{KeywordField, MAX_EXPANSIONS, Node, QueryError, TextField};
 use crate::schema::{Fields, analyze, shingle_text, text_analyzer};
@@ -25,14 +26,15 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     /// Analysed tokens of the positive (non-excluded) words, phrases and prefix expansions.
     pub highlight: BTreeSet<String>,
-    /// Whether tantivy ranks the query's top k with block-max WAND: one term query, or a
-    /// boolean query of term queries only, all `Should` or all (two or more) `Must`.
-    /// Anything else (a filter, an exclusion, a phrase) is scored document by document.
+    /// Whether the query's top k is ranked with block-max pruning: one term query (also
+    /// under filters and exclusions, see `filtered`), or a boolean query of term queries
+    /// only, all `Should` or all (two or more) `Must`. Anything else (a phrase, nested
+    /// booleans) is scored document by document.
     pub prunable: bool,
 }
 
 fn prunable(q: &dyn Query) -> bool {
-    if q.is::<TermQuery>() {
+    if q.is::<TermQuery>() || q.is::<FilteredTerm>() {
         return true;
     }
     let Some(b) = q.downcast_ref::<BooleanQuery>() else {
@@ -101,6 +103,18 @@ impl Compiler<'_> {
                             }
                         }
                     }
+                }
+                // One scored term under filters and exclusions: ranked with block-max
+                // pruning (see `filtered`).
+                let scored: Vec<usize> =
+                    (0..must.len()).filter(|&i| !must[i].is::<ConstScoreQuery>()).collect();
+                if let [i] = scored[..]
+                    && (must.len() > 1 || !must_not.is_empty())
+                    && let Some(term) = must[i].downcast_ref::<TermQuery>()
+                {
+                    let term = term.clone();
+                    must.remove(i);
+                    return Ok(Some(Box::new(FilteredTerm::new(term, must, must_not))));
                 }
                 match (must.len(), must_not.is_empty()) {
                     (0, true) => None,

@@ -21,6 +21,7 @@ pub mod common_words;
 mod compile;
 mod date_filter;
 pub mod facets;
+mod filtered;
 mod guard;
 pub mod query;
 pub mod schema;
