@@ -9,6 +9,7 @@ mod indexing;
 mod ingest;
 mod report;
 mod search;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,6 +92,8 @@ enum Cmd {
     /// Benchmarks (figures recorded in docs/BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCmd),
+    /// The web UI and the JSON API (read-only unless started with --token).
+    Serve(serve::ServeArgs),
     /// Export the archive.
     Export {
         #[arg(long, value_enum)]
@@ -160,6 +163,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Reindex => search::reindex(&cli.data),
         Cmd::Events(args) => events::events(&cli.data, args),
         Cmd::Timeline { a, b } => events::timeline(&cli.data, &events::load_kb(&cli.kb)?, &a, &b),
+        Cmd::Serve(args) => serve::serve(&cli.data, &cli.kb, args),
         Cmd::Entity { id } => events::entity(&cli.data, &events::load_kb(&cli.kb)?, &id),
     }
 }

@@ -1,0 +1,92 @@
+//! `annalist serve`: the web UI and the HTTP API (crates/serve). This module only
+//! brings the index up to date, and hands the server the ingest pipeline for
+//! `POST /api/v1/ingest` when a token is given.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use annalist_extract::ExtractOptions;
+use annalist_ingest::ReadOptions;
+use annalist_store::Store;
+use anyhow::{Context, bail};
+use serde_json::json;
+
+use crate::events::load_kb;
+use crate::indexing::Indexer;
+use crate::report::open_store;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default: put a proxy in front to share it).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Enable `POST /api/v1/ingest` for requests carrying `Authorization: Bearer TOKEN`
+    /// (without it the server is read-only).
+    #[arg(long, env = "ANNALIST_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+}
+
+pub fn serve(data: &Path, kb_files: &[PathBuf], args: ServeArgs) -> anyhow::Result<ExitCode> {
+    {
+        let store = open_store(data)?;
+        Indexer::open(data, &store)?;
+    }
+    let mut opts = annalist_serve::Options::new(data, load_kb(kb_files)?);
+    if let Some(token) = args.token {
+        if token.len() < 8 {
+            bail!("--token: use at least 8 characters");
+        }
+        opts.token = Some(token);
+        opts.ingest = Some(ingest_hook(data, kb_files)?);
+    }
+    annalist_serve::run(opts, args.addr)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The pipeline of `annalist ingest` for one uploaded capture: the bytes are kept
+/// under `DATA/uploads/` (the provenance path of what they become), then filed.
+fn ingest_hook(data: &Path, kb_files: &[PathBuf]) -> anyhow::Result<annalist_serve::IngestFn> {
+    let kb = Arc::new(load_kb(kb_files)?);
+    let data = data.to_path_buf();
+    Ok(Arc::new(move |name: &str, bytes: &[u8]| {
+        let dir = data.join("uploads");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let safe: String = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .take(100)
+            .collect();
+        let safe = safe.trim_start_matches('.');
+        let stamp = jiff::Timestamp::now().as_nanosecond();
+        let path = dir.join(format!("{stamp}-{}", if safe.is_empty() { "upload" } else { safe }));
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        let mut store = Store::open(&data)?;
+        let mut index = Indexer::open(&data, &store)?;
+        let (t, touched) = crate::ingest::ingest_paths(
+            &mut store,
+            Some(&kb),
+            Some(&mut index),
+            std::slice::from_ref(&path),
+            ExtractOptions::default(),
+            &ReadOptions::default(),
+            1000,
+            true,
+        )?;
+        index.index.close_writer()?;
+        Ok(json!({
+            "path": path.display().to_string(),
+            "read": t.read,
+            "new": t.new,
+            "duplicates": t.duplicates,
+            "versions": t.versions,
+            "unchanged": t.unchanged,
+            "failed": t.failed,
+            "articles": touched,
+        }))
+    }))
+}

@@ -1,0 +1,363 @@
+//! The JSON API under `/api/v1/`, described by `assets/openapi.json`.
+//!
+//! Every list is paginated (`limit` bounded by [`MAX_LIMIT`], `offset`); every error
+//! is `{"error": "message"}` with a fitting status code.
+
+use std::collections::BTreeMap;
+
+use annalist_index::{SearchRequest, Sort};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::data::{self, By, EventFilter};
+use crate::{App, blocking};
+
+/// The OpenAPI 3.1 description of this API.
+pub const OPENAPI: &str = include_str!("../assets/openapi.json");
+
+/// Largest page of any list.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest offset of any list (deeper pages: narrow the query).
+pub const MAX_OFFSET: usize = 100_000;
+
+/// An error answered as `{"error": "..."}`.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError { status, message: message.into() }
+    }
+    pub fn bad(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(e: anyhow::Error) -> Self {
+        ApiError::internal(format!("{e:#}"))
+    }
+}
+
+impl From<annalist_store::StoreError> for ApiError {
+    fn from(e: annalist_store::StoreError) -> Self {
+        ApiError::internal(e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = (self.status, Json(json!({"error": self.message}))).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        r
+    }
+}
+
+type Params = Query<BTreeMap<String, String>>;
+type ApiResult = Result<Json<Value>, ApiError>;
+
+pub fn routes() -> axum::Router<crate::State> {
+    axum::Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/search", get(search))
+        .route("/api/v1/articles/{id}", get(article))
+        .route("/api/v1/entities/{id}", get(entity))
+        .route("/api/v1/events", get(events))
+        .route("/api/v1/timeline/{a}/{b}", get(timeline))
+        .route("/api/v1/trends", get(trends))
+        .route("/api/v1/stats", get(stats))
+        .route("/api/v1/ingest", post(ingest))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+/// A bounded page: `limit` (default `default`, at most [`MAX_LIMIT`]) and `offset`.
+pub fn page(p: &BTreeMap<String, String>, default: usize) -> Result<(usize, usize), ApiError> {
+    let num = |k: &str, d: usize| -> Result<usize, ApiError> {
+        match p.get(k).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            None => Ok(d),
+            Some(s) => s.parse().map_err(|_| ApiError::bad(format!("{k}={s}: expected a whole number"))),
+        }
+    };
+    let (limit, offset) = (num("limit", default)?, num("offset", 0)?);
+    if limit > MAX_LIMIT {
+        return Err(ApiError::bad(format!("limit={limit}: at most {MAX_LIMIT}")));
+    }
+    if offset > MAX_OFFSET {
+        return Err(ApiError::bad(format!("offset={offset}: at most {MAX_OFFSET}")));
+    }
+    Ok((limit, offset))
+}
+
+pub fn parse_sort(s: Option<&str>) -> Result<Sort, ApiError> {
+    match s.unwrap_or("") {
+        "" | "relevance" => Ok(Sort::Relevance),
+        "date" | "date-desc" => Ok(Sort::DateDesc),
+        "date-asc" => Ok(Sort::DateAsc),
+        other => Err(ApiError::bad(format!("sort={other}: expected relevance, date or date-asc"))),
+    }
+}
+
+/// Add the search form's filters to a query: `(q) AND outlet:"…" AND lang:…`.
+pub fn filtered_query(p: &BTreeMap<String, String>) -> Result<String, ApiError> {
+    let q = p.get("q").map(|s| s.trim()).unwrap_or("");
+    let clean = |k: &str| p.get(k).map(|v| v.trim().replace(['"', '\\'], "")).filter(|v| !v.is_empty());
+    let mut parts = Vec::new();
+    if !q.is_empty() {
+        parts.push(format!("({q})"));
+    }
+    if let Some(o) = clean("outlet") {
+        parts.push(format!("outlet:\"{o}\""));
+    }
+    if let Some(l) = clean("lang") {
+        parts.push(format!("lang:\"{l}\""));
+    }
+    if let Some(t) = clean("type") {
+        parts.push(format!("type:\"{t}\""));
+    }
+    let (since, until) = (clean("since"), clean("until"));
+    if since.is_some() || until.is_some() {
+        for d in [&since, &until].into_iter().flatten() {
+            if !d.chars().all(|c| c.is_ascii_digit() || c == '-') {
+                return Err(ApiError::bad(format!("{d}: expected a date YYYY[-MM[-DD]]")));
+            }
+        }
+        parts.push(format!("published:{}..{}", since.unwrap_or_default(), until.unwrap_or_default()));
+    }
+    if parts.is_empty() {
+        return Err(ApiError::bad("q: a query is required"));
+    }
+    Ok(parts.join(" AND "))
+}
+
+pub(crate) fn run_search(
+    app: &App,
+    p: &BTreeMap<String, String>,
+) -> Result<annalist_index::SearchResults, ApiError> {
+    let (limit, offset) = page(p, 10)?;
+    let req = SearchRequest {
+        query: filtered_query(p)?,
+        limit,
+        offset,
+        sort: parse_sort(p.get("sort").map(String::as_str))?,
+        facets: true,
+        snippets: true,
+    };
+    app.index().search(&req).map_err(|e| ApiError::bad(e.to_string()))
+}
+
+async fn search(State(app): State<crate::State>, Query(p): Params) -> ApiResult {
+    blocking(&app, move |app| {
+        let (limit, offset) = page(&p, 10)?;
+        let res = run_search(app, &p)?;
+        Ok(Json(json!({
+            "query": filtered_query(&p)?,
+            "total": res.total,
+            "limit": limit,
+            "offset": offset,
+            "took_ms": res.took_ms,
+            "hits": res.hits,
+            "facets": res.facets,
+        })))
+    })
+    .await
+}
+
+pub(crate) fn parse_id(s: &str) -> Result<i64, ApiError> {
+    s.parse().map_err(|_| ApiError::bad(format!("{s}: an article id is a number")))
+}
+
+async fn article(State(app): State<crate::State>, Path(id): Path<String>) -> ApiResult {
+    let id = parse_id(&id)?;
+    blocking(&app, move |app| {
+        let (a, versions) = app.with_store(|s| Ok((s.article(id)?, s.versions(id)?)))?;
+        let a = a.ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
+        let events: Vec<Value> = a
+            .understanding
+            .as_ref()
+            .map(|u| u.events.iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect())
+            .unwrap_or_default();
+        let mut v = serde_json::to_value(&a).map_err(|e| ApiError::internal(e.to_string()))?;
+        v["version_history"] = serde_json::to_value(&versions).unwrap_or_default();
+        v["events"] = json!(events);
+        Ok(Json(v))
+    })
+    .await
+}
+
+async fn entity(State(app): State<crate::State>, Path(id): Path<String>, Query(p): Params) -> ApiResult {
+    blocking(&app, move |app| {
+        let (limit, offset) = page(&p, 50)?;
+        let (surfaces, years) = app.with_store(|s| Ok((s.entity_surfaces(&id)?, s.entity_mentions_by_year(&id)?)))?;
+        let known = app.kb.entity(&id);
+        if known.is_none() && surfaces.is_empty() {
+            return Err(ApiError::not_found(format!("no entity {id} in the knowledge base or the archive")));
+        }
+        let events = app.events();
+        let filter = EventFilter { entity: Some(id.clone()), ..Default::default() };
+        let mine: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
+        Ok(Json(json!({
+            "id": id,
+            "name": data::name(&app.kb, &id),
+            "known": known.is_some(),
+            "kind": known.map(|e| e.kind.as_str().to_string()).or_else(|| surfaces.first().map(|s| s.kind.clone())),
+            "country": known.and_then(|e| e.country.clone()).or_else(|| surfaces.first().and_then(|s| s.country.clone())),
+            "names": known.map(|e| e.names.clone()).unwrap_or_default(),
+            "roles": known.map(|e| e.roles.iter().map(role_json).collect::<Vec<_>>()).unwrap_or_default(),
+            "surfaces": surfaces,
+            "mentions_by_year": years.iter().map(|(y, a, m)| json!({"year": y, "articles": a, "mentions": m})).collect::<Vec<_>>(),
+            "events_total": mine.len(),
+            "limit": limit,
+            "offset": offset,
+            "events": mine.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e)).collect::<Vec<_>>(),
+        })))
+    })
+    .await
+}
+
+fn role_json(r: &annalist_understand::Role) -> Value {
+    json!({
+        "title": r.title,
+        "of": r.of,
+        "to_state": r.to_state,
+        "from": r.from.map(|d| d.to_string()),
+        "to": r.to.map(|d| d.to_string()),
+    })
+}
+
+async fn events(State(app): State<crate::State>, Query(p): Params) -> ApiResult {
+    blocking(&app, move |app| {
+        let (limit, offset) = page(&p, 50)?;
+        let g = |k: &str| p.get(k).map(String::as_str);
+        let filter = EventFilter::parse(g("dyad"), g("type"), g("since"), g("until"))?;
+        let events = app.events();
+        let matching: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
+        Ok(Json(json!({
+            "total": matching.len(),
+            "limit": limit,
+            "offset": offset,
+            "events": matching.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e)).collect::<Vec<_>>(),
+        })))
+    })
+    .await
+}
+
+async fn timeline(
+    State(app): State<crate::State>,
+    Path((a, b)): Path<(String, String)>,
+    Query(p): Params,
+) -> ApiResult {
+    blocking(&app, move |app| {
+        let (limit, offset) = page(&p, MAX_LIMIT)?;
+        let (a, b) = (data::resolve_state(&app.kb, &a)?, data::resolve_state(&app.kb, &b)?);
+        let filter = EventFilter { dyad: Some((a.clone(), b.clone())), ..Default::default() };
+        let events = app.events();
+        let matching: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
+        Ok(Json(json!({
+            "a": a,
+            "b": b,
+            "a_name": data::name(&app.kb, &a),
+            "b_name": data::name(&app.kb, &b),
+            "total": matching.len(),
+            "limit": limit,
+            "offset": offset,
+            "events": matching.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e)).collect::<Vec<_>>(),
+        })))
+    })
+    .await
+}
+
+pub(crate) fn trend_args(p: &BTreeMap<String, String>) -> Result<(Vec<String>, By), ApiError> {
+    let terms: Vec<String> = p
+        .get("terms")
+        .map(|t| t.split('|').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect())
+        .unwrap_or_default();
+    let by = match p.get("by").map(String::as_str).unwrap_or("month") {
+        "month" | "" => By::Month,
+        "year" => By::Year,
+        other => return Err(ApiError::bad(format!("by={other}: expected month or year"))),
+    };
+    Ok((terms, by))
+}
+
+async fn trends(State(app): State<crate::State>, Query(p): Params) -> ApiResult {
+    blocking(&app, move |app| {
+        let (terms, by) = trend_args(&p)?;
+        let g = |k: &str| p.get(k).map(String::as_str);
+        Ok(Json(data::trends(&app.index(), &terms, by, g("since"), g("until"))?))
+    })
+    .await
+}
+
+async fn stats(State(app): State<crate::State>) -> ApiResult {
+    blocking(&app, move |app| {
+        let stats = app.with_store(|s| Ok(s.stats()?))?;
+        let mut v = serde_json::to_value(&stats).map_err(|e| ApiError::internal(e.to_string()))?;
+        v["indexed"] = json!(app.index().num_docs());
+        v["merged_events"] = json!(app.events().all.len());
+        Ok(Json(v))
+    })
+    .await
+}
+
+/// Whether the request may write: 401 without credentials, 403 with wrong ones or
+/// on a read-only server.
+fn authorize(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = &app.token else {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "this server is read-only (start it with --token)"));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Authorization: Bearer TOKEN required"))?;
+    // Compare in time independent of where the first difference is.
+    let same = given.len() == token.len()
+        && given.bytes().zip(token.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+    if !same {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "wrong token"));
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/ingest?name=FILE`: the request body is one capture file.
+async fn ingest(
+    State(app): State<crate::State>,
+    headers: HeaderMap,
+    Query(p): Params,
+    body: Bytes,
+) -> ApiResult {
+    authorize(&app, &headers)?;
+    let name = p.get("name").cloned().unwrap_or_else(|| "upload.txt".into());
+    if body.is_empty() {
+        return Err(ApiError::bad("the request body (the capture) is empty"));
+    }
+    blocking(&app, move |app| {
+        let Some(run) = &app.ingest else {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "this server cannot ingest"));
+        };
+        let _one = app.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let out = run(&name, &body)?;
+        app.refresh()?;
+        Ok(Json(out))
+    })
+    .await
+}

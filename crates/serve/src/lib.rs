@@ -1,0 +1,204 @@
+//! `annalist serve`: the web UI and the HTTP API over the archive.
+//!
+//! Everything here reads what the store and the index hold; nothing is computed that
+//! the CLI could not print. The server is read-only unless started with a token, in
+//! which case `POST /api/v1/ingest` files one capture through the same pipeline as
+//! `annalist ingest` (the pipeline lives in the CLI crate and is handed in as an
+//! [`IngestFn`], so this crate links neither the extractor nor the reader).
+//!
+//! Modules: [`api`] (JSON under `/api/v1/`), `pages` (server-rendered HTML),
+//! `html` (escaping and SVG charts), `data` (shared queries: events, trends).
+//! Store and index work runs on tokio's blocking pool; SQLite connections come
+//! from a small pool of read-only handles.
+
+pub mod api;
+mod data;
+mod html;
+mod pages;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use annalist_index::Index;
+use annalist_store::Store;
+use annalist_understand::Kb;
+use anyhow::Context;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use data::Events;
+
+/// The ingest pipeline, provided by the caller: file the capture named `name` with
+/// these bytes and answer a JSON summary (counts, touched article ids, errors).
+pub type IngestFn = Arc<dyn Fn(&str, &[u8]) -> anyhow::Result<serde_json::Value> + Send + Sync>;
+
+/// The Content-Security-Policy of every response: nothing but this origin, no
+/// inline script, no plugins, no framing.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                       object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// How the server runs.
+pub struct Options {
+    /// The data directory (archive and index).
+    pub data: PathBuf,
+    pub kb: Kb,
+    /// Enables the write endpoint; requests must carry `Authorization: Bearer TOKEN`.
+    pub token: Option<String>,
+    /// The ingest pipeline behind `POST /api/v1/ingest`.
+    pub ingest: Option<IngestFn>,
+    /// Per-request time limit.
+    pub timeout: Duration,
+    /// Largest request body (uploads), in bytes.
+    pub max_body: usize,
+}
+
+impl Options {
+    pub fn new(data: &Path, kb: Kb) -> Options {
+        Options {
+            data: data.to_path_buf(),
+            kb,
+            token: None,
+            ingest: None,
+            timeout: Duration::from_secs(10),
+            max_body: 16 << 20,
+        }
+    }
+}
+
+/// What every handler shares.
+pub struct App {
+    data: PathBuf,
+    kb: Kb,
+    token: Option<String>,
+    ingest: Option<IngestFn>,
+    stores: Mutex<Vec<Store>>,
+    index: RwLock<Arc<Index>>,
+    events: RwLock<Arc<Events>>,
+    timeout: Duration,
+    max_body: usize,
+    /// One write at a time.
+    writing: Mutex<()>,
+}
+
+pub type State = Arc<App>;
+
+impl App {
+    /// Open the archive (read-only) and the index. The index must already be caught
+    /// up with the store (the CLI does so before serving).
+    pub fn open(opts: Options) -> anyhow::Result<State> {
+        let store = Store::open_read_only(&opts.data)
+            .with_context(|| format!("opening the archive in {}", opts.data.display()))?;
+        let index = Index::open(&opts.data.join("index")).context("opening the search index")?;
+        let events = Events::load(&store)?;
+        Ok(Arc::new(App {
+            data: opts.data,
+            kb: opts.kb,
+            token: opts.token,
+            ingest: opts.ingest,
+            timeout: opts.timeout,
+            max_body: opts.max_body,
+            stores: Mutex::new(vec![store]),
+            index: RwLock::new(Arc::new(index)),
+            events: RwLock::new(Arc::new(events)),
+            writing: Mutex::new(()),
+        }))
+    }
+
+    /// Run `f` with a read-only store handle from the pool.
+    fn with_store<T>(&self, f: impl FnOnce(&Store) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        let store = self.stores.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let store = match store {
+            Some(s) => s,
+            None => Store::open_read_only(&self.data)?,
+        };
+        let out = f(&store);
+        let mut pool = self.stores.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < 16 {
+            pool.push(store);
+        }
+        out
+    }
+
+    fn index(&self) -> Arc<Index> {
+        self.index.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn events(&self) -> Arc<Events> {
+        self.events.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn kb(&self) -> &Kb {
+        &self.kb
+    }
+
+    /// After a write: see the new index commit and the new events.
+    fn refresh(&self) -> anyhow::Result<()> {
+        let index = Index::open(&self.data.join("index"))?;
+        *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
+        let events = self.with_store(Events::load)?;
+        *self.events.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(events);
+        // Pooled connections see the new data at their next read transaction.
+        Ok(())
+    }
+}
+
+/// The whole application: API, pages, static assets, and the security layers.
+pub fn router(app: State) -> Router {
+    let (max_body, timeout) = (app.max_body, app.timeout);
+    let header = |name: &'static str, value: &'static str| {
+        SetResponseHeaderLayer::overriding(HeaderName::from_static(name), HeaderValue::from_static(value))
+    };
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .with_state(app)
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(header("content-security-policy", CSP))
+        .layer(header("x-content-type-options", "nosniff"))
+        .layer(header("x-frame-options", "DENY"))
+        .layer(header("referrer-policy", "no-referrer"))
+}
+
+/// Serve until interrupted (Ctrl-C).
+pub async fn serve(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
+    let app = tokio::task::spawn_blocking(move || App::open(opts)).await??;
+    let (data, writable) = (app.data.display().to_string(), app.token.is_some());
+    let router = router(app);
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    eprintln!(
+        "annalist: serving {} on http://{local}/ ({})",
+        data,
+        if writable { "read-write with token" } else { "read-only" }
+    );
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Run blocking work (store, index) off the async threads.
+async fn blocking<T: Send + 'static>(
+    app: &State,
+    f: impl FnOnce(&App) -> Result<T, api::ApiError> + Send + 'static,
+) -> Result<T, api::ApiError> {
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || f(&app))
+        .await
+        .map_err(|e| api::ApiError::internal(format!("worker failed: {e}")))?
+}
+
+/// [`serve`] on a runtime of its own, for callers that are not async.
+pub fn run(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(serve(opts, addr))
+}

@@ -1,0 +1,146 @@
+//! A small archive for the server tests, built with the pipeline's own crates
+//! (read → extract → understand → store → index), and a way to send requests.
+
+#![allow(dead_code)]
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annalist_extract::{ExtractOptions, extract};
+use annalist_index::{Index, IndexDoc};
+use annalist_ingest::{ReadOptions, read_bytes};
+use annalist_serve::{App, Options, State, router};
+use annalist_store::{Incoming, Store};
+use annalist_understand::{Kb, understand};
+use axum::body::Body;
+use axum::http::{Request, Response};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// `shared/` beside the checkout (read in place, never written).
+pub fn shared() -> PathBuf {
+    let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    loop {
+        let cand = dir.join("shared");
+        if cand.join("seeds").is_dir() {
+            return cand;
+        }
+        assert!(dir.pop(), "no shared/ directory with seeds/ above {}", env!("CARGO_MANIFEST_DIR"));
+    }
+}
+
+/// A capture whose headline and body are hostile HTML.
+pub const HOSTILE: &str = "May 22, 2025May 22, 2025\nKCNA Ministry of Foreign Affairs (EN)\n\n\
+<script>alert(1)</script> Hostile Headline Hosts Reception\n\n\
+Date: 15/08/2022 | Source: Ministry of Foreign Affairs (EN) | Read original version at source\n\n\
+Kim Jong Un sent a message of greetings to Vladimir Putin, President of the Russian Federation, on August 15 <script>alert(1)</script> hostile.\n\n\
+A picture <img src=x onerror=alert(1)> was shown to the hostile delegation in Pyongyang on August 14.\n\n\
+Read <a href=\"javascript:alert(1)\">more</a> hostile words here, in a paragraph long enough to be kept as body text.\n";
+
+/// File `bytes` (named `label`) into the archive in `data` and bring the index up to
+/// date: the same stages, in the same order, as `annalist ingest`.
+pub fn file(data: &Path, kb: &Kb, label: &str, bytes: &[u8]) -> anyhow::Result<serde_json::Value> {
+    let mut store = Store::open(data)?;
+    let mut units = Vec::new();
+    let mut errors = Vec::new();
+    let _ = read_bytes(label, bytes, &ReadOptions::default(), &mut |u| {
+        match u {
+            Ok(u) => units.push(u),
+            Err(e) => errors.push(e.to_string()),
+        }
+        ControlFlow::Continue(())
+    });
+    let mut touched = Vec::new();
+    {
+        let mut b = store.batch()?;
+        for u in units {
+            let result = extract(&u, &ExtractOptions::default())
+                .map(|a| {
+                    let und = understand(kb, &a);
+                    (a, Some(und))
+                })
+                .map_err(|e| e.to_string());
+            let inc = Incoming {
+                meta: serde_json::to_value(&u.meta).unwrap_or_default(),
+                provenance: u.provenance,
+                raw: u.raw,
+                result,
+            };
+            touched.push(format!("{:?}", b.put(&inc)?));
+        }
+        b.commit()?;
+    }
+    let mut ix = Index::open(&data.join("index"))?;
+    let mut docs = Vec::new();
+    for id in store.changed_since(ix.watermark())? {
+        if let Some(row) = store.index_row(id)? {
+            docs.push(IndexDoc {
+                article: row.id,
+                title: row.title,
+                body: row.paragraphs.join("\n\n"),
+                outlet: row.outlet,
+                language: row.language,
+                published: row.published.and_then(|p| p.parse().ok()),
+                entities: row.entities,
+                event_types: row.event_types,
+                sources: row.sources,
+            });
+        }
+    }
+    ix.upsert(&docs)?;
+    ix.commit(store.seq()?)?;
+    ix.close_writer()?;
+    Ok(serde_json::json!({"outcomes": touched, "errors": errors}))
+}
+
+/// An archive of the five seed pages and the hostile capture, in a temporary directory.
+pub fn archive() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = Kb::builtin().unwrap();
+    let mut seeds: Vec<PathBuf> =
+        std::fs::read_dir(shared().join("seeds")).unwrap().map(|e| e.unwrap().path()).collect();
+    seeds.sort();
+    for s in &seeds {
+        let label = s.display().to_string();
+        file(dir.path(), &kb, &label, &std::fs::read(s).unwrap()).unwrap();
+    }
+    file(dir.path(), &kb, "hostile.txt", HOSTILE.as_bytes()).unwrap();
+    dir
+}
+
+/// The application over `data`, read-only, or writable with `token`.
+pub fn app(data: &Path, token: Option<&str>) -> State {
+    let mut opts = Options::new(data, Kb::builtin().unwrap());
+    if let Some(t) = token {
+        opts.token = Some(t.to_string());
+        let dir = data.to_path_buf();
+        let kb = Arc::new(Kb::builtin().unwrap());
+        opts.ingest = Some(Arc::new(move |name: &str, bytes: &[u8]| file(&dir, &kb, name, bytes)));
+    }
+    App::open(opts).unwrap()
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+pub async fn send(app: &State, req: Request<Body>) -> Reply {
+    let resp: Response<Body> = router(app.clone()).oneshot(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+pub async fn get(app: &State, uri: &str) -> Reply {
+    send(app, Request::get(uri).body(Body::empty()).unwrap()).await
+}
