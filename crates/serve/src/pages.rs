@@ -1,23 +1,811 @@
-//! Server-rendered pages.
+//! Server-rendered pages: search, article, entity, dyad timeline, trends.
+//!
+//! No script at all; charts are SVG drawn here. Every piece of text that comes from
+//! the archive goes through [`esc`] (or is a search snippet, which the index crate
+//! escapes itself, adding only `<mark>`). Links built from article data are only
+//! ever `http(s)` URLs or our own paths.
 
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use annalist_model::{EventType, PartialDate};
+use annalist_understand::CanonicalEvent;
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::Value;
 
-use crate::api::ApiError;
-use crate::html::esc;
+use crate::api::{self, ApiError};
+use crate::data::{self, EventFilter};
+use crate::html::{esc, line_chart, type_colour, urlenc};
+use crate::{App, blocking};
+
+const STYLE: &str = include_str!("../assets/style.css");
+/// The embedded static files: the only files the server ever sends.
+const ASSETS: &[(&str, &str, &str)] = &[("style.css", "text/css; charset=utf-8", STYLE)];
+
+type Params = Query<BTreeMap<String, String>>;
+
+/// An HTML page, or an error shown as one.
+pub struct Page(Result<String, ApiError>);
+
+impl IntoResponse for Page {
+    fn into_response(self) -> Response {
+        let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+        match self.0 {
+            Ok(body) => (html, body).into_response(),
+            Err(e) => {
+                let body =
+                    layout("Error", &format!("<h1>Error</h1><p class=\"error\">{}</p>", esc(&e.message)));
+                (e.status, html, body).into_response()
+            }
+        }
+    }
+}
 
 pub fn routes() -> axum::Router<crate::State> {
-    axum::Router::new().fallback(not_found)
+    axum::Router::new()
+        .route("/", get(search))
+        .route("/search", get(search))
+        .route("/articles/{id}", get(article))
+        .route("/entities/{id}", get(entity))
+        .route("/timeline/{a}/{b}", get(timeline))
+        .route("/trends", get(trends))
+        .route("/trends.csv", get(trends_csv))
+        .route("/static/{name}", get(asset))
+        .fallback(not_found)
 }
 
 async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::not_found(format!("no such endpoint: {}", uri.path())).into_response();
     }
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        format!("<!doctype html><title>Not found</title><p>Nothing at {}</p>", esc(uri.path())),
+    Page(Err(ApiError::not_found(format!("Nothing at {}", uri.path())))).into_response()
+}
+
+async fn asset(Path(name): Path<String>) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, mime, body)) => {
+            ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "public, max-age=3600")], *body)
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
+    }
+}
+
+/// The page frame: head, navigation, main.
+fn layout(title: &str, main: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · annalist</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
+         <body><header><a class=\"brand\" href=\"/\">annalist</a><nav><a href=\"/search\">Search</a>\
+         <a href=\"/timeline/prk/rus\">Timeline</a><a href=\"/trends\">Trends</a>\
+         <a href=\"/api/v1/openapi.json\">API</a></nav></header><main>{main}</main></body></html>\n",
+        esc(title)
     )
-        .into_response()
+}
+
+/// A link to an `http(s)` URL from article data, or the text alone.
+fn ext_link(url: &str, text: &str) -> String {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        format!("<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>", esc(url.trim()), esc(text))
+    } else {
+        esc(text)
+    }
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.as_deref().map(esc).unwrap_or_else(|| "—".into())
+}
+
+// ---------------------------------------------------------------- search
+
+async fn search(State(app): State<crate::State>, Query(p): Params) -> Page {
+    Page(blocking(&app, move |app| Ok(search_page(app, &p))).await)
+}
+
+fn search_page(app: &App, p: &BTreeMap<String, String>) -> String {
+    let v = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
+    let mut h =
+        String::from("<h1>Search the archive</h1><form class=\"search\" method=\"get\" action=\"/search\">");
+    let _ = write!(
+        h,
+        "<label>Query<input name=\"q\" value=\"{}\" placeholder='putin treaty, \"comrades-in-arms\", title:reception'></label>",
+        esc(v("q"))
+    );
+    for (k, label) in [("outlet", "Outlet"), ("lang", "Language"), ("since", "From"), ("until", "To")] {
+        let _ = write!(h, "<label>{label}<input name=\"{k}\" value=\"{}\" size=\"10\"></label>", esc(v(k)));
+    }
+    h.push_str("<label>Event type<select name=\"type\"><option value=\"\">any</option>");
+    for t in EventType::ALL {
+        let sel = if v("type") == t.as_str() { " selected" } else { "" };
+        let _ = write!(h, "<option{sel}>{}</option>", t.as_str());
+    }
+    h.push_str("</select></label><label>Order<select name=\"sort\">");
+    for (val, label) in [("relevance", "relevance"), ("date", "newest"), ("date-asc", "oldest")] {
+        let sel = if v("sort") == val { " selected" } else { "" };
+        let _ = write!(h, "<option value=\"{val}\"{sel}>{label}</option>");
+    }
+    h.push_str("</select></label><button>Search</button></form>");
+    let has_query = ["q", "outlet", "lang", "type", "since", "until"].iter().any(|k| !v(k).trim().is_empty());
+    if !has_query {
+        return layout("Search", &h);
+    }
+    let res = match api::run_search(app, p) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e.message));
+            return layout("Search", &h);
+        }
+    };
+    let (limit, offset) = api::page(p, 10).unwrap_or((10, 0));
+    let _ = write!(
+        h,
+        "<p class=\"meta\">{} results{} · {:.1} ms</p>",
+        res.total,
+        if res.hits.is_empty() {
+            String::new()
+        } else {
+            format!(", {}–{}", offset + 1, offset + res.hits.len())
+        },
+        res.took_ms
+    );
+    let link = |changes: &[(&str, String)]| {
+        let mut q = p.clone();
+        for (k, val) in changes {
+            q.insert(k.to_string(), val.clone());
+        }
+        format!("/search?{}", query_string(&q))
+    };
+    if let Some(f) = &res.facets {
+        h.push_str("<div class=\"facets\"><div>By outlet<ul>");
+        for (o, n) in f.outlets.iter().take(12) {
+            let _ = write!(
+                h,
+                "<li><a href=\"{}\">{}</a> {n}</li>",
+                esc(&link(&[("outlet", o.clone()), ("offset", "0".into())])),
+                esc(o)
+            );
+        }
+        h.push_str("</ul></div><div>By year<ul>");
+        for (y, n) in &f.years {
+            let _ = write!(
+                h,
+                "<li><a href=\"{}\">{y}</a> {n}</li>",
+                esc(&link(&[("since", format!("{y}")), ("until", format!("{y}")), ("offset", "0".into())]))
+            );
+        }
+        h.push_str("</ul></div></div>");
+    }
+    for hit in &res.hits {
+        let _ = write!(
+            h,
+            "<div class=\"hit\"><h3><a href=\"/articles/{}\">{}</a></h3><div class=\"meta\">{} · {}{}</div>\
+             <p class=\"snippet\">{}</p></div>",
+            hit.article,
+            esc(&hit.title),
+            hit.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
+            opt(&hit.outlet),
+            if hit.sources.len() > 1 { format!(" · {} sources", hit.sources.len()) } else { String::new() },
+            // Escaped by the index (text escaped, only <mark> added).
+            hit.snippet
+        );
+    }
+    h.push_str("<div class=\"pager\">");
+    if offset > 0 {
+        let _ = write!(
+            h,
+            "<a href=\"{}\">← previous</a>",
+            esc(&link(&[("offset", offset.saturating_sub(limit).to_string())]))
+        );
+    }
+    if offset + res.hits.len() < res.total && limit > 0 {
+        let _ =
+            write!(h, "<a href=\"{}\">next →</a>", esc(&link(&[("offset", (offset + limit).to_string())])));
+    }
+    h.push_str("</div>");
+    layout(&format!("{} – search", v("q")), &h)
+}
+
+fn query_string(q: &BTreeMap<String, String>) -> String {
+    q.iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{}={}", urlenc(k), urlenc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+// ---------------------------------------------------------------- article
+
+async fn article(State(app): State<crate::State>, Path(id): Path<String>) -> Page {
+    Page(
+        async {
+            let id = api::parse_id(&id)?;
+            blocking(&app, move |app| article_page(app, id)).await
+        }
+        .await,
+    )
+}
+
+/// One paragraph with event evidence marked and entity mentions linked. `spans`
+/// are byte ranges into the paragraph.
+fn paragraph(text: &str, marks: &[(usize, usize)], links: &[(usize, usize, &str)]) -> String {
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for &(s, e) in marks {
+        cuts.extend([s, e]);
+    }
+    for &(s, e, _) in links {
+        cuts.extend([s, e]);
+    }
+    cuts.retain(|&c| c <= text.len() && text.is_char_boundary(c));
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = String::new();
+    for w in cuts.windows(2) {
+        let (s, e) = (w[0], w[1]);
+        let piece = esc(&text[s..e]);
+        let marked = marks.iter().any(|&(ms, me)| ms <= s && e <= me);
+        let link = links.iter().find(|&&(ls, le, _)| ls <= s && e <= le);
+        let mut seg = match link {
+            Some((_, _, id)) => format!("<a class=\"ent\" href=\"/entities/{}\">{piece}</a>", urlenc(id)),
+            None => piece,
+        };
+        if marked {
+            seg = format!("<mark>{seg}</mark>");
+        }
+        out.push_str(&seg);
+    }
+    out
+}
+
+fn article_page(app: &App, id: i64) -> Result<String, ApiError> {
+    let (a, versions) = app.with_store(|s| Ok((s.article(id)?, s.versions(id)?)))?;
+    let a = a.ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
+    let mut h = format!("<h1>{}</h1>", esc(&a.display_title));
+    if a.title.is_none() {
+        h.push_str("<p class=\"muted\">The page has no headline; shown: its first words.</p>");
+    }
+    h.push_str("<table>");
+    let row = |h: &mut String, k: &str, v: String| {
+        let _ = write!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
+    };
+    row(&mut h, "Outlet", opt(&a.outlet));
+    row(&mut h, "Published", opt(&a.published));
+    if let Some((d, why)) = a.understanding.as_ref().and_then(|u| u.published_inferred.as_ref()) {
+        row(
+            &mut h,
+            "Published (inferred)",
+            format!("{} <span class=\"muted\">{}</span>", esc(&d.to_string()), esc(why)),
+        );
+    }
+    row(&mut h, "Captured", opt(&a.captured));
+    if let Some(u) = &a.url {
+        row(&mut h, "Original", ext_link(u, u));
+    }
+    row(&mut h, "Language", opt(&a.language));
+    if a.status != "full" {
+        row(&mut h, "Status", format!("{} (known only from a teaser)", esc(&a.status)));
+    }
+    h.push_str("</table><div class=\"body\">");
+    let und = a.understanding.as_ref();
+    let mut start = 0usize;
+    for para in &a.paragraphs {
+        let end = start + para.len();
+        let local = |s: usize, e: usize| (s.max(start) - start, e.min(end) - start);
+        let marks: Vec<(usize, usize)> = und
+            .map(|u| {
+                u.events
+                    .iter()
+                    .filter(|e| e.evidence_start < end && e.evidence_end > start)
+                    .map(|e| local(e.evidence_start, e.evidence_end))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let links: Vec<(usize, usize, &str)> = und
+            .map(|u| {
+                u.mentions
+                    .iter()
+                    .filter(|m| m.start >= start && m.end <= end)
+                    .map(|m| (m.start - start, m.end - start, m.id.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let _ = write!(h, "<p>{}</p>", paragraph(para, &marks, &links));
+        start = end + 2;
+    }
+    h.push_str("</div>");
+    if let Some(u) = und
+        && !u.events.is_empty()
+    {
+        h.push_str("<h2>Events</h2>");
+        for e in &u.events {
+            let _ = write!(
+                h,
+                "<div class=\"event\"><strong>{}</strong> {} → {} · {}{}<br><mark>{}</mark></div>",
+                esc(e.kind.as_str()),
+                esc(&e.actor.as_deref().map(|x| data::name(&app.kb, x)).unwrap_or_else(|| "?".into())),
+                esc(&e.target.as_deref().map(|x| data::name(&app.kb, x)).unwrap_or_else(|| "—".into())),
+                esc(&e.date.map(|d| d.to_string()).unwrap_or_else(|| "undated".into())),
+                if e.inferred { " (date inferred)" } else { "" },
+                esc(&e.evidence)
+            );
+        }
+    }
+    if !a.teasers.is_empty() {
+        h.push_str("<h2>Teasers on the page</h2><ul>");
+        for t in &a.teasers {
+            let _ = write!(
+                h,
+                "<li><a href=\"/articles/{}\">{}</a> <span class=\"muted\">{}</span></li>",
+                t.article_id,
+                esc(t.title.as_deref().or(t.lede.as_deref()).unwrap_or("(untitled)")),
+                opt(&t.date)
+            );
+        }
+        h.push_str("</ul>");
+    }
+    if !a.linked_from.is_empty() {
+        h.push_str("<h2>Listed on</h2><p>");
+        for l in &a.linked_from {
+            let _ = write!(h, "<a href=\"/articles/{l}\">#{l}</a> ");
+        }
+        h.push_str("</p>");
+    }
+    h.push_str("<h2>Sources</h2><div class=\"scroll\"><table><tr><th>capture</th><th>kind</th><th>outcome</th><th>ingested</th></tr>");
+    for s in &a.sources {
+        let _ = write!(
+            h,
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.path),
+            if s.locator.is_empty() {
+                String::new()
+            } else {
+                format!(" <span class=\"muted\">{}</span>", esc(&s.locator))
+            },
+            esc(&s.kind),
+            esc(&s.outcome),
+            esc(&s.ingested_at)
+        );
+    }
+    h.push_str("</table></div>");
+    let _ = write!(h, "<h2>Versions ({})</h2><ol>", versions.len());
+    for v in &versions {
+        let _ = write!(
+            h,
+            "<li>{} · {} paragraphs · {} · from {}</li>",
+            esc(v.title.as_deref().unwrap_or("(no headline)")),
+            v.paragraphs.len(),
+            esc(&v.created_at),
+            esc(&v.sources.join(", "))
+        );
+    }
+    let _ = write!(h, "</ol><p class=\"muted\"><a href=\"/api/v1/articles/{id}\">JSON</a></p>");
+    Ok(layout(&a.display_title, &h))
+}
+
+// ---------------------------------------------------------------- events
+
+fn event_item(app: &App, events: &data::Events, e: &CanonicalEvent) -> String {
+    let ev = &e.event;
+    let name =
+        |x: &Option<String>| x.as_deref().map(|x| data::name(&app.kb, x)).unwrap_or_else(|| "?".into());
+    let date = match (ev.date, ev.date_end) {
+        (Some(d), Some(end)) => format!("{d}..{end}"),
+        (Some(d), None) => d.to_string(),
+        _ => "undated".into(),
+    };
+    let mut h = format!(
+        "<div class=\"event\" id=\"{}\">{} <strong>{}</strong> {}{} · {}{}<ul>",
+        esc(&e.id),
+        swatch(ev.kind),
+        esc(ev.kind.as_str()),
+        esc(&name(&ev.actor)),
+        ev.target.as_ref().map(|_| format!(" → {}", esc(&name(&ev.target)))).unwrap_or_default(),
+        esc(&date),
+        if ev.inferred { " (date inferred)" } else { "" }
+    );
+    for r in &e.reports {
+        let url = events
+            .urls
+            .get(&r.article)
+            .map(|u| format!(" · {}", ext_link(u, "original")))
+            .unwrap_or_default();
+        let _ = write!(
+            h,
+            "<li><mark>{}</mark> — <a href=\"/articles/{}\">{}</a>{url}</li>",
+            esc(&r.evidence),
+            r.article,
+            esc(&r.doc)
+        );
+    }
+    h.push_str("</ul></div>");
+    h
+}
+
+fn swatch(t: EventType) -> String {
+    format!(
+        "<svg class=\"swatch\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" fill=\"{}\"/></svg>",
+        type_colour(t)
+    )
+}
+
+/// Fractional year of a date, for time axes.
+fn year_of(d: PartialDate) -> Option<f64> {
+    let f = d.first_day()?;
+    Some(f.year() as f64 + (f.day_of_year() as f64 - 1.0) / 366.0)
+}
+
+/// Events on a time axis: one dot per event (coloured by type, linking to its
+/// first report), one row per type.
+fn timeline_svg(events: &[&CanonicalEvent]) -> String {
+    let dated: Vec<(f64, &CanonicalEvent)> =
+        events.iter().filter_map(|e| e.event.date.and_then(year_of).map(|y| (y, *e))).collect();
+    if dated.is_empty() {
+        return String::new();
+    }
+    let lo = dated.iter().map(|d| d.0).fold(f64::MAX, f64::min).floor();
+    let hi = dated.iter().map(|d| d.0).fold(f64::MIN, f64::max).floor() + 1.0;
+    let (w, left, right, row) = (900.0, 150.0, 20.0, 26.0);
+    let types: Vec<EventType> =
+        EventType::ALL.into_iter().filter(|t| dated.iter().any(|(_, e)| e.event.kind == *t)).collect();
+    let height = 40.0 + row * types.len() as f64;
+    let x = |y: f64| left + (y - lo) / (hi - lo) * (w - left - right);
+    let mut s = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {w} {height}\" role=\"img\" aria-label=\"events on a time axis\">"
+    );
+    let axis_y = height - 25.0;
+    let _ = write!(
+        s,
+        "<line x1=\"{left}\" y1=\"{axis_y}\" x2=\"{}\" y2=\"{axis_y}\" stroke=\"#888\"/>",
+        w - right
+    );
+    let span = (hi - lo) as i64;
+    let step = (span / 12).max(1);
+    let mut yr = lo as i64;
+    while yr <= hi as i64 {
+        let xx = x(yr as f64);
+        let _ = write!(
+            s,
+            "<line x1=\"{xx:.1}\" y1=\"10\" x2=\"{xx:.1}\" y2=\"{axis_y}\" stroke=\"#eee\"/>\
+             <text x=\"{xx:.1}\" y=\"{}\" text-anchor=\"middle\">{yr}</text>",
+            axis_y + 16.0
+        );
+        yr += step;
+    }
+    for (i, t) in types.iter().enumerate() {
+        let cy = 20.0 + row * i as f64;
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            left - 8.0,
+            cy + 4.0,
+            t.as_str()
+        );
+        for (y, e) in dated.iter().filter(|(_, e)| e.event.kind == *t) {
+            let _ = write!(
+                s,
+                "<a href=\"#{}\"><circle cx=\"{:.1}\" cy=\"{cy}\" r=\"6\" fill=\"{}\" fill-opacity=\"0.8\" stroke=\"#333\"><title>{} {} ({} reports)</title></circle></a>",
+                esc(&e.id),
+                x(*y),
+                type_colour(*t),
+                esc(&e.event.date.map(|d| d.to_string()).unwrap_or_default()),
+                esc(t.as_str()),
+                e.reports.len()
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+async fn timeline(State(app): State<crate::State>, Path((a, b)): Path<(String, String)>) -> Page {
+    Page(
+        blocking(&app, move |app| {
+            let (a, b) = (data::resolve_state(&app.kb, &a)?, data::resolve_state(&app.kb, &b)?);
+            let filter = EventFilter { dyad: Some((a.clone(), b.clone())), ..Default::default() };
+            let events = app.events();
+            let mine: Vec<&CanonicalEvent> = events.all.iter().filter(|e| filter.keep(e)).collect();
+            let title = format!("{} – {}", data::name(&app.kb, &a), data::name(&app.kb, &b));
+            let mut h = format!(
+                "<h1>{} timeline</h1><p class=\"meta\">{} events, oldest first</p>",
+                esc(&title),
+                mine.len()
+            );
+            h.push_str(&timeline_svg(&mine));
+            for e in &mine {
+                h.push_str(&event_item(app, &events, e));
+            }
+            let _ = write!(
+                h,
+                "<p class=\"muted\"><a href=\"/api/v1/timeline/{}/{}\">JSON</a></p>",
+                urlenc(&a),
+                urlenc(&b)
+            );
+            Ok(layout(&title, &h))
+        })
+        .await,
+    )
+}
+
+// ---------------------------------------------------------------- entity
+
+async fn entity(State(app): State<crate::State>, Path(id): Path<String>) -> Page {
+    Page(blocking(&app, move |app| entity_page(app, &id)).await)
+}
+
+fn entity_page(app: &App, id: &str) -> Result<String, ApiError> {
+    let (surfaces, years) =
+        app.with_store(|s| Ok((s.entity_surfaces(id)?, s.entity_mentions_by_year(id)?)))?;
+    let known = app.kb.entity(id);
+    if known.is_none() && surfaces.is_empty() {
+        return Err(ApiError::not_found(format!("no entity {id} in the knowledge base or the archive")));
+    }
+    let name = data::name(&app.kb, id);
+    let mut h = format!("<h1>{}</h1><p class=\"meta\">{}", esc(&name), esc(id));
+    match known {
+        Some(e) => {
+            let _ = write!(h, " · {}", esc(e.kind.as_str()));
+            if let Some(c) = &e.country {
+                let _ = write!(
+                    h,
+                    " · state: <a href=\"/entities/{}\">{}</a>",
+                    urlenc(c),
+                    esc(&data::name(&app.kb, c))
+                );
+            }
+            h.push_str("</p>");
+            if e.names.len() > 1 {
+                let _ = write!(h, "<p>Also written: {}</p>", esc(&e.names[1..].join("; ")));
+            }
+            if !e.roles.is_empty() {
+                h.push_str("<h2>Roles</h2><ul>");
+                for r in &e.roles {
+                    let _ = write!(
+                        h,
+                        "<li>{}{} <span class=\"muted\">{} – {}</span></li>",
+                        esc(&r.title),
+                        r.of.as_deref()
+                            .or(r.to_state.as_deref())
+                            .map(|o| format!(" ({})", esc(o)))
+                            .unwrap_or_default(),
+                        r.from.map(|d| d.to_string()).unwrap_or_default(),
+                        r.to.map(|d| d.to_string()).unwrap_or_default()
+                    );
+                }
+                h.push_str("</ul>");
+            }
+        }
+        None => h.push_str(" · not in the knowledge base: recognised from the text</p>"),
+    }
+    if !surfaces.is_empty() {
+        h.push_str("<h2>In the archive as</h2><p>");
+        let forms: Vec<String> =
+            surfaces.iter().take(12).map(|s| format!("{} ({})", esc(&s.surface), s.articles)).collect();
+        h.push_str(&forms.join(", "));
+        h.push_str("</p><h2>Mentions per year</h2>");
+        let labels: Vec<String> = years.iter().map(|(y, _, _)| y.clone()).collect();
+        let arts: Vec<f64> = years.iter().map(|(_, a, _)| *a as f64).collect();
+        h.push_str(&line_chart(&labels, &[("articles mentioning".to_string(), arts)], "articles"));
+        h.push_str("<table><tr><th>year</th><th>articles</th><th>mentions</th></tr>");
+        for (y, a, m) in &years {
+            let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{a}</td><td class=\"n\">{m}</td></tr>", esc(y));
+        }
+        h.push_str("</table>");
+    }
+    let events = app.events();
+    let filter = EventFilter { entity: Some(id.to_string()), ..Default::default() };
+    let mine: Vec<&CanonicalEvent> = events.all.iter().filter(|e| filter.keep(e)).collect();
+    let _ = write!(h, "<h2>Events ({})</h2>", mine.len());
+    for e in mine.iter().rev().take(100) {
+        h.push_str(&event_item(app, &events, e));
+    }
+    let _ = write!(
+        h,
+        "<p class=\"muted\"><a href=\"/search?q={}\">Articles mentioning it</a> · <a href=\"/api/v1/entities/{}\">JSON</a></p>",
+        urlenc(&format!("entity:{id}")),
+        urlenc(id)
+    );
+    Ok(layout(&name, &h))
+}
+
+// ---------------------------------------------------------------- trends
+
+/// The terms of a trends request: `terms=a|b` or `t1`…`t5`.
+fn trend_terms(p: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut q = p.clone();
+    if !q.contains_key("terms") {
+        let joined: Vec<String> = (1..=data::MAX_TERMS)
+            .filter_map(|i| p.get(&format!("t{i}")).map(|s| s.trim().to_string()))
+            .filter(|s| !s.is_empty())
+            .collect();
+        q.insert("terms".into(), joined.join("|"));
+    }
+    q
+}
+
+async fn trends(State(app): State<crate::State>, Query(p): Params) -> Page {
+    Page(blocking(&app, move |app| trends_page(app, &trend_terms(&p))).await)
+}
+
+fn trends_page(app: &App, p: &BTreeMap<String, String>) -> Result<String, ApiError> {
+    let (terms, by) = api::trend_args(p)?;
+    let mut h = String::from(
+        "<h1>Trends</h1><p class=\"muted\">Up to five phrases or queries (<code>\"comrades-in-arms\"</code>, \
+         <code>entity:vladimir-putin</code>): articles matching each, per period.</p>\
+         <form class=\"search\" method=\"get\" action=\"/trends\">",
+    );
+    for i in 0..data::MAX_TERMS {
+        let _ = write!(
+            h,
+            "<label>Phrase {}<input name=\"t{}\" value=\"{}\"></label>",
+            i + 1,
+            i + 1,
+            esc(terms.get(i).map(String::as_str).unwrap_or(""))
+        );
+    }
+    let year = by == data::By::Year;
+    let _ = write!(
+        h,
+        "<label>By<select name=\"by\"><option value=\"month\"{}>month</option><option value=\"year\"{}>year</option></select></label>\
+         <label>From<input name=\"since\" size=\"5\" value=\"{}\"></label><label>To<input name=\"until\" size=\"5\" value=\"{}\"></label>\
+         <button>Compare</button></form>",
+        if year { "" } else { " selected" },
+        if year { " selected" } else { "" },
+        esc(p.get("since").map(String::as_str).unwrap_or("")),
+        esc(p.get("until").map(String::as_str).unwrap_or(""))
+    );
+    if terms.is_empty() {
+        return Ok(layout("Trends", &h));
+    }
+    let g = |k: &str| p.get(k).map(String::as_str);
+    let t = match data::trends(&app.index(), &terms, by, g("since"), g("until")) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e.message));
+            return Ok(layout("Trends", &h));
+        }
+    };
+    let periods: Vec<String> = strings(&t["periods"]);
+    let totals: Vec<u64> =
+        t["totals"].as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default();
+    let series: Vec<(String, Vec<f64>, Vec<u64>)> = t["series"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| {
+                    (
+                        s["term"].as_str().unwrap_or("").to_string(),
+                        s["per_1000"]
+                            .as_array()
+                            .map(|v| v.iter().filter_map(Value::as_f64).collect())
+                            .unwrap_or_default(),
+                        s["counts"]
+                            .as_array()
+                            .map(|v| v.iter().filter_map(Value::as_u64).collect())
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let lines: Vec<(String, Vec<f64>)> = series.iter().map(|(t, per, _)| (t.clone(), per.clone())).collect();
+    h.push_str(&line_chart(&periods, &lines, "per 1,000 articles"));
+    let q: BTreeMap<String, String> =
+        [("terms", terms.join("|")), ("by", if year { "year" } else { "month" }.to_string())]
+            .into_iter()
+            .chain(["since", "until"].into_iter().filter_map(|k| p.get(k).map(|v| (k, v.clone()))))
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+    let _ = write!(
+        h,
+        "<p><a href=\"/trends.csv?{}\">Download CSV</a> · <a href=\"/api/v1/trends?{}\">JSON</a></p>",
+        esc(&query_string(&q)),
+        esc(&query_string(&q))
+    );
+    h.push_str("<div class=\"scroll\"><table><tr><th>period</th><th>articles</th>");
+    for (t, _, _) in &series {
+        let _ = write!(h, "<th>{} (n)</th><th>per 1,000</th>", esc(t));
+    }
+    h.push_str("</tr>");
+    for (i, period) in periods.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td>",
+            esc(period),
+            totals.get(i).copied().unwrap_or(0)
+        );
+        for (_, per, raw) in &series {
+            let _ = write!(
+                h,
+                "<td class=\"n\">{}</td><td class=\"n\">{:.2}</td>",
+                raw.get(i).copied().unwrap_or(0),
+                per.get(i).copied().unwrap_or(0.0)
+            );
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</table></div>");
+    Ok(layout("Trends", &h))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+/// A CSV field: quoted when it holds a separator, a quote or a line break; a leading
+/// `= + - @` is prefixed with `'` so spreadsheets do not run it as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+async fn trends_csv(State(app): State<crate::State>, Query(p): Params) -> Response {
+    let out = blocking(&app, move |app| {
+        let p = trend_terms(&p);
+        let (terms, by) = api::trend_args(&p)?;
+        let g = |k: &str| p.get(k).map(String::as_str);
+        let t = data::trends(&app.index(), &terms, by, g("since"), g("until"))?;
+        let mut csv = String::from("period,articles");
+        for term in &terms {
+            let _ = write!(
+                csv,
+                ",{},{}",
+                csv_field(&format!("{term} (n)")),
+                csv_field(&format!("{term} per 1000"))
+            );
+        }
+        csv.push('\n');
+        for (i, period) in strings(&t["periods"]).iter().enumerate() {
+            let _ = write!(csv, "{},{}", csv_field(period), t["totals"][i]);
+            for s in t["series"].as_array().into_iter().flatten() {
+                let _ = write!(csv, ",{},{}", s["counts"][i], s["per_1000"][i]);
+            }
+            csv.push('\n');
+        }
+        Ok(csv)
+    })
+    .await;
+    match out {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"annalist-trends.csv\""),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraph_marks_and_links_nest() {
+        let p = paragraph("Kim met <Putin> today", &[(0, 15)], &[(9, 14, "vladimir-putin")]);
+        assert_eq!(
+            p,
+            "<mark>Kim met &lt;</mark><mark><a class=\"ent\" href=\"/entities/vladimir-putin\">Putin</a></mark><mark>&gt;</mark> today"
+        );
+    }
+
+    #[test]
+    fn only_web_links_are_links() {
+        assert!(ext_link("javascript:alert(1)", "x").starts_with('x'));
+        assert!(
+            ext_link(" https://kcna.kp/a?b=\"c\"", "x")
+                .contains("href=\"https://kcna.kp/a?b=&quot;c&quot;\"")
+        );
+    }
+
+    #[test]
+    fn csv_fields_are_safe() {
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+    }
 }

@@ -209,3 +209,114 @@ async fn hostile_article_json_is_data() {
     let snippet = s["hits"][0]["snippet"].as_str().unwrap();
     assert!(!snippet.contains("<script") && !snippet.contains("<img"), "{snippet}");
 }
+
+/// No markup from article text survives: no element, no handler, no script URL.
+fn assert_inert(uri: &str, html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for bad in ["<script", "<img", "href=\"javascript:", "href='javascript:", "<a href=\"javascript"] {
+        assert!(!lower.contains(bad), "{uri} contains {bad}:\n{html}");
+    }
+}
+
+#[tokio::test]
+async fn pages_render() {
+    let app = app(data(), None);
+    for uri in [
+        "/",
+        "/search?q=putin",
+        "/search?q=putin&outlet=KCNA&sort=date",
+        "/articles/1",
+        "/entities/vladimir-putin",
+        "/entities/rus",
+        "/timeline/prk/rus",
+        "/trends",
+        "/trends?t1=putin&t2=%22comrades-in-arms%22&by=year",
+        "/trends?terms=putin",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, 200, "{uri}: {}", r.body);
+        assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{uri}");
+        assert!(r.body.starts_with("<!doctype html>") && r.body.contains("name=\"viewport\""), "{uri}");
+        assert!(r.headers["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+        assert_inert(uri, &r.body);
+    }
+    let s = get(&app, "/search?q=putin&limit=1").await.body;
+    assert!(s.contains("<mark>") && s.contains("By outlet") && s.contains("next →"), "{s}");
+    let a = get(&app, "/articles/1").await.body;
+    assert!(a.contains("Published") && a.contains("Captured") && a.contains("<h2>Sources</h2>"), "{a}");
+    let t = get(&app, "/timeline/prk/rus").await.body;
+    assert!(t.contains("<svg") && t.contains("<circle") && t.contains("/articles/"), "{t}");
+    let tr = get(&app, "/trends?t1=putin&t2=friendship&by=year").await.body;
+    assert!(tr.contains("<polyline") && tr.contains("<table>") && tr.contains("/trends.csv?"), "{tr}");
+    let csv = get(&app, "/trends.csv?terms=putin|friendship&by=year").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.body.starts_with("period,articles,putin (n),putin per 1000,friendship (n)"), "{}", csv.body);
+    // errors are pages too
+    let r = get(&app, "/articles/999999").await;
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("no article 999999"));
+    assert_eq!(get(&app, "/timeline/prk/nowhere").await.status, 404);
+}
+
+#[tokio::test]
+async fn static_assets_are_embedded_only() {
+    let app = app(data(), None);
+    let css = get(&app, "/static/style.css").await;
+    assert_eq!(css.status, 200);
+    assert!(css.headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    for uri in [
+        "/static/../Cargo.toml",
+        "/static/%2e%2e%2fCargo.toml",
+        "/static/..%2F..%2Fetc%2Fpasswd",
+        "/static/%2Fetc%2Fpasswd",
+        "/static/style.css%00.js",
+        "/static/",
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, 404, "{uri}");
+        assert!(!r.body.contains("[workspace]") && !r.body.contains("root:"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn hostile_text_is_escaped_in_every_page() {
+    let app = app(data(), None);
+    let id = hostile_id(&app).await;
+    let article = get(&app, &format!("/articles/{id}")).await;
+    assert_eq!(article.status, 200);
+    // shown as text
+    assert!(article.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{}", article.body);
+    assert!(article.body.contains("&lt;img src=x onerror=alert(1)&gt;"), "{}", article.body);
+    assert!(article.body.contains("&lt;a href=&quot;javascript:alert(1)&quot;&gt;"), "{}", article.body);
+    let mut pages = vec![
+        format!("/articles/{id}"),
+        "/search?q=hostile".to_string(),
+        "/search?q=script".to_string(),
+        "/search?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E".to_string(),
+        "/search?q=x&outlet=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E".to_string(),
+        "/trends?t1=%3Cscript%3Ealert(1)%3C/script%3E&by=year".to_string(),
+        "/entities/%3Cscript%3E".to_string(),
+        "/timeline/prk/rus".to_string(),
+        "/entities/vladimir-putin".to_string(),
+        "/entities/rus".to_string(),
+    ];
+    // every page that lists an event of the hostile article
+    let ev = get(&app, "/api/v1/events?limit=100").await.json();
+    for e in ev["events"].as_array().unwrap() {
+        if e["reports"].as_array().unwrap().iter().any(|r| r["article"] == id) {
+            for who in ["actor", "target"] {
+                if let Some(x) = e[who].as_str() {
+                    pages.push(format!("/entities/{x}"));
+                }
+            }
+        }
+    }
+    for uri in &pages {
+        let r = get(&app, uri).await;
+        assert!(r.status == 200 || r.status == 404 || r.status == 400, "{uri}: {}", r.status);
+        assert_inert(uri, &r.body);
+    }
+    let s = get(&app, "/search?q=hostile").await.body;
+    assert!(s.contains("Hostile Headline"), "{s}");
+}
