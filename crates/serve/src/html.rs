@@ -58,7 +58,13 @@ pub fn line_chart(labels: &[String], series: &[(String, Vec<f64>)], y_title: &st
     }
     let (w, h, left, right, top, bottom) = (900.0, 320.0, 60.0, 20.0, 20.0, 60.0);
     let max = series.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0f64, f64::max);
-    let ymax = nice(max);
+    let min = series.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0f64, f64::min);
+    // Zero is always on the axis; negative values (Goldstein sums) extend it down.
+    let (ymin, ymax) = match (min < 0.0, max > 0.0) {
+        (false, _) => (0.0, nice(max)),
+        (true, false) => (-nice(-min), 0.0),
+        (true, true) => (-nice(-min), nice(max)),
+    };
     let n = labels.len();
     let x = |i: usize| {
         if n == 1 {
@@ -67,17 +73,17 @@ pub fn line_chart(labels: &[String], series: &[(String, Vec<f64>)], y_title: &st
             left + i as f64 * (w - left - right) / (n - 1) as f64
         }
     };
-    let y = |v: f64| top + (1.0 - v / ymax) * (h - top - bottom);
+    let y = |v: f64| top + (ymax - v) / (ymax - ymin) * (h - top - bottom);
     let mut s =
         format!("<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">", esc(y_title));
     // y axis, grid and ticks
     for k in 0..=4 {
-        let v = ymax * k as f64 / 4.0;
+        let v = ymin + (ymax - ymin) * k as f64 / 4.0;
         let yy = y(v);
         s.push_str(&format!(
             "<line x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{}\" y2=\"{yy:.1}\" stroke=\"{}\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             w - right,
-            if k == 0 { "#888" } else { "#eee" },
+            if v == 0.0 { "#888" } else { "#eee" },
             left - 6.0,
             yy + 4.0,
             fmt_num(v)
@@ -154,6 +160,13 @@ fn fmt_num(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn charts_take_negative_values_and_escape_labels() {
+        let svg = line_chart(&["2019-04".into(), "<b>".into()], &[("<i>".into(), vec![-3.0, 7.0])], "g");
+        assert!(svg.contains(">-5<") && svg.contains(">10<"), "{svg}");
+        assert!(!svg.contains("<b>") && !svg.contains("<i>") && svg.contains("&lt;i&gt;"));
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

@@ -501,6 +501,43 @@ fn timeline_svg(events: &[&CanonicalEvent]) -> String {
     s
 }
 
+/// The cooperation–conflict line: the sum of the Goldstein values of the dated
+/// events per month (per year when the record spans more than 15 years), every
+/// period of the span shown, empty ones at 0.
+fn goldstein_chart(events: &[&CanonicalEvent]) -> String {
+    let dated: Vec<(jiff::civil::Date, f32)> = events
+        .iter()
+        .filter_map(|e| e.event.date.and_then(|d| d.first_day()).map(|d| (d, e.event.goldstein)))
+        .collect();
+    let (Some(lo), Some(hi)) = (dated.iter().map(|d| d.0).min(), dated.iter().map(|d| d.0).max()) else {
+        return String::new();
+    };
+    let by_year = hi.year() - lo.year() > 15;
+    let key = |d: jiff::civil::Date| {
+        if by_year { format!("{:04}", d.year()) } else { format!("{:04}-{:02}", d.year(), d.month()) }
+    };
+    let mut periods = Vec::new();
+    for y in lo.year()..=hi.year() {
+        if by_year {
+            periods.push(format!("{y:04}"));
+        } else {
+            let (m0, m1) =
+                (if y == lo.year() { lo.month() } else { 1 }, if y == hi.year() { hi.month() } else { 12 });
+            periods.extend((m0..=m1).map(|m| format!("{y:04}-{m:02}")));
+        }
+    }
+    let mut sums: BTreeMap<String, f64> = BTreeMap::new();
+    for (d, g) in &dated {
+        *sums.entry(key(*d)).or_default() += f64::from(*g);
+    }
+    let values: Vec<f64> = periods.iter().map(|p| sums.get(p).copied().unwrap_or(0.0)).collect();
+    let mut h = String::from(
+        "<h2>Cooperation and conflict</h2><p class=\"muted\">Sum of the Goldstein values of the events (positive: cooperation, negative: conflict).</p>",
+    );
+    h.push_str(&line_chart(&periods, &[("Goldstein sum".to_string(), values)], "Goldstein sum"));
+    h
+}
+
 async fn timeline(State(app): State<crate::State>, Path((a, b)): Path<(String, String)>) -> Page {
     Page(
         blocking(&app, move |app| {
@@ -515,6 +552,7 @@ async fn timeline(State(app): State<crate::State>, Path((a, b)): Path<(String, S
                 mine.len()
             );
             h.push_str(&timeline_svg(&mine));
+            h.push_str(&goldstein_chart(&mine));
             for e in &mine {
                 h.push_str(&event_item(app, &events, e));
             }

@@ -246,6 +246,7 @@ async fn pages_render() {
     assert!(a.contains("Published") && a.contains("Captured") && a.contains("<h2>Sources</h2>"), "{a}");
     let t = get(&app, "/timeline/prk/rus").await.body;
     assert!(t.contains("<svg") && t.contains("<circle") && t.contains("/articles/"), "{t}");
+    assert!(t.contains("Cooperation and conflict") && t.contains("<polyline"), "{t}");
     let tr = get(&app, "/trends?t1=putin&t2=friendship&by=year").await.body;
     assert!(tr.contains("<polyline") && tr.contains("<table>") && tr.contains("/trends.csv?"), "{tr}");
     let csv = get(&app, "/trends.csv?terms=putin|friendship&by=year").await;
