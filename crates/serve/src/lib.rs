@@ -81,6 +81,8 @@ pub struct App {
     events: RwLock<Arc<Events>>,
     timeout: Duration,
     max_body: usize,
+    /// The store change sequence the index and events were loaded at.
+    seen_seq: std::sync::atomic::AtomicI64,
     /// One write at a time.
     writing: Mutex<()>,
 }
@@ -95,7 +97,9 @@ impl App {
             .with_context(|| format!("opening the archive in {}", opts.data.display()))?;
         let index = Index::open(&opts.data.join("index")).context("opening the search index")?;
         let events = Events::load(&store)?;
+        let seq = store.seq()?;
         Ok(Arc::new(App {
+            seen_seq: std::sync::atomic::AtomicI64::new(seq),
             data: opts.data,
             kb: opts.kb,
             token: opts.token,
@@ -138,6 +142,8 @@ impl App {
 
     /// After a write: see the new index commit and the new events.
     fn refresh(&self) -> anyhow::Result<()> {
+        let seq = self.with_store(|s| Ok(s.seq()?))?;
+        self.seen_seq.store(seq, std::sync::atomic::Ordering::Relaxed);
         let index = Index::open(&self.data.join("index"))?;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
         let events = self.with_store(Events::load)?;
@@ -145,6 +151,20 @@ impl App {
         // Pooled connections see the new data at their next read transaction.
         Ok(())
     }
+}
+
+/// Follow writes by other processes (`annalist ingest` beside the server): when the
+/// store's change sequence moved, or the index has not caught up with it yet, load
+/// the index's newest commit and the events again.
+/// Answers whether it reloaded (the server calls it every 5 seconds).
+pub fn follow_writes(app: &App) -> anyhow::Result<bool> {
+    let seq = app.with_store(|s| Ok(s.seq()?))?;
+    let seen = app.seen_seq.load(std::sync::atomic::Ordering::Relaxed);
+    if seq == seen && app.index().watermark() >= seq {
+        return Ok(false);
+    }
+    app.refresh()?;
+    Ok(true)
 }
 
 /// The whole application: API, pages, static assets, and the security layers.
@@ -170,6 +190,24 @@ pub fn router(app: State) -> Router {
 pub async fn serve(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
     let app = tokio::task::spawn_blocking(move || App::open(opts)).await??;
     let (data, writable) = (app.data.display().to_string(), app.token.is_some());
+    tokio::spawn({
+        let app = app.clone();
+        async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                let app = app.clone();
+                let r = tokio::task::spawn_blocking(move || {
+                    let _one = app.writing.lock().unwrap_or_else(|e| e.into_inner());
+                    follow_writes(&app)
+                })
+                .await;
+                if let Ok(Err(e)) = r {
+                    tracing::warn!("following the archive: {e:#}");
+                }
+            }
+        }
+    });
     let router = router(app);
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;

@@ -321,3 +321,17 @@ async fn hostile_text_is_escaped_in_every_page() {
     let s = get(&app, "/search?q=hostile").await.body;
     assert!(s.contains("Hostile Headline"), "{s}");
 }
+
+#[tokio::test]
+async fn follows_writes_by_other_processes() {
+    let dir = archive();
+    let app = app(dir.path(), None);
+    assert!(!annalist_serve::follow_writes(&app).unwrap(), "nothing changed yet");
+    let kb = annalist_understand::Kb::builtin().unwrap();
+    let text = common::HOSTILE.replace("hostile", "elsewhere").replace("Hostile", "Elsewhere");
+    common::file(dir.path(), &kb, "elsewhere.txt", text.as_bytes()).unwrap();
+    assert_eq!(get(&app, "/api/v1/search?q=elsewhere").await.json()["total"], 0);
+    assert!(annalist_serve::follow_writes(&app).unwrap());
+    assert_eq!(get(&app, "/api/v1/search?q=elsewhere").await.json()["total"], 1);
+    assert!(!annalist_serve::follow_writes(&app).unwrap());
+}
