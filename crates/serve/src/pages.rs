@@ -538,17 +538,30 @@ fn goldstein_chart(events: &[&CanonicalEvent]) -> String {
     h
 }
 
-async fn timeline(State(app): State<crate::State>, Path((a, b)): Path<(String, String)>) -> Page {
+async fn timeline(
+    State(app): State<crate::State>,
+    Path((a, b)): Path<(String, String)>,
+    Query(p): Params,
+) -> Page {
     Page(
         blocking(&app, move |app| {
             let (a, b) = (data::resolve_state(&app.kb, &a)?, data::resolve_state(&app.kb, &b)?);
-            let filter = EventFilter { dyad: Some((a.clone(), b.clone())), ..Default::default() };
+            let g = |k: &str| p.get(k).map(String::as_str);
+            let mut filter = EventFilter::parse(None, g("type"), g("since"), g("until"))?;
+            filter.dyad = Some((a.clone(), b.clone()));
             let events = app.events();
             let mine: Vec<&CanonicalEvent> = events.all.iter().filter(|e| filter.keep(e)).collect();
             let title = format!("{} – {}", data::name(&app.kb, &a), data::name(&app.kb, &b));
             let mut h = format!(
-                "<h1>{} timeline</h1><p class=\"meta\">{} events, oldest first</p>",
+                "<h1>{} timeline</h1><form class=\"search\" method=\"get\">\
+                 <label>From<input name=\"since\" size=\"10\" value=\"{}\"></label>\
+                 <label>To<input name=\"until\" size=\"10\" value=\"{}\"></label>\
+                 <label>Event type<input name=\"type\" size=\"12\" value=\"{}\"></label><button>Show</button></form>\
+                 <p class=\"meta\">{} events, oldest first</p>",
                 esc(&title),
+                esc(g("since").unwrap_or("")),
+                esc(g("until").unwrap_or("")),
+                esc(g("type").unwrap_or("")),
                 mine.len()
             );
             h.push_str(&timeline_svg(&mine));

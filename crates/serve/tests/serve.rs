@@ -229,6 +229,7 @@ async fn pages_render() {
         "/entities/vladimir-putin",
         "/entities/rus",
         "/timeline/prk/rus",
+        "/timeline/prk/rus?since=2019&until=2019-12&type=visit",
         "/trends",
         "/trends?t1=putin&t2=%22comrades-in-arms%22&by=year",
         "/trends?terms=putin",
@@ -299,6 +300,7 @@ async fn hostile_text_is_escaped_in_every_page() {
         "/trends?t1=%3Cscript%3Ealert(1)%3C/script%3E&by=year".to_string(),
         "/entities/%3Cscript%3E".to_string(),
         "/timeline/prk/rus".to_string(),
+        "/timeline/prk/rus?since=%3Cscript%3E".to_string(),
         "/entities/vladimir-putin".to_string(),
         "/entities/rus".to_string(),
     ];
