@@ -172,21 +172,34 @@ pub fn register_analyzers(index: &tantivy::Index) {
 #[derive(Clone)]
 pub struct ShingleTokenizer {
     inner: TextAnalyzer,
-    tokens: Vec<Token>,
-    /// Per token: whether it is a common word.
-    common: Vec<bool>,
+    /// The texts of the common words, one after the other (rare words are never part
+    /// of a shingle, so their text is not kept: no allocation per token).
+    words: String,
+    spans: Vec<Span>,
+}
+
+/// One token of the inner analyser.
+#[derive(Clone, Copy)]
+struct Span {
+    /// Byte range in `words` (empty for a rare word).
+    start: usize,
+    end: usize,
+    common: bool,
+    position: usize,
+    offset_from: usize,
+    offset_to: usize,
 }
 
 impl Default for ShingleTokenizer {
     fn default() -> Self {
-        ShingleTokenizer { inner: text_analyzer(), tokens: Vec::new(), common: Vec::new() }
+        ShingleTokenizer { inner: text_analyzer(), words: String::new(), spans: Vec::new() }
     }
 }
 
 /// The token stream of [`ShingleTokenizer`].
 pub struct ShingleStream<'a> {
-    tokens: &'a [Token],
-    common: &'a [bool],
+    words: &'a str,
+    spans: &'a [Span],
     i: usize,
     /// 2 or 3: the shingle length to emit next at `i`.
     n: usize,
@@ -197,14 +210,25 @@ impl Tokenizer for ShingleTokenizer {
     type TokenStream<'a> = ShingleStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ShingleStream<'a> {
-        self.tokens.clear();
-        self.common.clear();
+        self.words.clear();
+        self.spans.clear();
         let mut stream = self.inner.token_stream(text);
         while let Some(t) = stream.next() {
-            self.common.push(is_common(&t.text));
-            self.tokens.push(t.clone());
+            let common = is_common(&t.text);
+            let start = self.words.len();
+            if common {
+                self.words.push_str(&t.text);
+            }
+            self.spans.push(Span {
+                start,
+                end: self.words.len(),
+                common,
+                position: t.position,
+                offset_from: t.offset_from,
+                offset_to: t.offset_to,
+            });
         }
-        ShingleStream { tokens: &self.tokens, common: &self.common, i: 0, n: 2, token: Token::default() }
+        ShingleStream { words: &self.words, spans: &self.spans, i: 0, n: 2, token: Token::default() }
     }
 }
 
@@ -221,7 +245,7 @@ pub fn shingle_text<'t>(words: impl Iterator<Item = &'t str>, out: &mut String) 
 
 impl TokenStream for ShingleStream<'_> {
     fn advance(&mut self) -> bool {
-        while self.i < self.tokens.len() {
+        while self.i < self.spans.len() {
             let (i, n) = (self.i, self.n);
             if n == 2 {
                 self.n = 3;
@@ -229,13 +253,16 @@ impl TokenStream for ShingleStream<'_> {
                 self.n = 2;
                 self.i += 1;
             }
-            let (Some(window), Some(common)) = (self.tokens.get(i..i + n), self.common.get(i..i + n)) else {
+            let Some(window) = self.spans.get(i..i + n) else {
                 continue;
             };
-            if !common.iter().all(|c| *c) || window.windows(2).any(|w| w[1].position != w[0].position + 1) {
+            if !window.iter().all(|s| s.common)
+                || window.windows(2).any(|w| w[1].position != w[0].position + 1)
+            {
                 continue;
             }
-            shingle_text(window.iter().map(|t| t.text.as_str()), &mut self.token.text);
+            let words = self.words;
+            shingle_text(window.iter().map(|s| &words[s.start..s.end]), &mut self.token.text);
             self.token.position = window[0].position;
             self.token.offset_from = window[0].offset_from;
             self.token.offset_to = window[n - 1].offset_to;
