@@ -8,14 +8,24 @@
 
 use std::collections::BTreeSet;
 use std::io::BufRead;
-use std::path::Path;
 
 use annalist_index::bench::{CorpusLine, Rng, open_maybe_gz};
 use annalist_index::{Index, IndexDoc, IndexOptions, SearchRequest, Sort};
 use annalist_model::Date;
 use tantivy::tokenizer::{AsciiFoldingFilter, RawTokenizer, TextAnalyzer};
 
-const CORPUS: &str = "/work/shared/corpora/kcna_2011.jsonl.gz";
+/// `shared/corpora/kcna_2011.jsonl.gz` beside the checkout (found by walking up, so
+/// the test runs wherever the clone is).
+fn corpus() -> std::path::PathBuf {
+    let mut dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    loop {
+        let cand = dir.join("shared/corpora/kcna_2011.jsonl.gz");
+        if cand.is_file() {
+            return cand;
+        }
+        assert!(dir.pop(), "no shared/corpora/kcna_2011.jsonl.gz above {}", env!("CARGO_MANIFEST_DIR"));
+    }
+}
 
 /// `(position, token, byte start, byte end)`.
 type Tok = (usize, String, usize, usize);
@@ -81,7 +91,7 @@ struct Doc {
 fn load(norm: &mut Normaliser) -> (Vec<IndexDoc>, Vec<Doc>) {
     let mut docs = Vec::new();
     let mut scan = Vec::new();
-    for (i, line) in open_maybe_gz(Path::new(CORPUS)).unwrap().lines().enumerate() {
+    for (i, line) in open_maybe_gz(&corpus()).unwrap().lines().enumerate() {
         let l: CorpusLine = serde_json::from_str(&line.unwrap()).unwrap();
         let d = annalist_index::bench::corpus_doc(i as i64 + 1, l);
         scan.push(Doc {
