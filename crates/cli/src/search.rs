@@ -20,7 +20,9 @@ pub enum SortArg {
 #[derive(clap::Args, Debug)]
 pub struct SearchArgs {
     /// The query (see README: words, "phrases", AND/OR/NOT, -exclude, prefix*,
-    /// "a b"~N, title: outlet: lang: entity: type: published:FROM..TO).
+    /// "a b"~N, title: outlet: lang: entity: type: published:FROM..TO). A query may
+    /// start with `-` (an exclusion): `annalist search -- -japan` or `annalist search -japan`.
+    #[arg(allow_hyphen_values = true)]
     query: String,
     #[arg(long, default_value_t = 10)]
     limit: usize,

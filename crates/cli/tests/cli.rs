@@ -8,4 +8,5 @@ mod crash;
 mod eval;
 mod malformed;
 mod roundtrip;
+mod search;
 mod understanding;
