@@ -1,19 +1,11 @@
 //! HTML escaping. Article text is hostile (captures are untrusted HTML): every piece
 //! of it goes through [`esc`] before it reaches a page.
 
-/// Escape text for HTML element content and quoted attribute values.
+/// Escape text for HTML element content and quoted attribute values (the same
+/// escaping the index applies to snippets).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    annalist_index::snippet::escape_html(s, &mut out);
     out
 }
 
