@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use annalist_model::{EventType, PartialDate};
-use annalist_understand::{CanonicalEvent, Kb, merge};
+use annalist_understand::{CanonicalEvent, EventFilter, Kb, merge};
 use anyhow::{Context, bail};
 use serde_json::json;
 
@@ -46,44 +46,6 @@ pub struct EventsArgs {
     out: Option<PathBuf>,
 }
 
-/// Filters shared by `events` and `timeline`.
-pub struct EventFilter {
-    pub dyad: Option<(String, String)>,
-    pub kind: Option<EventType>,
-    pub since: Option<PartialDate>,
-    pub until: Option<PartialDate>,
-}
-
-impl EventFilter {
-    fn keep(&self, e: &CanonicalEvent) -> bool {
-        let ev = &e.event;
-        if let Some(k) = self.kind
-            && ev.kind != k
-        {
-            return false;
-        }
-        if let Some((a, b)) = &self.dyad {
-            let (x, y) = annalist_understand::dyad(ev);
-            let pair = (x.unwrap_or(""), y.unwrap_or(""));
-            if !((pair.0 == a && pair.1 == b) || (pair.0 == b && pair.1 == a)) {
-                return false;
-            }
-        }
-        let Some(d) = ev.date else { return self.since.is_none() && self.until.is_none() };
-        if let Some(s) = self.since
-            && d.last_day() < s.first_day()
-        {
-            return false;
-        }
-        if let Some(u) = self.until
-            && d.first_day() > u.last_day()
-        {
-            return false;
-        }
-        true
-    }
-}
-
 fn parse_date(s: &Option<String>, what: &str) -> anyhow::Result<Option<PartialDate>> {
     s.as_deref().map(|s| s.parse::<PartialDate>().with_context(|| format!("--{what} {s}"))).transpose()
 }
@@ -107,6 +69,7 @@ pub fn events(data: &Path, args: EventsArgs) -> anyhow::Result<ExitCode> {
             .transpose()?,
         since: parse_date(&args.since, "since")?,
         until: parse_date(&args.until, "until")?,
+        entity: None,
     };
     let store = open_store(data)?;
     let urls: BTreeMap<i64, Option<String>> =
@@ -258,7 +221,7 @@ fn parse_dyad(s: &str) -> anyhow::Result<(String, String)> {
 
 pub fn timeline(data: &Path, kb: &Kb, a: &str, b: &str) -> anyhow::Result<ExitCode> {
     let (a, b) = (resolve_state(kb, a)?, resolve_state(kb, b)?);
-    let filter = EventFilter { dyad: Some((a.clone(), b.clone())), kind: None, since: None, until: None };
+    let filter = EventFilter { dyad: Some((a.clone(), b.clone())), ..Default::default() };
     let events: Vec<CanonicalEvent> = merged_events(data)?.into_iter().filter(|e| filter.keep(e)).collect();
     print_timeline(kb, &a, &b, &events);
     Ok(ExitCode::SUCCESS)
@@ -334,7 +297,7 @@ pub fn print_understood(store: &annalist_store::Store, kb: &Kb, touched: &[i64])
     };
     let input: Vec<(i64, String, annalist_model::Event)> =
         rows.into_iter().map(|r| (r.article_id, r.doc, r.event)).collect();
-    let filter = EventFilter { dyad: Some((a.clone(), b.clone())), kind: None, since: None, until: None };
+    let filter = EventFilter { dyad: Some((a.clone(), b.clone())), ..Default::default() };
     let merged: Vec<CanonicalEvent> = merge(&input).into_iter().filter(|e| filter.keep(e)).collect();
     println!();
     const SHOWN: usize = 30;
@@ -407,14 +370,8 @@ pub fn entity(data: &Path, kb: &Kb, id: &str) -> anyhow::Result<ExitCode> {
     let rows = store.events(false)?;
     let input: Vec<(i64, String, annalist_model::Event)> =
         rows.into_iter().map(|r| (r.article_id, r.doc, r.event)).collect();
-    let mut mine: Vec<CanonicalEvent> = merge(&input)
-        .into_iter()
-        .filter(|e| {
-            e.event.actor.as_deref() == Some(id)
-                || e.event.target.as_deref() == Some(id)
-                || e.event.place.as_deref() == Some(id)
-        })
-        .collect();
+    let filter = EventFilter { entity: Some(id.to_string()), ..Default::default() };
+    let mut mine: Vec<CanonicalEvent> = merge(&input).into_iter().filter(|e| filter.keep(e)).collect();
     mine.sort_by(|x, y| (x.event.date, &x.id).cmp(&(y.event.date, &y.id)));
     println!("  events: {}", mine.len());
     for e in mine.iter().rev().take(40).rev() {

@@ -247,7 +247,7 @@ async fn events(State(app): State<crate::State>, Query(p): Params) -> ApiResult 
     blocking(&app, move |app| {
         let (limit, offset) = page(&p, 50)?;
         let g = |k: &str| p.get(k).map(String::as_str);
-        let filter = EventFilter::parse(g("dyad"), g("type"), g("since"), g("until"))?;
+        let filter = data::parse_event_filter(g("dyad"), g("type"), g("since"), g("until"))?;
         let events = app.events();
         let matching: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
         Ok(Json(json!({

@@ -34,78 +34,33 @@ impl Events {
     }
 }
 
-/// Filters of `/api/v1/events` (the same as `annalist events`).
-#[derive(Default)]
-pub struct EventFilter {
-    pub dyad: Option<(String, String)>,
-    pub kind: Option<EventType>,
-    pub since: Option<PartialDate>,
-    pub until: Option<PartialDate>,
-    /// Events whose actor, target or place is this entity.
-    pub entity: Option<String>,
-}
+pub use annalist_understand::EventFilter;
 
-impl EventFilter {
-    pub fn keep(&self, e: &CanonicalEvent) -> bool {
-        let ev = &e.event;
-        if self.kind.is_some_and(|k| ev.kind != k) {
-            return false;
-        }
-        if let Some((a, b)) = &self.dyad {
-            let (x, y) = annalist_understand::dyad(ev);
-            let (x, y) = (x.unwrap_or(""), y.unwrap_or(""));
-            if !((x == a && y == b) || (x == b && y == a)) {
-                return false;
-            }
-        }
-        if let Some(id) = &self.entity {
-            let id = Some(id.as_str());
-            if ev.actor.as_deref() != id && ev.target.as_deref() != id && ev.place.as_deref() != id {
-                return false;
-            }
-        }
-        let Some(d) = ev.date else { return self.since.is_none() && self.until.is_none() };
-        if let Some(s) = self.since
-            && d.last_day() < s.first_day()
-        {
-            return false;
-        }
-        if let Some(u) = self.until
-            && d.first_day() > u.last_day()
-        {
-            return false;
-        }
-        true
-    }
-
-    pub fn parse(
-        dyad: Option<&str>,
-        kind: Option<&str>,
-        since: Option<&str>,
-        until: Option<&str>,
-    ) -> Result<EventFilter, ApiError> {
-        let date = |s: Option<&str>, what: &str| {
-            s.filter(|s| !s.is_empty())
-                .map(|s| {
-                    s.parse::<PartialDate>().map_err(|_| {
-                        ApiError::bad(format!("{what}={s}: expected YYYY, YYYY-MM or YYYY-MM-DD"))
-                    })
-                })
-                .transpose()
-        };
-        Ok(EventFilter {
-            dyad: dyad.filter(|s| !s.is_empty()).map(parse_dyad).transpose()?,
-            kind: kind
-                .filter(|s| !s.is_empty())
-                .map(|k| {
-                    EventType::parse(k).ok_or_else(|| ApiError::bad(format!("type={k}: not an event type")))
-                })
-                .transpose()?,
-            since: date(since, "since")?,
-            until: date(until, "until")?,
-            entity: None,
-        })
-    }
+/// The filters of `/api/v1/events` (the same as `annalist events`) from query values.
+pub fn parse_event_filter(
+    dyad: Option<&str>,
+    kind: Option<&str>,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<EventFilter, ApiError> {
+    let date = |s: Option<&str>, what: &str| {
+        s.filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<PartialDate>()
+                    .map_err(|_| ApiError::bad(format!("{what}={s}: expected YYYY, YYYY-MM or YYYY-MM-DD")))
+            })
+            .transpose()
+    };
+    Ok(EventFilter {
+        dyad: dyad.filter(|s| !s.is_empty()).map(parse_dyad).transpose()?,
+        kind: kind
+            .filter(|s| !s.is_empty())
+            .map(|k| EventType::parse(k).ok_or_else(|| ApiError::bad(format!("type={k}: not an event type"))))
+            .transpose()?,
+        since: date(since, "since")?,
+        until: date(until, "until")?,
+        entity: None,
+    })
 }
 
 pub fn parse_dyad(s: &str) -> Result<(String, String), ApiError> {

@@ -18,7 +18,7 @@ use annalist_model::{Article, EntityKind, Understanding};
 pub use cameo::{cameo_root, default_code, goldstein, quad_class};
 pub use dates::{DateExpr, find_dates};
 pub use kb::{Anniversary, Kb, KbEntity, KbError, Role};
-pub use merge::{CanonicalEvent, Report, dyad, merge, related_country};
+pub use merge::{CanonicalEvent, EventFilter, Report, dyad, merge, related_country};
 pub use text::{sentences, slug};
 
 /// Reads one article: mentions, events, and a publication date inferred from the

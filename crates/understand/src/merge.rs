@@ -35,6 +35,52 @@ static BUILTIN: LazyLock<Option<Kb>> = LazyLock::new(|| Kb::builtin().ok());
 /// for receptions (which have no target), the actor's state and the other state the
 /// occasion names ("76th anniversary of … relations between the DPRK and Russia"),
 /// else the state of the place.
+/// Which merged events to keep: by type, by pair of states (either direction, see
+/// [`dyad`]), by date range (overlap at the dates' precision) and by an entity that
+/// acts, is the target, or is the place. Shared by `annalist events` and the server.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub dyad: Option<(String, String)>,
+    pub kind: Option<EventType>,
+    pub since: Option<PartialDate>,
+    pub until: Option<PartialDate>,
+    pub entity: Option<String>,
+}
+
+impl EventFilter {
+    pub fn keep(&self, e: &CanonicalEvent) -> bool {
+        let ev = &e.event;
+        if self.kind.is_some_and(|k| ev.kind != k) {
+            return false;
+        }
+        if let Some((a, b)) = &self.dyad {
+            let (x, y) = dyad(ev);
+            let (x, y) = (x.unwrap_or(""), y.unwrap_or(""));
+            if !((x == a && y == b) || (x == b && y == a)) {
+                return false;
+            }
+        }
+        if let Some(id) = &self.entity {
+            let id = Some(id.as_str());
+            if ev.actor.as_deref() != id && ev.target.as_deref() != id && ev.place.as_deref() != id {
+                return false;
+            }
+        }
+        let Some(d) = ev.date else { return self.since.is_none() && self.until.is_none() };
+        if let Some(s) = self.since
+            && d.last_day() < s.first_day()
+        {
+            return false;
+        }
+        if let Some(u) = self.until
+            && d.first_day() > u.last_day()
+        {
+            return false;
+        }
+        true
+    }
+}
+
 pub fn dyad(e: &Event) -> (Option<&str>, Option<&str>) {
     let a = e.actor_country.as_deref();
     if e.kind != EventType::Reception || e.target_country.is_some() {
