@@ -318,6 +318,11 @@ impl Index {
         search::run(&self.reader.searcher(), &self.fields, q)
     }
 
+    /// Which of `articles` match `query` (committed documents only).
+    pub fn matching(&self, query: &str, articles: &[i64]) -> Result<Vec<i64>, QueryError> {
+        search::matching(&self.reader.searcher(), &self.fields, query, articles)
+    }
+
     /// Committed, live documents.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -173,3 +173,37 @@ fn collect<C: Collector>(
     }
     collector.merge_fruits(fruits).map_err(internal)
 }
+
+/// Which of `articles` match `query` (for watch lists: is this new article a hit?).
+/// The query is intersected with the article ids, so the cost depends on the few
+/// articles asked about, not on how common the query's terms are.
+pub fn matching(
+    searcher: &Searcher,
+    fields: &Fields,
+    query: &str,
+    articles: &[i64],
+) -> Result<Vec<i64>, QueryError> {
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
+    if articles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let node = parse(query)?;
+    let compiled = compile(searcher, fields, &node)?;
+    let ids = TermSetQuery::new(articles.iter().map(|&a| crate::schema::article_term(fields, a)));
+    let both = BooleanQuery::new(vec![
+        (Occur::Must, compiled.query.box_clone()),
+        (Occur::Must, Box::new(ids) as Box<dyn Query>),
+    ]);
+    let docs = searcher.search(&both, &DocSetCollector).map_err(internal)?;
+    let mut out: Vec<i64> = docs
+        .into_iter()
+        .filter_map(|addr| {
+            let doc: TantivyDocument = searcher.doc(addr).ok()?;
+            doc.get_first(fields.article).and_then(|v| v.as_i64())
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}

@@ -416,3 +416,33 @@ fn malformed_queries_have_positions() {
     assert_eq!(e.caret_line("kim AND"), "kim AND\n    ^");
     assert_eq!(e.to_string(), "query error at column 5: dangling AND: it needs a term on its right");
 }
+
+#[test]
+fn matching_restricts_a_query_to_the_articles_asked_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ix = annalist_index::Index::open(dir.path()).unwrap();
+    let doc = |id: i64, body: &str| annalist_index::IndexDoc {
+        article: id,
+        title: format!("Article {id}"),
+        body: body.to_string(),
+        outlet: Some("KCNA".into()),
+        language: Some("en".into()),
+        published: None,
+        entities: vec![],
+        event_types: vec![],
+        sources: vec![],
+    };
+    ix.upsert(&[
+        doc(1, "Putin signed the treaty in Pyongyang"),
+        doc(2, "Putin sent a message"),
+        doc(3, "the treaty was ratified"),
+        doc(4, "Putin and the treaty again"),
+    ])
+    .unwrap();
+    ix.commit(4).unwrap();
+    assert_eq!(ix.matching("putin AND treaty", &[1, 2, 3]).unwrap(), vec![1]);
+    assert_eq!(ix.matching("putin AND treaty", &[1, 2, 3, 4]).unwrap(), vec![1, 4]);
+    assert_eq!(ix.matching("\"sent a message\"", &[1, 3]).unwrap(), Vec::<i64>::new());
+    assert!(ix.matching("putin AND (", &[1]).is_err());
+    assert!(ix.matching("putin", &[]).unwrap().is_empty());
+}
