@@ -5,13 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use annalist_extract::ExtractOptions;
-use annalist_ingest::ReadOptions;
+use annalist_pipeline::{Indexer, Options, ingest_paths};
 use annalist_store::Store;
 use anyhow::Context;
-
-use crate::indexing::Indexer;
-use crate::ingest::ingest_paths;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum BenchCmd {
@@ -75,16 +71,8 @@ pub fn bench(data: &Path, kb_files: &[PathBuf], cmd: BenchCmd) -> anyhow::Result
                 let t = Instant::now();
                 let mut store = Store::open(&dir)?;
                 let mut index = Indexer::open(&dir, &store)?;
-                let (tally, _) = ingest_paths(
-                    &mut store,
-                    kb.as_ref(),
-                    Some(&mut index),
-                    &paths,
-                    ExtractOptions::default(),
-                    &ReadOptions::default(),
-                    1000,
-                    true,
-                )?;
+                let (tally, _) =
+                    ingest_paths(&mut store, kb.as_ref(), Some(&mut index), &paths, &Options::default())?;
                 let secs = t.elapsed().as_secs_f64();
                 println!(
                     "{pass:>5}: read {} new {} failed {} in {secs:.2}s = {:.0} records/s · peak RSS {:.0} MB",

@@ -5,7 +5,6 @@
 mod bench;
 mod events;
 mod export;
-mod indexing;
 mod ingest;
 mod report;
 mod search;

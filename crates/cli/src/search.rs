@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use annalist_index::{SearchRequest, Sort};
 use serde_json::json;
 
-use crate::indexing::Indexer;
 use crate::report::open_store;
+use annalist_pipeline::Indexer;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortArg {

@@ -7,14 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use annalist_extract::ExtractOptions;
-use annalist_ingest::ReadOptions;
+use annalist_pipeline::{Indexer, Options};
 use annalist_store::Store;
 use anyhow::{Context, bail};
 use serde_json::json;
 
 use crate::events::load_kb;
-use crate::indexing::Indexer;
 use crate::report::open_store;
 
 #[derive(clap::Args, Debug)]
@@ -67,15 +65,12 @@ fn ingest_hook(data: &Path, kb_files: &[PathBuf]) -> anyhow::Result<annalist_ser
         std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
         let mut store = Store::open(&data)?;
         let mut index = Indexer::open(&data, &store)?;
-        let (t, touched) = crate::ingest::ingest_paths(
+        let (t, touched) = annalist_pipeline::ingest_paths(
             &mut store,
             Some(&kb),
             Some(&mut index),
             std::slice::from_ref(&path),
-            ExtractOptions::default(),
-            &ReadOptions::default(),
-            1000,
-            true,
+            &Options::default(),
         )?;
         index.index.close_writer()?;
         Ok(json!({

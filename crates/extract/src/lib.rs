@@ -120,6 +120,10 @@ pub fn extract(unit: &Unit, opts: &ExtractOptions) -> Result<Article, ExtractErr
                 .unwrap_or(false)
                 || looks_html(text.as_bytes());
             let mut art = if is_html { extract_html(&text) } else { extract_text_page(&text) };
+            if art.outlet.is_none() {
+                // The page's own outlet line first, then what the capturing tool was told.
+                art.outlet = unit.meta.outlet.clone();
+            }
             if let Some(u) = &unit.meta.url {
                 art.url = Some(u.clone());
                 if art.outlet.is_none() {

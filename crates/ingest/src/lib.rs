@@ -93,6 +93,15 @@ pub struct UnitMeta {
     pub charset: Option<String>,
     /// The HTTP or WARC content type.
     pub content_type: Option<String>,
+    /// The outlet the capturing tool attributed the page to (`Annalist-Outlet` WARC
+    /// header, written by `annalist watch` from its source configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Set when this unit is not a page but a note that the page at `url` was found
+    /// gone at source (a `metadata` record with `Annalist-Role: gone`): the reason,
+    /// e.g. `HTTP 404` or `removed from listing …`. The unit's bytes are the note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone: Option<String>,
 }
 
 /// Limits for reading.

@@ -503,6 +503,37 @@ fn read_warc(ctx: &mut Ctx, stream: impl Read) -> Result<(), InputError> {
         let wtype = headers.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
         let url = headers.get("WARC-Target-URI").map(|u| u.trim_matches(['<', '>']).to_string());
         let fetched = headers.get("WARC-Date").map(str::to_string);
+        // `annalist watch` marks what each record is. Feeds, listings and robots.txt
+        // are archived (every response is) but are not articles; a `gone` note says
+        // that the page at the target URI stopped answering or left its listing.
+        let role = headers.get("Annalist-Role").map(str::to_ascii_lowercase);
+        if matches!(role.as_deref(), Some("feed" | "listing" | "robots")) {
+            ctx.summary.skipped += 1;
+            continue;
+        }
+        if wtype == "metadata" && role.as_deref() == Some("gone") {
+            let note: serde_json::Value = serde_json::from_slice(&block).unwrap_or_default();
+            let reason = note["reason"].as_str().unwrap_or("gone at source").to_string();
+            let unit = match url {
+                Some(url) => Ok(Unit {
+                    provenance: ctx.prov(InputKind::Warc, None, Some(record)),
+                    raw: block,
+                    meta: UnitMeta {
+                        url: Some(url),
+                        fetched,
+                        content_type: Some("application/json".into()),
+                        gone: Some(reason),
+                        ..UnitMeta::default()
+                    },
+                }),
+                None => Err(ctx.err_at_record(record, "gone note without a WARC-Target-URI")),
+            };
+            if ctx.emit(unit).is_break() {
+                return Ok(());
+            }
+            continue;
+        }
+        let outlet = headers.get("Annalist-Outlet").map(str::to_string);
         let result = match wtype.as_str() {
             "response" => {
                 let is_http =
@@ -524,7 +555,7 @@ fn read_warc(ctx: &mut Ctx, stream: impl Read) -> Result<(), InputError> {
                 Ok(Unit {
                     provenance: ctx.prov(InputKind::Warc, None, Some(record)),
                     raw: payload,
-                    meta: UnitMeta { url, fetched, charset, content_type },
+                    meta: UnitMeta { url, fetched, charset, content_type, outlet, gone: None },
                 })
             }
             Ok(_) => {

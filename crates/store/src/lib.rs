@@ -27,7 +27,7 @@ pub use read::{
     Stats, TeaserRecord, VersionRecord,
 };
 pub use schema::SCHEMA_VERSION;
-pub use write::{Batch, Incoming, Outcome, Prepared};
+pub use write::{Batch, Gone, Incoming, Outcome, Prepared};
 
 /// Errors of the store. Bad *input* never surfaces here; these are I/O, corruption
 /// or schema problems.
@@ -184,6 +184,8 @@ mod tests {
             raw: raw.as_bytes().to_vec(),
             meta: serde_json::json!({}),
             result: Ok((a, None)),
+            page_url: None,
+            gone: None,
         }
     }
 
@@ -283,6 +285,8 @@ mod tests {
             raw: b"\x00\x01".to_vec(),
             meta: serde_json::json!({}),
             result: Err("binary".into()),
+            page_url: None,
+            gone: None,
         };
         assert!(matches!(b.put(&bad).unwrap(), Outcome::Failed { .. }));
         assert!(matches!(b.put(&bad).unwrap(), Outcome::Failed { .. }));
@@ -292,6 +296,76 @@ mod tests {
         let st = s.stats().unwrap();
         assert_eq!((st.sources, st.failed_sources), (1, 0));
         assert_eq!(s.blob(&blob_hash(b"\x00\x01")).unwrap(), b"\x00\x01");
+    }
+
+    #[test]
+    fn captures_of_one_page_url_are_versions_and_gone_marks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let url = "http://example.test/article/1.html";
+        let page = |rec: u64, raw: &str, a: Article| Incoming {
+            page_url: Some(url.into()),
+            ..inc(Provenance { record: Some(rec), ..prov("w.warc", None) }, raw, a)
+        };
+        let mut b = s.batch().unwrap();
+        let first = b.put(&page(1, "v1", art("Talks Held", "2024-06-19", BODY))).unwrap();
+        let Outcome::New { article } = first else { panic!("{first:?}") };
+        // A wholly rewritten body at the same URL is still the same article.
+        let other = &["An entirely different text now stands where the talks were reported, long enough."];
+        assert_eq!(
+            b.put(&page(2, "v2", art("Talks Held", "2024-06-19", other))).unwrap(),
+            Outcome::Version { article, n: 2 }
+        );
+        // Back to the first text: a duplicate source of the same article.
+        assert_eq!(
+            b.put(&page(3, "v1 again", art("Talks Held", "2024-06-19", BODY))).unwrap(),
+            Outcome::Duplicate { article }
+        );
+        // Another URL with the first article's text is a duplicate too (content wins).
+        let elsewhere = Incoming {
+            page_url: Some("http://mirror.test/x".into()),
+            ..inc(
+                Provenance { record: Some(4), ..prov("w.warc", None) },
+                "m",
+                art("Talks Held", "2024-06-19", BODY),
+            )
+        };
+        assert_eq!(b.put(&elsewhere).unwrap(), Outcome::Duplicate { article });
+        let note = |rec: u64, at: &str| Incoming {
+            result: Err("gone note".into()),
+            gone: Some(Gone { reason: "HTTP 404".into(), at: at.into() }),
+            ..page(rec, &format!("note {rec}"), Article::default())
+        };
+        assert_eq!(
+            b.put(&note(5, "2025-01-01T00:00:00Z")).unwrap(),
+            Outcome::Gone { article: Some(article), marked: true }
+        );
+        // Seen missing again later: the first time stays.
+        assert_eq!(
+            b.put(&note(6, "2025-02-01T00:00:00Z")).unwrap(),
+            Outcome::Gone { article: Some(article), marked: false }
+        );
+        b.commit().unwrap();
+        let a = s.article(article).unwrap().unwrap();
+        assert_eq!(a.gone_at.as_deref(), Some("2025-01-01T00:00:00Z"));
+        assert_eq!(a.gone_reason.as_deref(), Some("HTTP 404"));
+        assert_eq!(a.versions, 2, "its versions stay");
+        // A gone note for a page never captured is kept, against no article.
+        let mut b = s.batch().unwrap();
+        let stray = Incoming {
+            page_url: Some("http://example.test/never".into()),
+            ..note(7, "2025-03-01T00:00:00Z")
+        };
+        assert_eq!(b.put(&stray).unwrap(), Outcome::Gone { article: None, marked: false });
+        // The page answers again: no longer gone.
+        b.put(&page(
+            8,
+            "v3",
+            art("Talks Held", "2024-06-19", &["Yet another text, back at the source again, long enough."]),
+        ))
+        .unwrap();
+        b.commit().unwrap();
+        assert_eq!(s.article(article).unwrap().unwrap().gone_at, None);
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub struct ArticleRecord {
     /// Articles whose pages list this one as a teaser.
     pub linked_from: Vec<i64>,
     pub changed_seq: i64,
+    /// When the page was first seen missing at its source (404/410, or removed from
+    /// its listing), and why; its archived versions stay.
+    pub gone_at: Option<String>,
+    pub gone_reason: Option<String>,
 }
 
 /// A one-line view of an article, for listings.
@@ -205,7 +209,7 @@ impl Store {
             .query_row(
                 "SELECT a.id, a.status, a.title, a.display_title, a.outlet, a.published, a.captured, a.url,
                         a.language, a.listed, v.paragraphs, a.current_version, v.understanding, a.changed_seq,
-                        (SELECT COUNT(*) FROM versions WHERE article_id=a.id)
+                        (SELECT COUNT(*) FROM versions WHERE article_id=a.id), a.gone_at, a.gone_reason
                  FROM articles a LEFT JOIN versions v ON v.id=a.current_version WHERE a.id=?1",
                 [id],
                 |r| {
@@ -227,6 +231,8 @@ impl Store {
                         understanding: und.and_then(|u| serde_json::from_str(&u).ok()),
                         changed_seq: r.get(13)?,
                         versions: r.get(14)?,
+                        gone_at: r.get(15)?,
+                        gone_reason: r.get(16)?,
                         sources: Vec::new(),
                         teasers: Vec::new(),
                         linked_from: Vec::new(),

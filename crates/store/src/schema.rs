@@ -135,6 +135,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     INSERT INTO meta(key, value) VALUES ('seq', '0');
     "#,
+    // 2: pages followed by URL (captures of one page URL are versions of one
+    //    article), and pages found gone at source.
+    r#"
+    CREATE TABLE page_urls (
+        url        TEXT PRIMARY KEY,     -- the page's URL as captured (WARC-Target-URI)
+        article_id INTEGER NOT NULL REFERENCES articles(id)
+    ) WITHOUT ROWID;
+    CREATE INDEX page_urls_article ON page_urls(article_id);
+    ALTER TABLE articles ADD COLUMN gone_at TEXT;      -- first seen missing at source
+    ALTER TABLE articles ADD COLUMN gone_reason TEXT;  -- e.g. 'HTTP 404', 'removed from listing …'
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -30,6 +30,21 @@ pub struct Incoming {
     pub meta: serde_json::Value,
     /// What extraction (and understanding) made of it, or why it failed.
     pub result: std::result::Result<(Article, Option<Understanding>), String>,
+    /// The URL this unit is a capture of, when captures are one page per URL (WARC
+    /// responses): later captures of the same URL become versions of the same
+    /// article. `None` for datasets, whose URL fields are often shared pages.
+    pub page_url: Option<String>,
+    /// This unit is a note that the page at `page_url` was found gone at source,
+    /// with the reason and the time it was first seen missing.
+    pub gone: Option<Gone>,
+}
+
+/// A page found missing at its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gone {
+    pub reason: String,
+    /// When it was first seen missing (RFC 3339), e.g. the note's WARC-Date.
+    pub at: String,
 }
 
 /// Everything about an incoming unit that needs no database: content address,
@@ -119,6 +134,9 @@ pub enum Outcome {
     Unchanged,
     /// Extraction failed; the raw bytes are kept for a later `reprocess`.
     Failed { reason: String },
+    /// A note that a page is gone at source, filed against its article (if the
+    /// page was ever captured). `marked` is false when it was already marked.
+    Gone { article: Option<i64>, marked: bool },
 }
 
 /// A write transaction.
@@ -192,6 +210,9 @@ impl<'c> Batch<'c> {
             (None, _) => {}
         }
         self.put_blob(blob, inc.raw.len(), &prep.zblob)?;
+        if let Some(gone) = &inc.gone {
+            return self.put_gone(inc, blob, loc, gone);
+        }
         let (article, understanding, pa) = match (&inc.result, &prep.article) {
             (Ok((a, u)), Some(pa)) => (a, u.as_ref(), pa),
             (Err(reason), _) => {
@@ -200,7 +221,8 @@ impl<'c> Batch<'c> {
             }
             (Ok(_), None) => unreachable!("prepare() fills the article of every extracted unit"),
         };
-        let (article_id, version_id, outcome) = self.file_article(article, understanding, pa)?;
+        let (article_id, version_id, outcome) =
+            self.file_article(article, understanding, pa, inc.page_url.as_deref())?;
         let source_id = self.insert_source(
             inc,
             blob,
@@ -213,6 +235,62 @@ impl<'c> Batch<'c> {
         )?;
         self.link_teasers(source_id, article_id, article)?;
         Ok(outcome)
+    }
+
+    /// File a gone-at-source note: the article captured from that URL is marked gone
+    /// (once: the first time it was seen missing is what counts); the note is kept as
+    /// a source of the article.
+    fn put_gone(&mut self, inc: &Incoming, blob: &str, loc: &str, gone: &Gone) -> Result<Outcome> {
+        let article = match &inc.page_url {
+            Some(url) => self.page_article(url)?,
+            None => None,
+        };
+        let mut marked = false;
+        if let Some(id) = article {
+            let seq = self.seq + 1;
+            let n = self
+                .tx
+                .prepare_cached(
+                    "UPDATE articles SET gone_at=?2, gone_reason=?3, changed_seq=?4 WHERE id=?1 AND gone_at IS NULL",
+                )?
+                .execute(params![id, gone.at, gone.reason, seq])?;
+            if n > 0 {
+                self.bump();
+                marked = true;
+            }
+        }
+        let header = json!({"url": inc.page_url, "gone": gone.reason, "at": gone.at}).to_string();
+        self.insert_source(inc, blob, loc, Some(&header), article, None, "gone", None)?;
+        Ok(Outcome::Gone { article, marked })
+    }
+
+    /// The article whose page is `url`, if it was captured before.
+    fn page_article(&mut self, url: &str) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT article_id FROM page_urls WHERE url=?1")?
+            .query_row([url], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Remember that `url` is the page of `article` (the first article filed for a
+    /// URL keeps it), and clear a gone mark: the page answers again.
+    fn link_page(&mut self, url: &str, article: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO page_urls(url, article_id) VALUES (?1, ?2)")?
+            .execute(params![url, article])?;
+        let seq = self.seq + 1;
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE articles SET gone_at=NULL, gone_reason=NULL, changed_seq=?2
+                 WHERE id=?1 AND gone_at IS NOT NULL",
+            )?
+            .execute(params![article, seq])?;
+        if n > 0 {
+            self.bump();
+        }
+        Ok(())
     }
 
     fn put_blob(&mut self, hash: &str, size: usize, zdata: &[u8]) -> Result<()> {
@@ -229,18 +307,57 @@ impl<'c> Batch<'c> {
         a: &Article,
         u: Option<&Understanding>,
         pa: &PreparedArticle,
+        page_url: Option<&str>,
+    ) -> Result<(i64, i64, Outcome)> {
+        let filed = self.file_article_inner(a, u, pa, page_url)?;
+        if let Some(url) = page_url {
+            self.link_page(url, filed.0)?;
+        }
+        Ok(filed)
+    }
+
+    fn file_article_inner(
+        &mut self,
+        a: &Article,
+        u: Option<&Understanding>,
+        pa: &PreparedArticle,
+        page_url: Option<&str>,
     ) -> Result<(i64, i64, Outcome)> {
         let fp = &pa.fp;
-        // 1. The very same text: a duplicate source.
-        let same: Option<(i64, i64)> = self
-            .tx
-            .prepare_cached("SELECT article_id, id FROM versions WHERE content_hash=?1 ORDER BY id LIMIT 1")?
-            .query_row([&fp.content_hash], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let page = match page_url {
+            Some(url) => self.page_article(url)?,
+            None => None,
+        };
+        // 1. The very same text: a duplicate source (of this page's article first).
+        let same: Option<(i64, i64)> = match page {
+            Some(p) => self
+                .tx
+                .prepare_cached(
+                    "SELECT article_id, id FROM versions WHERE content_hash=?1 AND article_id=?2 ORDER BY id LIMIT 1",
+                )?
+                .query_row(params![&fp.content_hash, p], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+            None => None,
+        };
+        let same = match same {
+            Some(s) => Some(s),
+            None => self
+                .tx
+                .prepare_cached(
+                    "SELECT article_id, id FROM versions WHERE content_hash=?1 ORDER BY id LIMIT 1",
+                )?
+                .query_row([&fp.content_hash], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+        };
         if let Some((article, version)) = same {
             return Ok((article, version, Outcome::Duplicate { article }));
         }
-        // 2. A revision of a stored article: same body with another headline, same
+        // 2a. A changed text of a page captured before: the next version of its article.
+        if let Some(article) = page {
+            let (version, n) = self.insert_version(article, a, u, pa, false)?;
+            return Ok((article, version, Outcome::Version { article, n }));
+        }
+        // 2b. A revision of a stored article: same body with another headline, same
         //    headline and day with a changed body, or a near-duplicate body.
         if let Some(article) = self.find_revision_of(a, pa)? {
             let (version, n) = self.insert_version(article, a, u, pa, false)?;
@@ -656,6 +773,7 @@ fn outcome_name(o: &Outcome) -> &'static str {
         Outcome::Version { .. } => "version",
         Outcome::Unchanged => "unchanged",
         Outcome::Failed { .. } => "failed",
+        Outcome::Gone { .. } => "gone",
     }
 }
 

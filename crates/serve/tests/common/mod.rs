@@ -3,16 +3,13 @@
 
 #![allow(dead_code)]
 
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use annalist_extract::{ExtractOptions, extract};
-use annalist_index::{Index, IndexDoc};
-use annalist_ingest::{ReadOptions, read_bytes};
-use annalist_serve::{App, Options, State, router};
-use annalist_store::{Incoming, Store};
-use annalist_understand::{Kb, understand};
+use annalist_pipeline::{Indexer, Options, ingest_bytes};
+use annalist_serve::{App, State, router};
+use annalist_store::Store;
+use annalist_understand::Kb;
 use axum::body::Body;
 use axum::http::{Request, Response};
 use http_body_util::BodyExt;
@@ -39,59 +36,14 @@ A picture <img src=x onerror=alert(1)> was shown to the hostile delegation in Py
 Read <a href=\"javascript:alert(1)\">more</a> hostile words here, in a paragraph long enough to be kept as body text.\n";
 
 /// File `bytes` (named `label`) into the archive in `data` and bring the index up to
-/// date: the same stages, in the same order, as `annalist ingest`.
+/// date, through the same pipeline as `annalist ingest`.
 pub fn file(data: &Path, kb: &Kb, label: &str, bytes: &[u8]) -> anyhow::Result<serde_json::Value> {
     let mut store = Store::open(data)?;
-    let mut units = Vec::new();
-    let mut errors = Vec::new();
-    let _ = read_bytes(label, bytes, &ReadOptions::default(), &mut |u| {
-        match u {
-            Ok(u) => units.push(u),
-            Err(e) => errors.push(e.to_string()),
-        }
-        ControlFlow::Continue(())
-    });
-    let mut touched = Vec::new();
-    {
-        let mut b = store.batch()?;
-        for u in units {
-            let result = extract(&u, &ExtractOptions::default())
-                .map(|a| {
-                    let und = understand(kb, &a);
-                    (a, Some(und))
-                })
-                .map_err(|e| e.to_string());
-            let inc = Incoming {
-                meta: serde_json::to_value(&u.meta).unwrap_or_default(),
-                provenance: u.provenance,
-                raw: u.raw,
-                result,
-            };
-            touched.push(format!("{:?}", b.put(&inc)?));
-        }
-        b.commit()?;
-    }
-    let mut ix = Index::open(&data.join("index"))?;
-    let mut docs = Vec::new();
-    for id in store.changed_since(ix.watermark())? {
-        if let Some(row) = store.index_row(id)? {
-            docs.push(IndexDoc {
-                article: row.id,
-                title: row.title,
-                body: row.paragraphs.join("\n\n"),
-                outlet: row.outlet,
-                language: row.language,
-                published: row.published.and_then(|p| p.parse().ok()),
-                entities: row.entities,
-                event_types: row.event_types,
-                sources: row.sources,
-            });
-        }
-    }
-    ix.upsert(&docs)?;
-    ix.commit(store.seq()?)?;
-    ix.close_writer()?;
-    Ok(serde_json::json!({"outcomes": touched, "errors": errors}))
+    let mut index = Indexer::open(data, &store)?;
+    let (tally, touched, errors) =
+        ingest_bytes(&mut store, Some(kb), Some(&mut index), label, bytes, &Options::default())?;
+    index.index.close_writer()?;
+    Ok(serde_json::json!({"tally": tally, "articles": touched, "errors": errors}))
 }
 
 /// An archive of the five seed pages and the hostile capture, in a temporary directory.
@@ -111,7 +63,7 @@ pub fn archive() -> tempfile::TempDir {
 
 /// The application over `data`, read-only, or writable with `token`.
 pub fn app(data: &Path, token: Option<&str>) -> State {
-    let mut opts = Options::new(data, Kb::builtin().unwrap());
+    let mut opts = annalist_serve::Options::new(data, Kb::builtin().unwrap());
     if let Some(t) = token {
         opts.token = Some(t.to_string());
         let dir = data.to_path_buf();
