@@ -9,6 +9,7 @@ mod ingest;
 mod report;
 mod search;
 mod serve;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -93,6 +94,12 @@ enum Cmd {
     Bench(bench::BenchCmd),
     /// The web UI and the JSON API (read-only unless started with --token).
     Serve(serve::ServeArgs),
+    /// Follow outlets live: poll feeds and listings, archive every response (WARC),
+    /// keep versions, mark pages gone at source, alert on watch lists.
+    Watch(watch::WatchArgs),
+    /// Saved watch lists for `annalist watch`.
+    #[command(subcommand)]
+    Alert(watch::AlertCmd),
     /// Export the archive.
     Export {
         #[arg(long, value_enum)]
@@ -163,6 +170,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Events(args) => events::events(&cli.data, args),
         Cmd::Timeline { a, b } => events::timeline(&cli.data, &events::load_kb(&cli.kb)?, &a, &b),
         Cmd::Serve(args) => serve::serve(&cli.data, &cli.kb, args),
+        Cmd::Watch(args) => watch::watch(&cli.data, &cli.kb, args),
+        Cmd::Alert(cmd) => watch::alert(&cli.data, cmd),
         Cmd::Entity { id } => events::entity(&cli.data, &events::load_kb(&cli.kb)?, &id),
     }
 }

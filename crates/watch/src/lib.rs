@@ -1,0 +1,559 @@
+//! `annalist watch`: follow outlets live.
+//!
+//! A poll of a source fetches its feed or listing page (conditional GET), finds the
+//! article URLs on it, fetches the new ones and the ones due for a re-fetch (the
+//! interval grows with the article's age), and notices pages that answer 404/410 or
+//! were taken off the listing. Every response goes first into a WARC file
+//! ([`warc`]); the records are then filed into the archive through
+//! `annalist-pipeline`, exactly as `annalist ingest` would file the WARC files, so
+//! replaying them builds the same archive. Watch lists are evaluated on what
+//! changed in the store ([`alerts`]) and alerts leave through an outbox.
+//!
+//! Crash safety, in order: a WARC record is synced before anything refers to it;
+//! records not yet filed are filed at the next start; the alert watermark (a store
+//! change sequence) and the queued alerts are written in one transaction; an alert
+//! is marked delivered per sink after the sink took it.
+
+pub mod alerts;
+pub mod config;
+pub mod fetch;
+pub mod links;
+pub mod state;
+pub mod warc;
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use annalist_ingest::{ReadOptions, read_bytes};
+use annalist_pipeline::{Indexer, Tally};
+use annalist_understand::Kb;
+use anyhow::Context;
+use jiff::Timestamp;
+use url::Url;
+
+pub use config::{Config, WatchSpec};
+use fetch::{FetchError, Fetcher, Response, Role, Validators};
+use state::State;
+use warc::{Tags, WarcWriter, Written};
+
+/// What one round of polling did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Round {
+    pub sources: usize,
+    pub fetched: usize,
+    pub not_modified: usize,
+    pub errors: usize,
+    pub new: u64,
+    pub versions: u64,
+    pub gone: u64,
+    pub alerts: usize,
+}
+
+pub struct Watcher {
+    data: PathBuf,
+    cfg: Config,
+    state: State,
+    fetcher: Fetcher,
+    kb: Kb,
+    warc: Mutex<WarcWriter>,
+    /// Records written since they were last filed, in order.
+    pending: Mutex<Vec<Written>>,
+    /// A failure to archive (disk full …): the round stops with it.
+    archive_error: Mutex<Option<String>>,
+    webhook: reqwest::Client,
+}
+
+fn now_str(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn later(t: Timestamp, d: Duration) -> Timestamp {
+    t.checked_add(jiff::SignedDuration::try_from(d).unwrap_or(jiff::SignedDuration::MAX))
+        .unwrap_or(Timestamp::MAX)
+}
+
+impl Watcher {
+    /// Open the watcher's state under `DATA/watch/` and the archive in `DATA`, and
+    /// finish what a previous run left half done (records written but not filed,
+    /// alerts not evaluated or not delivered).
+    pub fn open(data: &Path, cfg: Config, kb: Kb) -> anyhow::Result<Watcher> {
+        let state = State::open(&data.join("watch"))?;
+        let warc = WarcWriter::open(&data.join("warc"), cfg.fetch.warc_max_mib << 20)?;
+        let fetcher = Fetcher::new(&cfg.fetch)?;
+        let webhook = reqwest::Client::builder()
+            .timeout(cfg.alerts.webhook_timeout.0)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        for s in &cfg.sources {
+            state.ensure_source(&s.name)?;
+        }
+        let w = Watcher {
+            data: data.to_path_buf(),
+            cfg,
+            state,
+            fetcher,
+            kb,
+            warc: Mutex::new(warc),
+            pending: Mutex::new(Vec::new()),
+            archive_error: Mutex::new(None),
+            webhook,
+        };
+        {
+            let store = annalist_pipeline::open_store(data)?;
+            if w.state.meta("alert_seq")?.is_none() {
+                // Alerts are about what arrives from now on, not the archive so far.
+                w.state.set_meta("alert_seq", &store.seq()?.to_string())?;
+            }
+        }
+        w.recover()?;
+        Ok(w)
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The watch lists in force: the configuration's and those saved with
+    /// `annalist alert add` (a saved list of the same name wins).
+    pub fn watches(&self) -> anyhow::Result<Vec<WatchSpec>> {
+        let saved = self.state.watches()?;
+        let mut all: Vec<WatchSpec> =
+            self.cfg.watches.iter().filter(|w| !saved.iter().any(|s| s.name == w.name)).cloned().collect();
+        all.extend(saved);
+        Ok(all)
+    }
+
+    fn recover(&self) -> anyhow::Result<()> {
+        let dir = self.data.join("warc");
+        let files = warc::warc_files(&dir)?;
+        let mut todo: Vec<PathBuf> = Vec::new();
+        for (path, _) in self.state.warc_unfiled()? {
+            todo.push(PathBuf::from(path));
+        }
+        // The newest file may hold a record synced just before a kill, before the
+        // state heard of it.
+        if let Some(last) = files.last()
+            && !todo.contains(last)
+        {
+            let n = warc::repair(last)?;
+            if self.state.warc_known(&last.display().to_string())? != Some(n) {
+                todo.push(last.clone());
+            }
+        }
+        if todo.is_empty() {
+            self.alert_and_deliver_blocking()?;
+            return Ok(());
+        }
+        let mut store = annalist_pipeline::open_store(&self.data)?;
+        let mut index = Indexer::open(&self.data, &store)?;
+        for path in &todo {
+            if !path.exists() {
+                continue;
+            }
+            let (tally, _) = annalist_pipeline::ingest_paths(
+                &mut store,
+                Some(&self.kb),
+                Some(&mut index),
+                std::slice::from_ref(path),
+                &annalist_pipeline::Options::default(),
+            )?;
+            tracing::info!(file = %path.display(), new = tally.new, "filed records left by the last run");
+            let n = warc::repair(path)?;
+            self.state.warc_filed(&path.display().to_string(), n)?;
+        }
+        index.index.close_writer()?;
+        drop(index);
+        drop(store);
+        self.alert_and_deliver_blocking()?;
+        Ok(())
+    }
+
+    fn alert_and_deliver_blocking(&self) -> anyhow::Result<()> {
+        self.evaluate_alerts()?;
+        // Delivery needs the async client: a small runtime of its own here.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        rt.block_on(self.deliver())?;
+        Ok(())
+    }
+
+    fn archive(&self, r: &Response, role: Role, tags: &Tags) {
+        let res = self.warc.lock().expect("warc lock").response(r, role, tags);
+        self.note_written(res);
+    }
+
+    fn note_written(&self, res: anyhow::Result<Written>) {
+        match res {
+            Ok(w) => {
+                let _ = self.state.warc_written(&w.path.display().to_string(), w.record);
+                self.pending.lock().expect("pending lock").push(w);
+            }
+            Err(e) => {
+                tracing::error!("archiving a response failed: {e:#}");
+                *self.archive_error.lock().expect("error lock") = Some(format!("{e:#}"));
+            }
+        }
+    }
+
+    /// Poll every source now (cron mode), or only those due (`only_due`).
+    pub async fn round(&self, only_due: bool) -> anyhow::Result<Round> {
+        let mut round = Round::default();
+        let now = Timestamp::now();
+        for src in &self.cfg.sources {
+            let due = !only_due
+                || self
+                    .state
+                    .source_next_poll(&src.name)?
+                    .is_none_or(|t| t.as_str() <= now_str(now).as_str())
+                || self
+                    .state
+                    .next_page_due(&src.name)?
+                    .is_some_and(|t| t.as_str() <= now_str(Timestamp::now()).as_str());
+            if !due {
+                continue;
+            }
+            round.sources += 1;
+            self.poll_source(src, &mut round).await?;
+            let tally = self.file_pending()?;
+            if tally.new > 0 {
+                self.state.source_found_new(&src.name, &now_str(Timestamp::now()))?;
+            }
+            round.new += tally.new;
+            round.versions += tally.versions;
+            round.gone += tally.gone;
+            round.alerts += self.evaluate_alerts()?;
+            self.deliver().await?;
+            if let Some(e) = self.archive_error.lock().expect("error lock").take() {
+                anyhow::bail!("archiving failed: {e}");
+            }
+        }
+        Ok(round)
+    }
+
+    async fn poll_source(&self, src: &config::SourceConfig, round: &mut Round) -> anyhow::Result<()> {
+        let now = Timestamp::now();
+        let tags = Tags { source: Some(&src.name), outlet: src.outlet.as_deref() };
+        let archive = |r: &Response, role: Role| self.archive(r, role, &tags);
+        let role = if src.feed.is_some() { Role::Feed } else { Role::Listing };
+        let list_url = Url::parse(src.url()).context("source URL")?;
+        let (etag, lm) = self.state.source_validators(&src.name)?;
+        let validators = Validators { etag, last_modified: lm };
+        let next_poll = now_str(later(now, src.interval.0));
+        let previous = self.state.source_listing(&src.name)?;
+        let fetched = self.fetcher.get(&list_url, role, &validators, &archive).await;
+        let mut listing: Option<Vec<String>> = None;
+        match fetched {
+            Ok(r) if r.status == 304 => {
+                round.not_modified += 1;
+                self.state.source_polled(&src.name, &now_str(now), &next_poll, true, None, None, None)?;
+            }
+            Ok(r) if (200..300).contains(&r.status) => {
+                round.fetched += 1;
+                let urls = match role {
+                    Role::Feed => links::from_feed(&r.body, &r.url),
+                    _ => links::from_listing(
+                        &r.body,
+                        r.header("content-type"),
+                        &r.url,
+                        src.link_pattern.as_ref(),
+                    ),
+                };
+                match urls {
+                    Ok(urls) => {
+                        let urls: Vec<String> = urls.into_iter().filter(|u| src.wants(u)).collect();
+                        let v = (r.header("etag"), r.header("last-modified"));
+                        self.state.source_polled(
+                            &src.name,
+                            &now_str(now),
+                            &next_poll,
+                            true,
+                            None,
+                            Some(v),
+                            Some(&urls),
+                        )?;
+                        listing = Some(urls);
+                    }
+                    Err(e) => {
+                        round.errors += 1;
+                        let msg = format!("{}: {e}", r.url);
+                        tracing::warn!(source = %src.name, "{msg}");
+                        self.state.source_polled(
+                            &src.name,
+                            &now_str(now),
+                            &next_poll,
+                            false,
+                            Some(&msg),
+                            None,
+                            None,
+                        )?;
+                    }
+                }
+            }
+            Ok(r) => {
+                round.errors += 1;
+                let msg = format!("{}: HTTP {}", r.url, r.status);
+                tracing::warn!(source = %src.name, "{msg}");
+                self.state.source_polled(
+                    &src.name,
+                    &now_str(now),
+                    &next_poll,
+                    false,
+                    Some(&msg),
+                    None,
+                    None,
+                )?;
+            }
+            Err(e) => {
+                round.errors += 1;
+                let msg = format!("{list_url}: {e}");
+                tracing::warn!(source = %src.name, "{msg}");
+                self.state.source_polled(
+                    &src.name,
+                    &now_str(now),
+                    &next_poll,
+                    false,
+                    Some(&msg),
+                    None,
+                    None,
+                )?;
+            }
+        }
+
+        // Pages to fetch: the ones taken off the listing (to see if they are gone),
+        // then new and due ones.
+        let mut removed = Vec::new();
+        if let Some(cur) = &listing {
+            for u in cur {
+                self.state.add_page(u, &src.name, &now_str(now))?;
+            }
+            removed = links::removed(&previous, cur);
+        }
+        let mut todo: Vec<(String, bool)> = Vec::new();
+        for u in removed {
+            if self.state.page(&u)?.is_some_and(|p| p.gone_at.is_none()) {
+                todo.push((u, true));
+            }
+        }
+        for u in self.state.due_pages(&src.name, &now_str(Timestamp::now()), src.max_new_per_poll)? {
+            if !todo.iter().any(|(t, _)| *t == u) {
+                todo.push((u, false));
+            }
+        }
+        for (u, taken_off) in todo {
+            self.fetch_page(src, &u, taken_off, &tags, round).await?;
+        }
+        Ok(())
+    }
+
+    async fn fetch_page(
+        &self,
+        src: &config::SourceConfig,
+        url: &str,
+        taken_off: bool,
+        tags: &Tags<'_>,
+        round: &mut Round,
+    ) -> anyhow::Result<()> {
+        let Some(page) = self.state.page(url)? else { return Ok(()) };
+        let Ok(parsed) = Url::parse(url) else { return Ok(()) };
+        let now = Timestamp::now();
+        let archive = |r: &Response, role: Role| self.archive(r, role, tags);
+        let validators = Validators { etag: page.etag.clone(), last_modified: page.last_modified.clone() };
+        let f = &self.cfg.fetch;
+        let first_seen: Timestamp = page.first_seen.parse().unwrap_or(now);
+        let age = now.duration_since(first_seen).unsigned_abs();
+        let refetch = (age / 2).clamp(f.refetch_min.0, f.refetch_max.0.max(f.refetch_min.0));
+        let next_ok = now_str(later(now, refetch));
+        let next_err = now_str(later(now, f.refetch_min.0.min(src.interval.0)));
+        match self.fetcher.get(&parsed, Role::Article, &validators, &archive).await {
+            Ok(r) if r.status == 304 => {
+                round.not_modified += 1;
+                self.state.page_fetched(url, &now_str(now), Some(304), None, None, None, &next_ok)?;
+            }
+            Ok(r) if (200..300).contains(&r.status) => {
+                round.fetched += 1;
+                self.state.page_fetched(
+                    url,
+                    &now_str(now),
+                    Some(r.status),
+                    None,
+                    r.header("etag"),
+                    r.header("last-modified"),
+                    &next_ok,
+                )?;
+                if page.gone_at.is_some() {
+                    self.state.page_back(url)?;
+                }
+                if taken_off {
+                    let reason = format!("removed from listing {}", src.url());
+                    self.mark_gone(url, &reason, tags)?;
+                }
+            }
+            Ok(r) if r.status == 404 || r.status == 410 => {
+                round.fetched += 1;
+                self.state.page_fetched(url, &now_str(now), Some(r.status), None, None, None, &next_ok)?;
+                self.mark_gone(url, &format!("HTTP {}", r.status), tags)?;
+            }
+            Ok(r) => {
+                round.errors += 1;
+                let msg = format!("HTTP {}", r.status);
+                tracing::warn!(%url, "{msg}");
+                self.state.page_fetched(
+                    url,
+                    &now_str(now),
+                    Some(r.status),
+                    Some(&msg),
+                    None,
+                    None,
+                    &next_err,
+                )?;
+            }
+            Err(e) => {
+                round.errors += 1;
+                tracing::warn!(%url, "{e}");
+                // A page robots.txt forbids is not asked for again soon.
+                let next = match e {
+                    FetchError::Disallowed { .. } => now_str(later(now, f.refetch_max.0)),
+                    _ => next_err,
+                };
+                self.state.page_fetched(url, &now_str(now), None, Some(&e.to_string()), None, None, &next)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn mark_gone(&self, url: &str, reason: &str, tags: &Tags) -> anyhow::Result<()> {
+        if self.state.page(url)?.is_some_and(|p| p.gone_at.is_some()) {
+            return Ok(());
+        }
+        let at = Timestamp::now();
+        let res = self.warc.lock().expect("warc lock").gone(url, reason, at, tags);
+        self.note_written(res);
+        self.state.page_gone(url, &now_str(at), reason)?;
+        Ok(())
+    }
+
+    /// File the records written since the last call into the archive.
+    fn file_pending(&self) -> anyhow::Result<Tally> {
+        let pending = std::mem::take(&mut *self.pending.lock().expect("pending lock"));
+        let mut total = Tally::default();
+        if pending.is_empty() {
+            return Ok(total);
+        }
+        let mut store = annalist_pipeline::open_store(&self.data)?;
+        let mut index = Indexer::open(&self.data, &store)?;
+        // Contiguous runs of one file: read them as `annalist ingest` reads the file,
+        // numbering records as they are numbered there.
+        let mut i = 0;
+        while i < pending.len() {
+            let path = pending[i].path.clone();
+            let first = pending[i].record;
+            let mut bytes = Vec::new();
+            let mut last = first;
+            while i < pending.len() && pending[i].path == path {
+                bytes.extend_from_slice(&pending[i].member);
+                last = pending[i].record;
+                i += 1;
+            }
+            let label = path.display().to_string();
+            let mut units = Vec::new();
+            let _ = read_bytes(&label, &bytes, &ReadOptions::default(), &mut |u| {
+                match u {
+                    Ok(mut u) => {
+                        u.provenance.record = u.provenance.record.map(|r| r + first - 1);
+                        units.push(u);
+                    }
+                    Err(e) => tracing::warn!("{e}"),
+                }
+                ControlFlow::Continue(())
+            });
+            let (t, _) = annalist_pipeline::file_units(
+                &mut store,
+                Some(&self.kb),
+                Some(&mut index),
+                units,
+                &Default::default(),
+            )?;
+            self.state.warc_filed(&label, last)?;
+            total.read += t.read;
+            total.new += t.new;
+            total.versions += t.versions;
+            total.duplicates += t.duplicates;
+            total.gone += t.gone;
+            total.failed += t.failed;
+        }
+        // Release the index writer's memory between polls.
+        index.index.close_writer()?;
+        Ok(total)
+    }
+
+    /// Evaluate the watch lists on everything the store changed since the alert
+    /// watermark, and queue the alerts. Returns how many were new.
+    fn evaluate_alerts(&self) -> anyhow::Result<usize> {
+        let watches = self.watches()?;
+        let store = annalist_pipeline::open_store(&self.data)?;
+        let seq = store.seq()?;
+        let mark: i64 = self.state.meta("alert_seq")?.and_then(|s| s.parse().ok()).unwrap_or(seq);
+        if seq <= mark {
+            return Ok(0);
+        }
+        let changed = store.changed_since(mark)?;
+        let queued = if watches.is_empty() {
+            Vec::new()
+        } else {
+            let index = annalist_index::Index::open(&self.data.join("index"))?;
+            alerts::evaluate(&store, &index, &watches, &changed)?
+        };
+        self.state.queue_alerts(&queued, seq, &now_str(Timestamp::now()))
+    }
+
+    /// Hand queued alerts to every configured sink.
+    pub async fn deliver(&self) -> anyhow::Result<()> {
+        alerts::deliver(&self.state, &self.cfg.alerts, &self.data, &self.webhook).await
+    }
+
+    /// Poll until `stop` resolves (or once, for cron), sleeping until the next
+    /// source or page is due.
+    pub async fn run(
+        &self,
+        once: bool,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<Round> {
+        if once {
+            return self.round(false).await;
+        }
+        tokio::pin!(stop);
+        let mut total = Round::default();
+        loop {
+            let r = self.round(true).await?;
+            total.sources += r.sources;
+            total.new += r.new;
+            total.alerts += r.alerts;
+            let wait = self.until_next()?;
+            tracing::debug!(secs = wait.as_secs_f64(), "sleeping until the next poll");
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = &mut stop => return Ok(total),
+            }
+        }
+    }
+
+    /// Time until the soonest source poll or page re-fetch (at least 1 s).
+    fn until_next(&self) -> anyhow::Result<Duration> {
+        let now = Timestamp::now();
+        let mut soonest: Option<Timestamp> = None;
+        for s in &self.cfg.sources {
+            for t in [self.state.source_next_poll(&s.name)?, self.state.next_page_due(&s.name)?]
+                .into_iter()
+                .flatten()
+            {
+                if let Ok(t) = t.parse::<Timestamp>() {
+                    soonest = Some(soonest.map_or(t, |s| s.min(t)));
+                }
+            }
+        }
+        let wait = soonest.map(|t| t.duration_since(now).unsigned_abs()).unwrap_or(Duration::from_secs(60));
+        let wait = if soonest.is_some_and(|t| t <= now) { Duration::ZERO } else { wait };
+        Ok(wait.max(Duration::from_secs(1)).min(Duration::from_secs(3600)))
+    }
+}

@@ -1,0 +1,436 @@
+//! The watcher's own state, in `DATA/watch/state.db` (SQLite, WAL): per source and
+//! per page what was fetched when, validators for conditional GET, what is due
+//! next, which WARC records were filed, the alert outbox and the saved watch lists.
+//! It survives restarts; the archive itself stays in the store.
+
+use std::path::Path;
+
+use anyhow::Context;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::config::WatchSpec;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS sources (
+    name        TEXT PRIMARY KEY,
+    last_poll   TEXT,              -- when the feed/listing was last asked for
+    last_ok     TEXT,              -- last poll that answered 2xx or 304
+    last_new    TEXT,              -- when a new article was last found
+    next_poll   TEXT,
+    etag        TEXT,
+    last_modified TEXT,
+    errors      INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls
+    errors_total INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    listing     TEXT               -- JSON array: article URLs of the last listing, in order
+);
+CREATE TABLE IF NOT EXISTS pages (
+    url         TEXT PRIMARY KEY,
+    source      TEXT NOT NULL,
+    first_seen  TEXT NOT NULL,
+    last_fetch  TEXT,
+    last_status INTEGER,
+    etag        TEXT,
+    last_modified TEXT,
+    next_fetch  TEXT NOT NULL,     -- due time (new pages: at once)
+    fetches     INTEGER NOT NULL DEFAULT 0,
+    errors      INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    gone_at     TEXT,              -- first seen missing (a note was archived)
+    gone_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS pages_due ON pages(next_fetch);
+CREATE TABLE IF NOT EXISTS warc_files (
+    path     TEXT PRIMARY KEY,
+    written  INTEGER NOT NULL,     -- records written (and synced)
+    filed    INTEGER NOT NULL      -- records filed into the store
+);
+CREATE TABLE IF NOT EXISTS watches (
+    name TEXT PRIMARY KEY,
+    spec TEXT NOT NULL             -- JSON WatchSpec, saved by `annalist alert add`
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    key        TEXT PRIMARY KEY,   -- watch + article or canonical event: one alert each, ever
+    watch      TEXT NOT NULL,
+    created    TEXT NOT NULL,
+    payload    TEXT NOT NULL,      -- JSON, as delivered
+    stdout_done  INTEGER NOT NULL DEFAULT 0,
+    jsonl_done   INTEGER NOT NULL DEFAULT 0,
+    webhook_done INTEGER NOT NULL DEFAULT 0,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"#;
+
+pub struct State {
+    conn: Connection,
+}
+
+/// What `annalist watch --status` shows per source.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceStatus {
+    pub name: String,
+    pub last_poll: Option<String>,
+    pub last_ok: Option<String>,
+    pub last_new: Option<String>,
+    pub next_poll: Option<String>,
+    pub errors: i64,
+    pub errors_total: i64,
+    pub last_error: Option<String>,
+    pub pages: i64,
+    pub gone: i64,
+}
+
+/// A page's row.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub url: String,
+    pub source: String,
+    pub first_seen: String,
+    pub fetches: i64,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub gone_at: Option<String>,
+}
+
+/// One alert waiting in (or delivered from) the outbox.
+#[derive(Debug, Clone)]
+pub struct Alert {
+    pub key: String,
+    pub payload: String,
+    pub stdout_done: bool,
+    pub jsonl_done: bool,
+    pub webhook_done: bool,
+}
+
+impl State {
+    pub fn open(dir: &Path) -> anyhow::Result<State> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join("state.db");
+        let conn = Connection::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(State { conn })
+    }
+
+    pub fn meta(&self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key=?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> anyhow::Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    // --- sources ---
+
+    pub fn ensure_source(&self, name: &str) -> anyhow::Result<()> {
+        self.conn.execute("INSERT OR IGNORE INTO sources(name) VALUES (?1)", [name])?;
+        Ok(())
+    }
+
+    pub fn source_next_poll(&self, name: &str) -> anyhow::Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT next_poll FROM sources WHERE name=?1", [name], |r| r.get(0))?)
+    }
+
+    pub fn source_validators(&self, name: &str) -> anyhow::Result<(Option<String>, Option<String>)> {
+        Ok(self.conn.query_row("SELECT etag, last_modified FROM sources WHERE name=?1", [name], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?)
+    }
+
+    pub fn source_listing(&self, name: &str) -> anyhow::Result<Vec<String>> {
+        let s: Option<String> =
+            self.conn.query_row("SELECT listing FROM sources WHERE name=?1", [name], |r| r.get(0))?;
+        Ok(s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn source_polled(
+        &self,
+        name: &str,
+        now: &str,
+        next: &str,
+        ok: bool,
+        error: Option<&str>,
+        validators: Option<(Option<&str>, Option<&str>)>,
+        listing: Option<&[String]>,
+    ) -> anyhow::Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("UPDATE sources SET last_poll=?2, next_poll=?3 WHERE name=?1", params![name, now, next])?;
+        if ok {
+            tx.execute("UPDATE sources SET last_ok=?2, errors=0 WHERE name=?1", params![name, now])?;
+        } else {
+            tx.execute(
+                "UPDATE sources SET errors=errors+1, errors_total=errors_total+1, last_error=?2 WHERE name=?1",
+                params![name, error.map(|e| format!("{now} {e}"))],
+            )?;
+        }
+        if let Some((etag, lm)) = validators {
+            tx.execute(
+                "UPDATE sources SET etag=?2, last_modified=?3 WHERE name=?1",
+                params![name, etag, lm],
+            )?;
+        }
+        if let Some(l) = listing {
+            tx.execute(
+                "UPDATE sources SET listing=?2 WHERE name=?1",
+                params![name, serde_json::to_string(l)?],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn source_found_new(&self, name: &str, now: &str) -> anyhow::Result<()> {
+        self.conn.execute("UPDATE sources SET last_new=?2 WHERE name=?1", params![name, now])?;
+        Ok(())
+    }
+
+    pub fn status(&self) -> anyhow::Result<Vec<SourceStatus>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.name, s.last_poll, s.last_ok, s.last_new, s.next_poll, s.errors, s.errors_total, s.last_error,
+                    (SELECT COUNT(*) FROM pages p WHERE p.source=s.name),
+                    (SELECT COUNT(*) FROM pages p WHERE p.source=s.name AND p.gone_at IS NOT NULL)
+             FROM sources s ORDER BY s.name",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(SourceStatus {
+                name: r.get(0)?,
+                last_poll: r.get(1)?,
+                last_ok: r.get(2)?,
+                last_new: r.get(3)?,
+                next_poll: r.get(4)?,
+                errors: r.get(5)?,
+                errors_total: r.get(6)?,
+                last_error: r.get(7)?,
+                pages: r.get(8)?,
+                gone: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    // --- pages ---
+
+    /// Record a newly found article URL (due at once). Returns false if known.
+    pub fn add_page(&self, url: &str, source: &str, now: &str) -> anyhow::Result<bool> {
+        Ok(self.conn.execute(
+            "INSERT OR IGNORE INTO pages(url, source, first_seen, next_fetch) VALUES (?1, ?2, ?3, ?3)",
+            params![url, source, now],
+        )? > 0)
+    }
+
+    pub fn page(&self, url: &str) -> anyhow::Result<Option<Page>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT url, source, first_seen, fetches, etag, last_modified, gone_at FROM pages WHERE url=?1",
+                [url],
+                |r| {
+                    Ok(Page {
+                        url: r.get(0)?,
+                        source: r.get(1)?,
+                        first_seen: r.get(2)?,
+                        fetches: r.get(3)?,
+                        etag: r.get(4)?,
+                        last_modified: r.get(5)?,
+                        gone_at: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Pages of `source` due by `now` (not gone), oldest due first.
+    pub fn due_pages(&self, source: &str, now: &str, limit: usize) -> anyhow::Result<Vec<String>> {
+        let mut st = self.conn.prepare(
+            "SELECT url FROM pages WHERE source=?1 AND next_fetch<=?2 AND gone_at IS NULL
+             ORDER BY next_fetch, url LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![source, now, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The earliest time any page of `source` is due.
+    pub fn next_page_due(&self, source: &str) -> anyhow::Result<Option<String>> {
+        Ok(self.conn.query_row(
+            "SELECT MIN(next_fetch) FROM pages WHERE source=?1 AND gone_at IS NULL",
+            [source],
+            |r| r.get(0),
+        )?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn page_fetched(
+        &self,
+        url: &str,
+        now: &str,
+        status: Option<u16>,
+        error: Option<&str>,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        next: &str,
+    ) -> anyhow::Result<()> {
+        match error {
+            None => self.conn.execute(
+                "UPDATE pages SET last_fetch=?2, last_status=?3, fetches=fetches+1, next_fetch=?4,
+                 etag=COALESCE(?5, etag), last_modified=COALESCE(?6, last_modified), errors=0 WHERE url=?1",
+                params![url, now, status, next, etag, last_modified],
+            )?,
+            Some(e) => self.conn.execute(
+                "UPDATE pages SET last_fetch=?2, last_status=?3, next_fetch=?4, errors=errors+1, last_error=?5 WHERE url=?1",
+                params![url, now, status, next, e],
+            )?,
+        };
+        Ok(())
+    }
+
+    pub fn page_gone(&self, url: &str, at: &str, reason: &str) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE pages SET gone_at=?2, gone_reason=?3 WHERE url=?1 AND gone_at IS NULL",
+            params![url, at, reason],
+        )?;
+        Ok(())
+    }
+
+    /// The page answers again: follow it as before.
+    pub fn page_back(&self, url: &str) -> anyhow::Result<()> {
+        self.conn.execute("UPDATE pages SET gone_at=NULL, gone_reason=NULL WHERE url=?1", [url])?;
+        Ok(())
+    }
+
+    // --- WARC bookkeeping ---
+
+    pub fn warc_written(&self, path: &str, records: u64) -> anyhow::Result<()> {
+        self.conn.execute(
+            "INSERT INTO warc_files(path, written, filed) VALUES (?1, ?2, 0)
+             ON CONFLICT(path) DO UPDATE SET written=MAX(written, excluded.written)",
+            params![path, records as i64],
+        )?;
+        Ok(())
+    }
+
+    pub fn warc_filed(&self, path: &str, records: u64) -> anyhow::Result<()> {
+        self.conn.execute(
+            "INSERT INTO warc_files(path, written, filed) VALUES (?1, ?2, ?2)
+             ON CONFLICT(path) DO UPDATE SET filed=MAX(filed, excluded.filed), written=MAX(written, excluded.filed)",
+            params![path, records as i64],
+        )?;
+        Ok(())
+    }
+
+    /// Files with records written but not (known to be) filed.
+    pub fn warc_unfiled(&self) -> anyhow::Result<Vec<(String, u64)>> {
+        let mut st =
+            self.conn.prepare("SELECT path, filed FROM warc_files WHERE filed < written ORDER BY path")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn warc_known(&self, path: &str) -> anyhow::Result<Option<u64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT filed FROM warc_files WHERE path=?1", [path], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|n| n as u64))
+    }
+
+    // --- watch lists ---
+
+    pub fn save_watch(&self, w: &WatchSpec) -> anyhow::Result<()> {
+        self.conn.execute(
+            "INSERT INTO watches(name, spec) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET spec=excluded.spec",
+            params![w.name, serde_json::to_string(w)?],
+        )?;
+        Ok(())
+    }
+
+    pub fn remove_watch(&self, name: &str) -> anyhow::Result<bool> {
+        Ok(self.conn.execute("DELETE FROM watches WHERE name=?1", [name])? > 0)
+    }
+
+    pub fn watches(&self) -> anyhow::Result<Vec<WatchSpec>> {
+        let mut st = self.conn.prepare("SELECT spec FROM watches ORDER BY name")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(serde_json::from_str(&r?)?);
+        }
+        Ok(out)
+    }
+
+    // --- alerts ---
+
+    /// Queue alerts and move the alert watermark in one transaction: after a crash
+    /// either both happened or neither, and keys make a repeat a no-op.
+    pub fn queue_alerts(
+        &self,
+        alerts: &[(String, String, String)],
+        seq: i64,
+        now: &str,
+    ) -> anyhow::Result<usize> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut n = 0;
+        for (key, watch, payload) in alerts {
+            n += tx.execute(
+                "INSERT OR IGNORE INTO alerts(key, watch, created, payload) VALUES (?1, ?2, ?3, ?4)",
+                params![key, watch, now, payload],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('alert_seq', ?1) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            [seq.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub fn pending_alerts(&self) -> anyhow::Result<Vec<Alert>> {
+        let mut st = self.conn.prepare(
+            "SELECT key, payload, stdout_done, jsonl_done, webhook_done FROM alerts
+             WHERE stdout_done=0 OR jsonl_done=0 OR webhook_done=0 ORDER BY rowid",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Alert {
+                key: r.get(0)?,
+                payload: r.get(1)?,
+                stdout_done: r.get(2)?,
+                jsonl_done: r.get(3)?,
+                webhook_done: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn alert_done(&self, key: &str, sink: &str) -> anyhow::Result<()> {
+        let col = match sink {
+            "stdout" => "stdout_done",
+            "jsonl" => "jsonl_done",
+            "webhook" => "webhook_done",
+            other => anyhow::bail!("unknown alert sink {other}"),
+        };
+        self.conn.execute(&format!("UPDATE alerts SET {col}=1 WHERE key=?1"), [key])?;
+        Ok(())
+    }
+
+    pub fn alert_failed(&self, key: &str, error: &str) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE alerts SET attempts=attempts+1, last_error=?2 WHERE key=?1",
+            params![key, error],
+        )?;
+        Ok(())
+    }
+
+    pub fn alert_count(&self) -> anyhow::Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(stdout_done=0 OR jsonl_done=0 OR webhook_done=0), 0) FROM alerts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+}
