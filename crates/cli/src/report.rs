@@ -50,6 +50,10 @@ pub fn show(data: &Path, id: i64, versions: bool, json: bool) -> anyhow::Result<
     field("listed", &a.listed);
     field("url", &a.url);
     field("language", &a.language);
+    if let Some(at) = &a.gone_at {
+        // Still in the archive, no longer at the source: the point of keeping versions.
+        println!("{:>10}: since {at} ({})", "GONE", a.gone_reason.as_deref().unwrap_or("gone at source"));
+    }
     println!("{:>10}: {}", "versions", a.versions);
     println!();
     for p in &a.paragraphs {
