@@ -309,10 +309,13 @@ async fn trends(State(app): State<crate::State>, Query(p): Params) -> ApiResult 
 
 async fn stats(State(app): State<crate::State>) -> ApiResult {
     blocking(&app, move |app| {
-        let stats = app.with_store(|s| Ok(s.stats()?))?;
-        let mut v = serde_json::to_value(&stats).map_err(|e| ApiError::internal(e.to_string()))?;
-        v["indexed"] = json!(app.index().num_docs());
-        v["merged_events"] = json!(app.events().all.len());
+        let v = app.cached_stats(|| {
+            let stats = app.with_store(|s| Ok(s.stats()?))?;
+            let mut v = serde_json::to_value(&stats).map_err(|e| ApiError::internal(e.to_string()))?;
+            v["indexed"] = json!(app.index().num_docs());
+            v["merged_events"] = json!(app.events().all.len());
+            Ok(v)
+        })?;
         Ok(Json(v))
     })
     .await
@@ -350,7 +353,7 @@ async fn ingest(
     if body.is_empty() {
         return Err(ApiError::bad("the request body (the capture) is empty"));
     }
-    blocking(&app, move |app| {
+    crate::unbounded_blocking(&app, move |app| {
         let Some(run) = &app.ingest else {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "this server cannot ingest"));
         };

@@ -7,12 +7,16 @@
 //! [`IngestFn`], so this crate links neither the extractor nor the reader).
 //!
 //! Modules: [`api`] (JSON under `/api/v1/`), `pages` (server-rendered HTML),
-//! `html` (escaping and SVG charts), `data` (shared queries: events, trends).
-//! Store and index work runs on tokio's blocking pool; SQLite connections come
-//! from a small pool of read-only handles.
+//! `html` (escaping and SVG charts), `data` (shared queries: events, trends),
+//! `diff` (word differences between stored versions).
+//! Store and index work runs on tokio's blocking pool, at most one job per core
+//! at a time (first come, first served: under load a cheap request waits in line
+//! instead of sharing a core with dozens of others); SQLite connections come from
+//! a small pool of read-only handles.
 
 pub mod api;
 mod data;
+mod diff;
 mod html;
 mod pages;
 
@@ -32,6 +36,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use data::Events;
+pub use pages::EVENTS_PER_PAGE;
 
 /// The ingest pipeline, provided by the caller: file the capture named `name` with
 /// these bytes and answer a JSON summary (counts, touched article ids, errors).
@@ -85,6 +90,12 @@ pub struct App {
     seen_seq: std::sync::atomic::AtomicI64,
     /// One write at a time.
     writing: Mutex<()>,
+    /// Bumped after every reload of the index and events (what caches key on).
+    generation: std::sync::atomic::AtomicU64,
+    /// `/api/v1/stats` as of a generation (counting the archive is the slowest read).
+    stats: Mutex<Option<(u64, serde_json::Value)>>,
+    /// Permits for blocking work: one per core.
+    gate: tokio::sync::Semaphore,
 }
 
 pub type State = Arc<App>;
@@ -110,6 +121,11 @@ impl App {
             index: RwLock::new(Arc::new(index)),
             events: RwLock::new(Arc::new(events)),
             writing: Mutex::new(()),
+            generation: std::sync::atomic::AtomicU64::new(0),
+            stats: Mutex::new(None),
+            gate: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            ),
         }))
     }
 
@@ -148,8 +164,26 @@ impl App {
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
         let events = self.with_store(Events::load)?;
         *self.events.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(events);
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // Pooled connections see the new data at their next read transaction.
         Ok(())
+    }
+
+    /// `compute()`, or its value from earlier in this generation (the archive as the
+    /// server last loaded it).
+    fn cached_stats(
+        &self,
+        compute: impl FnOnce() -> Result<serde_json::Value, api::ApiError>,
+    ) -> Result<serde_json::Value, api::ApiError> {
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        if let Some((g, v)) = &*self.stats.lock().unwrap_or_else(|e| e.into_inner())
+            && *g == generation
+        {
+            return Ok(v.clone());
+        }
+        let v = compute()?;
+        *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, v.clone()));
+        Ok(v)
     }
 }
 
@@ -225,8 +259,20 @@ pub async fn serve(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Run blocking work (store, index) off the async threads.
+/// Run blocking work (store, index) off the async threads, once a core is free:
+/// requests are served in the order they came, each on a core of its own.
 async fn blocking<T: Send + 'static>(
+    app: &State,
+    f: impl FnOnce(&App) -> Result<T, api::ApiError> + Send + 'static,
+) -> Result<T, api::ApiError> {
+    let _permit =
+        app.gate.acquire().await.map_err(|e| api::ApiError::internal(format!("worker gate: {e}")))?;
+    unbounded_blocking(app, f).await
+}
+
+/// Run blocking work off the async threads without waiting for a core (writes,
+/// which may take seconds and must not hold readers up).
+async fn unbounded_blocking<T: Send + 'static>(
     app: &State,
     f: impl FnOnce(&App) -> Result<T, api::ApiError> + Send + 'static,
 ) -> Result<T, api::ApiError> {

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::api::{self, ApiError};
 use crate::data::{self, EventFilter};
 use crate::html::{esc, line_chart, type_colour, urlenc};
-use crate::{App, blocking};
+use crate::{App, blocking, diff};
 
 const STYLE: &str = include_str!("../assets/style.css");
 /// The embedded static files: the only files the server ever sends.
@@ -49,6 +49,7 @@ pub fn routes() -> axum::Router<crate::State> {
         .route("/", get(search))
         .route("/search", get(search))
         .route("/articles/{id}", get(article))
+        .route("/articles/{id}/diff", get(article_diff))
         .route("/entities/{id}", get(entity))
         .route("/timeline/{a}/{b}", get(timeline))
         .route("/trends", get(trends))
@@ -371,32 +372,188 @@ fn article_page(app: &App, id: i64) -> Result<String, ApiError> {
         );
     }
     h.push_str("</table></div>");
-    let _ = write!(h, "<h2>Versions ({})</h2><ol>", versions.len());
-    for v in &versions {
+    let _ = write!(h, "<h2 id=\"versions\">Versions ({})</h2><ol>", versions.len());
+    for (i, v) in versions.iter().enumerate() {
         let _ = write!(
             h,
-            "<li>{} · {} paragraphs · {} · from {}</li>",
+            "<li value=\"{}\">{} · {} paragraphs · {} · from {}{}</li>",
+            v.n,
             esc(v.title.as_deref().unwrap_or("(no headline)")),
             v.paragraphs.len(),
             esc(&v.created_at),
-            esc(&v.sources.join(", "))
+            esc(&v.sources.join(", ")),
+            match i.checked_sub(1).map(|j| &versions[j]) {
+                Some(prev) => format!(
+                    " · <a href=\"/articles/{id}/diff?from={}&amp;to={}\">changes from version {}</a>",
+                    prev.n, v.n, prev.n
+                ),
+                None => String::new(),
+            }
         );
     }
-    let _ = write!(h, "</ol><p class=\"muted\"><a href=\"/api/v1/articles/{id}\">JSON</a></p>");
+    h.push_str("</ol>");
+    // The latest change in place; older ones are a link away.
+    if let [.., prev, last] = versions.as_slice() {
+        let d = diff::word_diff(&diff::version_text(prev), &diff::version_text(last));
+        let _ = write!(
+            h,
+            "<h3>Latest change: version {} → {}</h3><p class=\"meta\">{} words added, {} removed</p>\
+             <div class=\"diff\">{}</div>",
+            prev.n, last.n, d.inserted, d.deleted, d.html
+        );
+    }
+    let _ = write!(h, "<p class=\"muted\"><a href=\"/api/v1/articles/{id}\">JSON</a></p>");
     Ok(layout(&a.display_title, &h))
 }
 
+async fn article_diff(State(app): State<crate::State>, Path(id): Path<String>, Query(p): Params) -> Page {
+    Page(
+        async {
+            let id = api::parse_id(&id)?;
+            blocking(&app, move |app| diff_page(app, id, &p)).await
+        }
+        .await,
+    )
+}
+
+/// `/articles/{id}/diff?from=N&to=M`: the words that changed between two versions
+/// (by default the last two).
+fn diff_page(app: &App, id: i64, p: &BTreeMap<String, String>) -> Result<String, ApiError> {
+    let (a, versions) = app.with_store(|s| Ok((s.article(id)?, s.versions(id)?)))?;
+    let a = a.ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
+    let num = |k: &str| -> Result<Option<i64>, ApiError> {
+        match p.get(k).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => s
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| ApiError::bad(format!("{k}={s}: expected a version number"))),
+        }
+    };
+    let last = versions.last().map(|v| v.n).unwrap_or(1);
+    let to = num("to")?.unwrap_or(last);
+    let from = num("from")?.unwrap_or((to - 1).max(1));
+    let find = |n: i64| {
+        versions.iter().find(|v| v.n == n).ok_or_else(|| {
+            ApiError::not_found(format!("article {id} has no version {n} (it has {})", versions.len()))
+        })
+    };
+    let (old, new) = (find(from)?, find(to)?);
+    let d = diff::word_diff(&diff::version_text(old), &diff::version_text(new));
+    let mut h = format!(
+        "<h1>Changes: {}</h1><p class=\"meta\"><a href=\"/articles/{id}\">the article</a> · \
+         version {} ({}) → version {} ({}) · {} words added, {} removed</p>",
+        esc(&a.display_title),
+        old.n,
+        esc(&old.created_at),
+        new.n,
+        esc(&new.created_at),
+        d.inserted,
+        d.deleted
+    );
+    if versions.len() > 2 {
+        h.push_str("<p class=\"meta\">Other changes:");
+        for w in versions.windows(2) {
+            let _ = write!(
+                h,
+                " <a href=\"/articles/{id}/diff?from={}&amp;to={}\">{} → {}</a>",
+                w[0].n, w[1].n, w[0].n, w[1].n
+            );
+        }
+        h.push_str("</p>");
+    }
+    if d.inserted == 0 && d.deleted == 0 {
+        h.push_str("<p class=\"muted\">The two versions have the same text.</p>");
+    }
+    let _ = write!(h, "<div class=\"diff\">{}</div>", d.html);
+    Ok(layout(&format!("Changes: {}", a.display_title), &h))
+}
+
 // ---------------------------------------------------------------- events
+
+/// Events listed per page on the timeline and entity pages.
+pub const EVENTS_PER_PAGE: usize = 50;
+
+/// The `page` parameter (from 1) of a list of `total` items, and the number of
+/// pages: 400 when it is not a page number, 404 past the last page.
+fn page_number(p: &BTreeMap<String, String>, total: usize) -> Result<(usize, usize), ApiError> {
+    let pages = total.div_ceil(EVENTS_PER_PAGE).max(1);
+    let page = match p.get("page").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => 1,
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| ApiError::bad(format!("page={s}: expected a page number (1, 2, …)")))?,
+    };
+    if page > pages {
+        return Err(ApiError::not_found(format!("page {page}: there are {pages} pages of {total} events")));
+    }
+    Ok((page, pages))
+}
+
+/// `, 51–100 on page 2 of 3` when there is more than one page.
+fn page_range(page: usize, pages: usize, total: usize) -> String {
+    if pages <= 1 {
+        return String::new();
+    }
+    let first = (page - 1) * EVENTS_PER_PAGE + 1;
+    let last = (page * EVENTS_PER_PAGE).min(total);
+    format!(", {first}–{last} on page {page} of {pages}")
+}
+
+/// `path` with the request's parameters, on page `n`.
+fn page_link(path: &str, p: &BTreeMap<String, String>, n: usize) -> String {
+    let mut q = p.clone();
+    q.remove("page");
+    if n > 1 {
+        q.insert("page".into(), n.to_string());
+    }
+    let qs = query_string(&q);
+    if qs.is_empty() { path.to_string() } else { format!("{path}?{qs}") }
+}
+
+/// Previous / next links and the page numbers around this one (first and last
+/// always), keeping the other parameters. Empty when everything fits on one page.
+fn pager(path: &str, p: &BTreeMap<String, String>, page: usize, pages: usize) -> String {
+    if pages <= 1 {
+        return String::new();
+    }
+    let link = |n: usize, text: &str, rel: &str| {
+        format!("<a href=\"{}#events\"{rel}>{text}</a>", esc(&page_link(path, p, n)))
+    };
+    let mut h = String::from("<nav class=\"pager\" aria-label=\"pages\">");
+    if page > 1 {
+        h.push_str(&link(page - 1, "← previous", " rel=\"prev\""));
+    }
+    let mut shown: Vec<usize> = vec![1, pages];
+    shown.extend(page.saturating_sub(2).max(1)..=(page + 2).min(pages));
+    shown.sort_unstable();
+    shown.dedup();
+    let mut before = 0;
+    for n in shown {
+        if n > before + 1 {
+            h.push_str("<span>…</span>");
+        }
+        if n == page {
+            let _ = write!(h, "<span class=\"here\" aria-current=\"page\">{n}</span>");
+        } else {
+            h.push_str(&link(n, &n.to_string(), ""));
+        }
+        before = n;
+    }
+    if page < pages {
+        h.push_str(&link(page + 1, "next →", " rel=\"next\""));
+    }
+    h.push_str("</nav>");
+    h
+}
 
 fn event_item(app: &App, events: &data::Events, e: &CanonicalEvent) -> String {
     let ev = &e.event;
     let name =
         |x: &Option<String>| x.as_deref().map(|x| data::name(&app.kb, x)).unwrap_or_else(|| "?".into());
-    let date = match (ev.date, ev.date_end) {
-        (Some(d), Some(end)) => format!("{d}..{end}"),
-        (Some(d), None) => d.to_string(),
-        _ => "undated".into(),
-    };
+    let date = event_date(ev);
     let mut h = format!(
         "<div class=\"event\" id=\"{}\">{} <strong>{}</strong> {}{} · {}{}<ul>",
         esc(&e.id),
@@ -425,6 +582,15 @@ fn event_item(app: &App, events: &data::Events, e: &CanonicalEvent) -> String {
     h
 }
 
+/// `2019-04-24..2019-04-26`, `2019-04-25`, or `undated`.
+fn event_date(ev: &annalist_model::Event) -> String {
+    match (ev.date, ev.date_end) {
+        (Some(d), Some(end)) => format!("{d}..{end}"),
+        (Some(d), None) => d.to_string(),
+        _ => "undated".into(),
+    }
+}
+
 fn swatch(t: EventType) -> String {
     format!(
         "<svg class=\"swatch\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" fill=\"{}\"/></svg>",
@@ -438,11 +604,15 @@ fn year_of(d: PartialDate) -> Option<f64> {
     Some(f.year() as f64 + (f.day_of_year() as f64 - 1.0) / 366.0)
 }
 
-/// Events on a time axis: one dot per event (coloured by type, linking to its
-/// first report), one row per type.
-fn timeline_svg(events: &[&CanonicalEvent]) -> String {
-    let dated: Vec<(f64, &CanonicalEvent)> =
-        events.iter().filter_map(|e| e.event.date.and_then(year_of).map(|y| (y, *e))).collect();
+/// Events on a time axis: one dot per event (coloured by type, linking to it in the
+/// list below: `href(i)` for `events[i]`, which may be on another page), one row per
+/// type.
+fn timeline_svg(events: &[&CanonicalEvent], href: &dyn Fn(usize) -> String) -> String {
+    let dated: Vec<(f64, usize, &CanonicalEvent)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| e.event.date.and_then(year_of).map(|y| (y, i, *e)))
+        .collect();
     if dated.is_empty() {
         return String::new();
     }
@@ -450,7 +620,7 @@ fn timeline_svg(events: &[&CanonicalEvent]) -> String {
     let hi = dated.iter().map(|d| d.0).fold(f64::MIN, f64::max).floor() + 1.0;
     let (w, left, right, row) = (900.0, 150.0, 20.0, 26.0);
     let types: Vec<EventType> =
-        EventType::ALL.into_iter().filter(|t| dated.iter().any(|(_, e)| e.event.kind == *t)).collect();
+        EventType::ALL.into_iter().filter(|t| dated.iter().any(|(_, _, e)| e.event.kind == *t)).collect();
     let height = 40.0 + row * types.len() as f64;
     let x = |y: f64| left + (y - lo) / (hi - lo) * (w - left - right);
     let mut s = format!(
@@ -484,14 +654,14 @@ fn timeline_svg(events: &[&CanonicalEvent]) -> String {
             cy + 4.0,
             t.as_str()
         );
-        for (y, e) in dated.iter().filter(|(_, e)| e.event.kind == *t) {
+        for (y, i, e) in dated.iter().filter(|(_, _, e)| e.event.kind == *t) {
             let _ = write!(
                 s,
-                "<a href=\"#{}\"><circle cx=\"{:.1}\" cy=\"{cy}\" r=\"6\" fill=\"{}\" fill-opacity=\"0.8\" stroke=\"#333\"><title>{} {} ({} reports)</title></circle></a>",
-                esc(&e.id),
+                "<a href=\"{}\"><circle cx=\"{:.1}\" cy=\"{cy}\" r=\"6\" fill=\"{}\" fill-opacity=\"0.8\" stroke=\"#333\"><title>{} {} ({} reports)</title></circle></a>",
+                esc(&href(*i)),
                 x(*y),
                 type_colour(*t),
-                esc(&e.event.date.map(|d| d.to_string()).unwrap_or_default()),
+                esc(&event_date(&e.event)),
                 esc(t.as_str()),
                 e.reports.len()
             );
@@ -551,24 +721,37 @@ async fn timeline(
             filter.dyad = Some((a.clone(), b.clone()));
             let events = app.events();
             let mine: Vec<&CanonicalEvent> = events.all.iter().filter(|e| filter.keep(e)).collect();
+            let (page, pages) = page_number(&p, mine.len())?;
+            let path = format!("/timeline/{}/{}", urlenc(&a), urlenc(&b));
             let title = format!("{} – {}", data::name(&app.kb, &a), data::name(&app.kb, &b));
             let mut h = format!(
                 "<h1>{} timeline</h1><form class=\"search\" method=\"get\">\
                  <label>From<input name=\"since\" size=\"10\" value=\"{}\"></label>\
                  <label>To<input name=\"until\" size=\"10\" value=\"{}\"></label>\
                  <label>Event type<input name=\"type\" size=\"12\" value=\"{}\"></label><button>Show</button></form>\
-                 <p class=\"meta\">{} events, oldest first</p>",
+                 <p class=\"meta\">{} events, oldest first{}</p>",
                 esc(&title),
                 esc(g("since").unwrap_or("")),
                 esc(g("until").unwrap_or("")),
                 esc(g("type").unwrap_or("")),
-                mine.len()
+                mine.len(),
+                page_range(page, pages, mine.len())
             );
-            h.push_str(&timeline_svg(&mine));
+            // A dot links to its event in the list, on whichever page that is.
+            let href = |i: usize| {
+                let on = i / EVENTS_PER_PAGE + 1;
+                let id = &mine[i].id;
+                if on == page { format!("#{id}") } else { format!("{}#{id}", page_link(&path, &p, on)) }
+            };
+            h.push_str(&timeline_svg(&mine, &href));
             h.push_str(&goldstein_chart(&mine));
-            for e in &mine {
+            h.push_str("<h2 id=\"events\">Events</h2>");
+            let pager = pager(&path, &p, page, pages);
+            h.push_str(&pager);
+            for e in mine.iter().skip((page - 1) * EVENTS_PER_PAGE).take(EVENTS_PER_PAGE) {
                 h.push_str(&event_item(app, &events, e));
             }
+            h.push_str(&pager);
             let _ = write!(
                 h,
                 "<p class=\"muted\"><a href=\"/api/v1/timeline/{}/{}\">JSON</a></p>",
@@ -583,11 +766,11 @@ async fn timeline(
 
 // ---------------------------------------------------------------- entity
 
-async fn entity(State(app): State<crate::State>, Path(id): Path<String>) -> Page {
-    Page(blocking(&app, move |app| entity_page(app, &id)).await)
+async fn entity(State(app): State<crate::State>, Path(id): Path<String>, Query(p): Params) -> Page {
+    Page(blocking(&app, move |app| entity_page(app, &id, &p)).await)
 }
 
-fn entity_page(app: &App, id: &str) -> Result<String, ApiError> {
+fn entity_page(app: &App, id: &str, p: &BTreeMap<String, String>) -> Result<String, ApiError> {
     let (surfaces, years) =
         app.with_store(|s| Ok((s.entity_surfaces(id)?, s.entity_mentions_by_year(id)?)))?;
     let known = app.kb.entity(id);
@@ -648,11 +831,20 @@ fn entity_page(app: &App, id: &str) -> Result<String, ApiError> {
     }
     let events = app.events();
     let filter = EventFilter { entity: Some(id.to_string()), ..Default::default() };
-    let mine: Vec<&CanonicalEvent> = events.all.iter().filter(|e| filter.keep(e)).collect();
-    let _ = write!(h, "<h2>Events ({})</h2>", mine.len());
-    for e in mine.iter().rev().take(100) {
+    let mine: Vec<&CanonicalEvent> = events.all.iter().filter(|e| filter.keep(e)).rev().collect();
+    let (page, pages) = page_number(p, mine.len())?;
+    let _ = write!(
+        h,
+        "<h2 id=\"events\">Events ({})</h2><p class=\"meta\">newest first{}</p>",
+        mine.len(),
+        page_range(page, pages, mine.len())
+    );
+    let pager = pager(&format!("/entities/{}", urlenc(id)), p, page, pages);
+    h.push_str(&pager);
+    for e in mine.iter().skip((page - 1) * EVENTS_PER_PAGE).take(EVENTS_PER_PAGE) {
         h.push_str(&event_item(app, &events, e));
     }
+    h.push_str(&pager);
     let _ = write!(
         h,
         "<p class=\"muted\"><a href=\"/search?q={}\">Articles mentioning it</a> · <a href=\"/api/v1/entities/{}\">JSON</a></p>",

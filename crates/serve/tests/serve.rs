@@ -329,11 +329,293 @@ async fn follows_writes_by_other_processes() {
     let dir = archive();
     let app = app(dir.path(), None);
     assert!(!annalist_serve::follow_writes(&app).unwrap(), "nothing changed yet");
+    let before = get(&app, "/api/v1/stats").await.json();
     let kb = annalist_understand::Kb::builtin().unwrap();
     let text = common::HOSTILE.replace("hostile", "elsewhere").replace("Hostile", "Elsewhere");
     common::file(dir.path(), &kb, "elsewhere.txt", text.as_bytes()).unwrap();
     assert_eq!(get(&app, "/api/v1/search?q=elsewhere").await.json()["total"], 0);
+    // The statistics are those of the archive as the server last loaded it ...
+    assert_eq!(get(&app, "/api/v1/stats").await.json(), before);
     assert!(annalist_serve::follow_writes(&app).unwrap());
     assert_eq!(get(&app, "/api/v1/search?q=elsewhere").await.json()["total"], 1);
+    // ... and after it loaded the new state, the new ones.
+    let after = get(&app, "/api/v1/stats").await.json();
+    assert_eq!(after["articles"].as_i64().unwrap(), before["articles"].as_i64().unwrap() + 1, "{after}");
+    assert_eq!(after["indexed"], after["articles"], "{after}");
     assert!(!annalist_serve::follow_writes(&app).unwrap());
+}
+
+/// One JSON Lines record (title, date, paragraphs), as `annalist ingest` reads it.
+fn record(title: &str, date: &str, paragraphs: &[&str]) -> String {
+    format!("{}\n", serde_json::json!({"title": title, "date": date, "paragraphs": paragraphs}))
+}
+
+const VERSION_LEDE: &str = "Kim Jong Un, President of the State Affairs of the Democratic People's Republic of Korea, \
+     sent a message of greetings to Vladimir Putin, President of the Russian Federation, on June 12.";
+const VERSION_BODY: &str = "The message wished the president good health and big successes in his responsible \
+     work for the prosperity of the country and the well-being of its people.";
+
+/// An archive holding one article in two versions: the second capture changed
+/// words of the second paragraph and added markup-looking text.
+fn two_versions() -> (tempfile::TempDir, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = annalist_understand::Kb::builtin().unwrap();
+    let title = "Kim Jong Un Greets Russian President on Russia Day";
+    let v1 = record(title, "2023-06-12", &[VERSION_LEDE, VERSION_BODY]);
+    let changed = VERSION_BODY.replace("big successes", "<b>great</b> successes")
+        + " The message was handed over on Monday.";
+    let v2 = record(title, "2023-06-12", &[VERSION_LEDE, &changed]);
+    common::file(dir.path(), &kb, "v1.jsonl", v1.as_bytes()).unwrap();
+    common::file(dir.path(), &kb, "v2.jsonl", v2.as_bytes()).unwrap();
+    let store = annalist_store::Store::open_read_only(dir.path()).unwrap();
+    let id = store.list(&Default::default()).unwrap()[0].id;
+    assert_eq!(store.versions(id).unwrap().len(), 2, "the second capture is a new version");
+    (dir, id)
+}
+
+#[tokio::test]
+async fn versions_show_word_differences() {
+    let (dir, id) = two_versions();
+    let app = app(dir.path(), None);
+    let page = get(&app, &format!("/articles/{id}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let b = &page.body;
+    assert!(b.contains("Versions (2)") && b.contains("Latest change: version 1 → 2"), "{b}");
+    assert!(b.contains(&format!("href=\"/articles/{id}/diff?from=1&amp;to=2\"")), "{b}");
+    assert!(b.contains("<del>big</del>"), "{b}");
+    assert!(b.contains("<ins>&lt;b&gt;great&lt;/b&gt;</ins>"), "{b}");
+
+    for uri in [format!("/articles/{id}/diff?from=1&to=2"), format!("/articles/{id}/diff")] {
+        let d = get(&app, &uri).await;
+        assert_eq!(d.status, 200, "{uri}: {}", d.body);
+        assert!(d.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert_inert(&uri, &d.body);
+        let b = &d.body;
+        assert!(b.contains("<del>big</del>"), "{uri}: {b}");
+        assert!(b.contains("<ins>&lt;b&gt;great&lt;/b&gt;</ins>"), "{uri}: {b}");
+        assert!(b.contains("<ins> The message was handed over on Monday.</ins>"), "{uri}: {b}");
+        // unchanged words are shown, outside any mark
+        assert!(b.contains("good health and "), "{uri}: {b}");
+        assert!(b.contains("8 words added, 1 removed"), "{uri}: {b}");
+    }
+    // the other way round, what was added is removed
+    let back = get(&app, &format!("/articles/{id}/diff?from=2&to=1")).await.body;
+    assert!(
+        back.contains("<ins>big</ins>") && back.contains("<del>&lt;b&gt;great&lt;/b&gt;</del>"),
+        "{back}"
+    );
+    let same = get(&app, &format!("/articles/{id}/diff?from=2&to=2")).await.body;
+    assert!(same.contains("the same text") && !same.contains("<ins>") && !same.contains("<del>"), "{same}");
+    for (uri, status) in [
+        (format!("/articles/{id}/diff?from=1&to=3"), 404),
+        (format!("/articles/{id}/diff?from=0&to=2"), 404),
+        (format!("/articles/{id}/diff?from=one"), 400),
+        ("/articles/999999/diff".to_string(), 404),
+        ("/articles/x/diff".to_string(), 400),
+    ] {
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, status, "{uri}: {}", r.body);
+        assert!(r.body.contains("class=\"error\""), "{uri}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn a_single_version_has_no_diff_section() {
+    let app = app(data(), None);
+    let a = get(&app, "/articles/1").await.body;
+    assert!(a.contains("Versions (1)") && !a.contains("Latest change") && !a.contains("/diff?"), "{a}");
+    let d = get(&app, "/articles/1/diff").await.body;
+    assert!(d.contains("the same text"), "{d}");
+}
+
+/// More dated events between the DPRK and Russia than one page holds: 120 messages
+/// on 120 different days, one article each.
+fn many_events() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = annalist_understand::Kb::builtin().unwrap();
+    let words = ["friendship", "cooperation", "solidarity", "trade", "culture", "science", "sports", "youth"];
+    let mut lines = String::new();
+    for i in 0..120i64 {
+        let day = jiff::civil::date(2011, 1, 1).checked_add(jiff::Span::new().days(i * 3)).unwrap();
+        let on = day.strftime("%B %-d").to_string();
+        let (w1, w2) = (words[i as usize % words.len()], words[(i as usize / 8) % words.len()]);
+        lines.push_str(&record(
+            &format!("Kim Jong Il Sends Message to Putin No. {i}"),
+            &day.to_string(),
+            &[
+                &format!(
+                    "Kim Jong Il sent a message to Vladimir Putin, Prime Minister of the Russian Federation, on {on}."
+                ),
+                &format!(
+                    "Message number {i} spoke of {w1} and {w2} between the two countries, item {i} of the year, \
+                     with words chosen for day {day} and nothing else in common with the others ({i}, {i})."
+                ),
+            ],
+        ));
+    }
+    common::file(dir.path(), &kb, "many.jsonl", lines.as_bytes()).unwrap();
+    dir
+}
+
+/// Event ids (the list's anchors) in the order a page lists them.
+fn listed_events(html: &str) -> Vec<String> {
+    html.split("<div class=\"event\" id=\"").skip(1).map(|s| s[..s.find('"').unwrap()].to_string()).collect()
+}
+
+#[tokio::test]
+async fn timeline_and_entity_pages_are_paged() {
+    let dir = many_events();
+    let app = app(dir.path(), None);
+    let total = get(&app, "/api/v1/timeline/prk/rus").await.json()["total"].as_u64().unwrap() as usize;
+    assert!(total > 100, "{total} events: the fixture should give more than two pages");
+    let per = annalist_serve::EVENTS_PER_PAGE;
+    let pages = total.div_ceil(per);
+
+    // The timeline, oldest first: every event on exactly one page, in order.
+    let mut seen = Vec::new();
+    for n in 1..=pages {
+        let uri = format!("/timeline/prk/rus?page={n}");
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, 200, "{uri}: {}", r.body);
+        let ids = listed_events(&r.body);
+        assert_eq!(ids.len(), if n < pages { per } else { total - per * (pages - 1) }, "{uri}");
+        assert!(r.body.contains(&format!("on page {n} of {pages}")), "{uri}");
+        assert_eq!(r.body.contains("rel=\"next\""), n < pages, "{uri}");
+        assert_eq!(r.body.contains("rel=\"prev\""), n > 1, "{uri}");
+        seen.extend(ids);
+    }
+    let mut api = Vec::new();
+    for offset in (0..total).step_by(100) {
+        let v = get(&app, &format!("/api/v1/timeline/prk/rus?offset={offset}")).await.json();
+        api.extend(v["events"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()));
+    }
+    assert_eq!(seen, api, "the pages list the events of the API, in its order");
+
+    // Page 1 is the default; links keep the filters; the dots link to their page.
+    let first = get(&app, "/timeline/prk/rus").await.body;
+    assert_eq!(listed_events(&first), seen[..per]);
+    let late = &seen[per + 1];
+    assert!(first.contains(&format!("href=\"/timeline/prk/rus?page=2#{late}\"")), "dot → page 2");
+    assert!(first.contains(&format!("href=\"#{}\"", seen[0])), "dot on this page");
+    let filtered = get(&app, "/timeline/prk/rus?since=2011&type=message").await.body;
+    assert!(filtered.contains("href=\"/timeline/prk/rus?page=2&amp;since=2011&amp;type=message#events\""));
+
+    // The entity page, newest first.
+    let e = get(&app, "/entities/kim-jong-il?page=2").await;
+    assert_eq!(e.status, 200, "{}", e.body);
+    let ids = listed_events(&e.body);
+    assert_eq!(ids.len(), per);
+    let newest_first: Vec<String> = seen.iter().rev().cloned().collect();
+    assert_eq!(ids, newest_first[per..2 * per], "page 2 of the entity's events");
+
+    // Bounded: not a number, zero, past the end.
+    for (uri, status) in [
+        ("/timeline/prk/rus?page=0".to_string(), 400),
+        ("/timeline/prk/rus?page=-1".to_string(), 400),
+        ("/timeline/prk/rus?page=two".to_string(), 400),
+        (format!("/timeline/prk/rus?page={}", pages + 1), 404),
+        ("/timeline/prk/rus?page=99999999999999999999999".to_string(), 400),
+        ("/entities/kim-jong-il?page=1000".to_string(), 404),
+    ] {
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, status, "{uri}: {}", r.body);
+    }
+}
+
+/// Whether a concrete path fits an OpenAPI path template (`{x}` is one segment).
+fn fits(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap();
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
+}
+
+/// Every response openapi.json documents, for every endpoint and method, is produced
+/// by some request here, and no request here gets a status its endpoint does not
+/// document: the document and the server agree in both directions.
+#[tokio::test]
+async fn every_documented_response_is_exercised() {
+    let doc: serde_json::Value = serde_json::from_str(annalist_serve::api::OPENAPI).unwrap();
+    let mut documented = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for status in op["responses"].as_object().unwrap().keys() {
+                documented.insert((method.to_uppercase(), path.clone(), status.parse::<u16>().unwrap()));
+            }
+        }
+    }
+    let mut exercised = std::collections::BTreeSet::new();
+    let mut check = |method: &str, template: &str, uri: &str, r: &common::Reply, want: u16| {
+        assert!(fits(template, uri), "{uri} is not an instance of {template}");
+        assert_eq!(r.status, want, "{method} {uri}: {}", r.body);
+        let key = (method.to_string(), template.to_string(), want);
+        assert!(documented.contains(&key), "{method} {uri} answers {want}, undocumented for {template}");
+        match want {
+            200 => assert!(r.json().is_object(), "{uri}"),
+            413 => {}
+            _ => assert!(r.json()["error"].as_str().is_some_and(|m| !m.is_empty()), "{uri}: {}", r.body),
+        }
+        exercised.insert(key);
+    };
+    let ro = app(data(), None);
+    for (template, uri, want) in [
+        ("/api/v1/openapi.json", "/api/v1/openapi.json", 200),
+        ("/api/v1/search", "/api/v1/search?q=putin&limit=2&offset=1&sort=date-asc", 200),
+        (
+            "/api/v1/search",
+            "/api/v1/search?q=putin&outlet=KCNA&lang=en&type=message&since=2011&until=2025",
+            200,
+        ),
+        ("/api/v1/search", "/api/v1/search?q=(putin", 400),
+        ("/api/v1/search", "/api/v1/search?q=putin&offset=100001", 400),
+        ("/api/v1/search", "/api/v1/search?q=putin&since=last%20week", 400),
+        ("/api/v1/articles/{id}", "/api/v1/articles/1", 200),
+        ("/api/v1/articles/{id}", "/api/v1/articles/1.5", 400),
+        ("/api/v1/articles/{id}", "/api/v1/articles/424242", 404),
+        ("/api/v1/entities/{id}", "/api/v1/entities/kim-jong-un?limit=1&offset=0", 200),
+        ("/api/v1/entities/{id}", "/api/v1/entities/rus?limit=101", 400),
+        ("/api/v1/entities/{id}", "/api/v1/entities/nobody-at-all", 404),
+        ("/api/v1/events", "/api/v1/events?dyad=prk-rus&type=message&since=2022&until=2022-12&limit=5", 200),
+        ("/api/v1/events", "/api/v1/events?dyad=prk", 400),
+        ("/api/v1/events", "/api/v1/events?offset=-1", 400),
+        ("/api/v1/timeline/{a}/{b}", "/api/v1/timeline/rus/prk?limit=3&offset=1", 200),
+        ("/api/v1/timeline/{a}/{b}", "/api/v1/timeline/prk/rus?limit=500", 400),
+        ("/api/v1/timeline/{a}/{b}", "/api/v1/timeline/atlantis/rus", 404),
+        ("/api/v1/trends", "/api/v1/trends?terms=putin|message&by=year&since=2020&until=2025", 200),
+        ("/api/v1/trends", "/api/v1/trends?terms=putin&since=soon", 400),
+        ("/api/v1/trends", "/api/v1/trends?terms=(putin", 400),
+        ("/api/v1/stats", "/api/v1/stats", 200),
+    ] {
+        let r = get(&ro, uri).await;
+        check("GET", template, uri, &r, want);
+    }
+
+    // The write endpoint, on a copy of the archive.
+    let dir = archive();
+    let post = |token: Option<&str>, body: &str| {
+        let mut b = Request::post("/api/v1/ingest?name=posted.txt");
+        if let Some(t) = token {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        b.body(Body::from(body.to_string())).unwrap()
+    };
+    let capture = common::HOSTILE.replace("hostile", "posted").replace("Hostile", "Posted");
+    let uri = "/api/v1/ingest?name=posted.txt";
+    let r = send(&app(dir.path(), None), post(Some("s3cret"), &capture)).await;
+    check("POST", "/api/v1/ingest", uri, &r, 403);
+    let rw = app(dir.path(), Some("s3cret"));
+    check("POST", "/api/v1/ingest", uri, &send(&rw, post(None, &capture)).await, 401);
+    check("POST", "/api/v1/ingest", uri, &send(&rw, post(Some("s3cret!"), &capture)).await, 403);
+    check("POST", "/api/v1/ingest", uri, &send(&rw, post(Some("s3cret"), "")).await, 400);
+    let ok = send(&rw, post(Some("s3cret"), &capture)).await;
+    check("POST", "/api/v1/ingest", uri, &ok, 200);
+    assert_eq!(get(&rw, "/api/v1/search?q=posted").await.json()["total"], 1);
+    let mut opts = annalist_serve::Options::new(dir.path(), annalist_understand::Kb::builtin().unwrap());
+    opts.token = Some("s3cret".into());
+    opts.max_body = 64;
+    opts.ingest = Some(std::sync::Arc::new(|_: &str, _: &[u8]| Ok(serde_json::json!({}))));
+    let small = annalist_serve::App::open(opts).unwrap();
+    check("POST", "/api/v1/ingest", uri, &send(&small, post(Some("s3cret"), &capture)).await, 413);
+
+    let missing: Vec<_> = documented.difference(&exercised).collect();
+    assert!(missing.is_empty(), "documented but never exercised: {missing:?}");
 }
