@@ -4,6 +4,7 @@
 
 mod util;
 
+mod browser;
 mod crash;
 mod eval;
 mod malformed;
