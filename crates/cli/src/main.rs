@@ -97,6 +97,8 @@ enum Cmd {
     /// Follow outlets live: poll feeds and listings, archive every response (WARC),
     /// keep versions, mark pages gone at source, alert on watch lists.
     Watch(watch::WatchArgs),
+    /// The Atom feed of a search (or of a saved watch list's query), newest first.
+    Feed(watch::FeedArgs),
     /// Saved watch lists for `annalist watch`.
     #[command(subcommand)]
     Alert(watch::AlertCmd),
@@ -172,6 +174,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Serve(args) => serve::serve(&cli.data, &cli.kb, args),
         Cmd::Watch(args) => watch::watch(&cli.data, &cli.kb, args),
         Cmd::Alert(cmd) => watch::alert(&cli.data, cmd),
+        Cmd::Feed(args) => watch::feed(&cli.data, args),
         Cmd::Entity { id } => events::entity(&cli.data, &events::load_kb(&cli.kb)?, &id),
     }
 }

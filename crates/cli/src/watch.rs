@@ -137,3 +137,50 @@ pub fn alert(data: &Path, cmd: AlertCmd) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(clap::Args, Debug)]
+pub struct FeedArgs {
+    /// A search query (see README "Query language").
+    #[arg(required_unless_present = "watch", allow_hyphen_values = true)]
+    query: Option<String>,
+    /// Use the query of a saved watch list instead.
+    #[arg(long, conflicts_with = "query")]
+    watch: Option<String>,
+    /// Entries in the feed (newest first).
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// Where the server runs, for the entries' links.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    base_url: String,
+}
+
+/// `annalist feed`: the Atom feed of a search on standard output.
+pub fn feed(data: &Path, args: FeedArgs) -> anyhow::Result<ExitCode> {
+    let query = match (&args.query, &args.watch) {
+        (Some(q), _) => q.clone(),
+        (None, Some(name)) => {
+            let state = State::open(&data.join("watch"))?;
+            let w = state.watches()?.into_iter().find(|w| &w.name == name);
+            match w.and_then(|w| w.query) {
+                Some(q) => q,
+                None => bail!("no saved watch list {name:?} with a query"),
+            }
+        }
+        (None, None) => bail!("give a query or --watch NAME"),
+    };
+    let store = crate::report::open_store(data)?;
+    let ix = annalist_pipeline::Indexer::open(data, &store)?;
+    if args.limit == 0 || args.limit > annalist_serve::feed::MAX_ENTRIES {
+        bail!("--limit: between 1 and {}", annalist_serve::feed::MAX_ENTRIES);
+    }
+    match annalist_serve::feed::atom(&ix.index, &query, &args.base_url, args.limit) {
+        Ok(xml) => {
+            println!("{xml}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("annalist: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}

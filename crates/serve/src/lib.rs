@@ -17,6 +17,7 @@
 pub mod api;
 mod data;
 mod diff;
+pub mod feed;
 mod html;
 mod pages;
 
@@ -210,6 +211,7 @@ pub fn router(app: State) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(feed::routes())
         .with_state(app)
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))
