@@ -72,6 +72,22 @@ impl IntoResponse for ApiError {
 type Params = Query<BTreeMap<String, String>>;
 type ApiResult = Result<Json<Value>, ApiError>;
 
+/// A page of events: `head` (totals, paging, what the list is of) and the events,
+/// serialized where the events they borrow from live.
+#[derive(serde::Serialize)]
+struct EventPage<'a> {
+    #[serde(flatten)]
+    head: Value,
+    events: Vec<data::EventJson<'a>>,
+}
+
+impl EventPage<'_> {
+    fn response(&self) -> Result<Response, ApiError> {
+        let body = serde_json::to_vec(self).map_err(|e| ApiError::internal(e.to_string()))?;
+        Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    }
+}
+
 pub fn routes() -> axum::Router<crate::State> {
     axum::Router::new()
         .route("/api/v1/openapi.json", get(openapi))
@@ -203,7 +219,11 @@ async fn article(State(app): State<crate::State>, Path(id): Path<String>) -> Api
     .await
 }
 
-async fn entity(State(app): State<crate::State>, Path(id): Path<String>, Query(p): Params) -> ApiResult {
+async fn entity(
+    State(app): State<crate::State>,
+    Path(id): Path<String>,
+    Query(p): Params,
+) -> Result<Response, ApiError> {
     blocking(&app, move |app| {
         let (limit, offset) = page(&p, 50)?;
         let (surfaces, years) = app.with_store(|s| Ok((s.entity_surfaces(&id)?, s.entity_mentions_by_year(&id)?)))?;
@@ -214,7 +234,7 @@ async fn entity(State(app): State<crate::State>, Path(id): Path<String>, Query(p
         let events = app.events();
         let filter = EventFilter { entity: Some(id.clone()), ..Default::default() };
         let mine: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
-        Ok(Json(json!({
+        let head = json!({
             "id": id,
             "name": data::name(&app.kb, &id),
             "known": known.is_some(),
@@ -227,8 +247,9 @@ async fn entity(State(app): State<crate::State>, Path(id): Path<String>, Query(p
             "events_total": mine.len(),
             "limit": limit,
             "offset": offset,
-            "events": mine.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e)).collect::<Vec<_>>(),
-        })))
+        });
+        let page = mine.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e));
+        EventPage { head, events: page.collect() }.response()
     })
     .await
 }
@@ -243,19 +264,16 @@ fn role_json(r: &annalist_understand::Role) -> Value {
     })
 }
 
-async fn events(State(app): State<crate::State>, Query(p): Params) -> ApiResult {
+async fn events(State(app): State<crate::State>, Query(p): Params) -> Result<Response, ApiError> {
     blocking(&app, move |app| {
         let (limit, offset) = page(&p, 50)?;
         let g = |k: &str| p.get(k).map(String::as_str);
         let filter = data::parse_event_filter(g("dyad"), g("type"), g("since"), g("until"))?;
         let events = app.events();
         let matching: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
-        Ok(Json(json!({
-            "total": matching.len(),
-            "limit": limit,
-            "offset": offset,
-            "events": matching.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e)).collect::<Vec<_>>(),
-        })))
+        let head = json!({"total": matching.len(), "limit": limit, "offset": offset});
+        let page = matching.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e));
+        EventPage { head, events: page.collect() }.response()
     })
     .await
 }
@@ -264,14 +282,14 @@ async fn timeline(
     State(app): State<crate::State>,
     Path((a, b)): Path<(String, String)>,
     Query(p): Params,
-) -> ApiResult {
+) -> Result<Response, ApiError> {
     blocking(&app, move |app| {
         let (limit, offset) = page(&p, MAX_LIMIT)?;
         let (a, b) = (data::resolve_state(&app.kb, &a)?, data::resolve_state(&app.kb, &b)?);
         let filter = EventFilter { dyad: Some((a.clone(), b.clone())), ..Default::default() };
         let events = app.events();
         let matching: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
-        Ok(Json(json!({
+        let head = json!({
             "a": a,
             "b": b,
             "a_name": data::name(&app.kb, &a),
@@ -279,8 +297,9 @@ async fn timeline(
             "total": matching.len(),
             "limit": limit,
             "offset": offset,
-            "events": matching.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e)).collect::<Vec<_>>(),
-        })))
+        });
+        let page = matching.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e));
+        EventPage { head, events: page.collect() }.response()
     })
     .await
 }
@@ -302,7 +321,7 @@ async fn trends(State(app): State<crate::State>, Query(p): Params) -> ApiResult 
     blocking(&app, move |app| {
         let (terms, by) = trend_args(&p)?;
         let g = |k: &str| p.get(k).map(String::as_str);
-        Ok(Json(data::trends(&app.index(), &terms, by, g("since"), g("until"))?))
+        Ok(Json(app.trends(&terms, by, g("since"), g("until"))?))
     })
     .await
 }

@@ -21,6 +21,7 @@ pub mod feed;
 mod html;
 mod pages;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -97,7 +98,12 @@ pub struct App {
     stats: Mutex<Option<(u64, serde_json::Value)>>,
     /// Permits for blocking work: one per core.
     gate: tokio::sync::Semaphore,
+    /// The periods and per-period totals of trends, by span, as of a generation.
+    trend_periods: Mutex<(u64, HashMap<TrendSpan, Arc<data::Periods>>)>,
 }
+
+/// Granularity, `since` and `until` of a trend.
+type TrendSpan = (data::By, String, String);
 
 pub type State = Arc<App>;
 
@@ -127,6 +133,7 @@ impl App {
             gate: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             ),
+            trend_periods: Mutex::new((0, HashMap::new())),
         }))
     }
 
@@ -168,6 +175,40 @@ impl App {
         self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // Pooled connections see the new data at their next read transaction.
         Ok(())
+    }
+
+    /// Trends of `terms` ([`data::trends`]). The periods and their totals are the
+    /// same for every request over the same span, so they are kept until the server
+    /// loads a new state of the archive (at most 64 spans).
+    fn trends(
+        &self,
+        terms: &[String],
+        by: data::By,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> Result<serde_json::Value, api::ApiError> {
+        data::check_terms(terms)?;
+        // The generation before the index: what is kept is never older than its key.
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let index = self.index();
+        let key = (by, since.unwrap_or("").to_string(), until.unwrap_or("").to_string());
+        let kept = {
+            let c = self.trend_periods.lock().unwrap_or_else(|e| e.into_inner());
+            if c.0 == generation { c.1.get(&key).cloned() } else { None }
+        };
+        let span = match kept {
+            Some(span) => span,
+            None => {
+                let span = Arc::new(data::periods(&index, by, since, until)?);
+                let mut c = self.trend_periods.lock().unwrap_or_else(|e| e.into_inner());
+                if c.0 != generation || c.1.len() >= 64 {
+                    *c = (generation, HashMap::new());
+                }
+                c.1.insert(key, span.clone());
+                span
+            }
+        };
+        data::trends(&index, terms, by, &span)
     }
 
     /// `compute()`, or its value from earlier in this generation (the archive as the

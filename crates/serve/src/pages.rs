@@ -904,7 +904,7 @@ fn trends_page(app: &App, p: &BTreeMap<String, String>) -> Result<String, ApiErr
         return Ok(layout("Trends", &h));
     }
     let g = |k: &str| p.get(k).map(String::as_str);
-    let t = match data::trends(&app.index(), &terms, by, g("since"), g("until")) {
+    let t = match app.trends(&terms, by, g("since"), g("until")) {
         Ok(t) => t,
         Err(e) => {
             let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e.message));
@@ -990,7 +990,7 @@ async fn trends_csv(State(app): State<crate::State>, Query(p): Params) -> Respon
         let p = trend_terms(&p);
         let (terms, by) = api::trend_args(&p)?;
         let g = |k: &str| p.get(k).map(String::as_str);
-        let t = data::trends(&app.index(), &terms, by, g("since"), g("until"))?;
+        let t = app.trends(&terms, by, g("since"), g("until"))?;
         let mut csv = String::from("period,articles");
         for term in &terms {
             let _ = write!(

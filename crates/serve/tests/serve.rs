@@ -330,6 +330,12 @@ async fn follows_writes_by_other_processes() {
     let app = app(dir.path(), None);
     assert!(!annalist_serve::follow_writes(&app).unwrap(), "nothing changed yet");
     let before = get(&app, "/api/v1/stats").await.json();
+    let trend = "/api/v1/trends?terms=elsewhere&by=year";
+    let sum = |v: &serde_json::Value, k: &str| -> u64 {
+        let a = if k == "totals" { &v["totals"] } else { &v["series"][0][k] };
+        a.as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum()
+    };
+    let t0 = get(&app, trend).await.json();
     let kb = annalist_understand::Kb::builtin().unwrap();
     let text = common::HOSTILE.replace("hostile", "elsewhere").replace("Hostile", "Elsewhere");
     common::file(dir.path(), &kb, "elsewhere.txt", text.as_bytes()).unwrap();
@@ -342,6 +348,10 @@ async fn follows_writes_by_other_processes() {
     let after = get(&app, "/api/v1/stats").await.json();
     assert_eq!(after["articles"].as_i64().unwrap(), before["articles"].as_i64().unwrap() + 1, "{after}");
     assert_eq!(after["indexed"], after["articles"], "{after}");
+    // Trends count the new article, in their totals (kept per state of the archive) too.
+    let t1 = get(&app, trend).await.json();
+    assert_eq!((sum(&t0, "counts"), sum(&t1, "counts")), (0, 1), "{t0} → {t1}");
+    assert_eq!(sum(&t1, "totals"), sum(&t0, "totals") + 1, "{t0} → {t1}");
     assert!(!annalist_serve::follow_writes(&app).unwrap());
 }
 
