@@ -19,10 +19,18 @@ impl<'de> Deserialize<'de> for Dur {
     }
 }
 
-/// Parse `"15m"`, `"2h"`, `"1h 30m"`, `"500ms"` (jiff's friendly format).
+/// Parse `"15m"`, `"2h"`, `"1h 30m"`, `"500ms"`, `"30d"`, `"2w"` (jiff's friendly
+/// format; a day is 24 hours here, a week 7 days).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let d: jiff::SignedDuration =
-        s.trim().parse().map_err(|e| format!("{s:?} is not a duration like \"15m\" or \"1h 30m\" ({e})"))?;
+    let d: jiff::SignedDuration = match s.trim().parse() {
+        Ok(d) => d,
+        // jiff reads days and weeks only into a calendar `Span`.
+        Err(e) => s
+            .trim()
+            .parse::<jiff::Span>()
+            .and_then(|span| span.to_duration(jiff::SpanRelativeTo::days_are_24_hours()))
+            .map_err(|_| format!("{s:?} is not a duration like \"15m\", \"1h 30m\" or \"30d\" ({e})"))?,
+    };
     Duration::try_from(d).map_err(|_| format!("{s:?}: a duration cannot be negative"))
 }
 
@@ -292,6 +300,10 @@ mod tests {
         assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
         assert_eq!(parse_duration("1h 30m").unwrap(), Duration::from_secs(5400));
         assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        // The defaults' own units (refetch_max is 30 days) can be written down.
+        assert_eq!(parse_duration("30d").unwrap(), Duration::from_secs(30 * 86400));
+        assert_eq!(parse_duration("2w 1d").unwrap(), Duration::from_secs(15 * 86400));
+        assert!(parse_duration("1 month").is_err(), "months have no fixed length");
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("-5m").is_err());
     }
