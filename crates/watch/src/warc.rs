@@ -244,12 +244,18 @@ mod tests {
     #[test]
     fn records_rotate_and_torn_tails_are_cut() {
         let dir = tempfile::tempdir().unwrap();
-        let mut w = WarcWriter::open(dir.path(), 600).unwrap();
+        // Sizes are of gzip members: bodies that do not compress away.
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut noise = || -> String { (0..300).map(|_| rng.alphanumeric()).collect() };
+        let limit = 900;
+        let mut w = WarcWriter::open(dir.path(), limit).unwrap();
         let tags = Tags { source: Some("s"), outlet: Some("KCNA") };
-        let a = w.response(&resp("http://x.test/a", &"a".repeat(400)), Role::Article, &tags).unwrap();
-        let b = w.response(&resp("http://x.test/b", &"b".repeat(400)), Role::Article, &tags).unwrap();
+        let a = w.response(&resp("http://x.test/a", &noise()), Role::Article, &tags).unwrap();
+        let b = w.response(&resp("http://x.test/b", &noise()), Role::Article, &tags).unwrap();
         let c =
             w.gone("http://x.test/a", "HTTP 404", "2026-11-24T00:00:00Z".parse().unwrap(), &tags).unwrap();
+        let (sa, sb, sc) = (a.member.len() as u64, b.member.len() as u64, c.member.len() as u64);
+        assert!(sa + sb > limit && sb + sc <= limit, "member sizes {sa} {sb} {sc} do not test rotation");
         assert_eq!(a.record, 1);
         assert_ne!(a.path, b.path, "rotated past the size limit");
         assert_eq!((b.path.clone(), b.record, c.record), (c.path.clone(), 1, 2));
@@ -258,7 +264,7 @@ mod tests {
         let mut f = OpenOptions::new().append(true).open(&c.path).unwrap();
         f.write_all(&a.member[..a.member.len() / 2]).unwrap();
         drop(f);
-        let w = WarcWriter::open(dir.path(), 600).unwrap();
+        let w = WarcWriter::open(dir.path(), limit).unwrap();
         drop(w);
         assert_eq!(repair(&c.path).unwrap(), 2);
         let mut text = String::new();
