@@ -108,6 +108,12 @@ fn status(data: &Path, json: bool) -> anyhow::Result<ExitCode> {
             format!("{}/{}", r.errors, r.errors_total),
             dash(&r.last_error)
         );
+        if r.pages_failing > 0 {
+            println!("    {} page(s) failing:", r.pages_failing);
+            for e in &r.page_errors {
+                println!("      {e}");
+            }
+        }
     }
     println!("alerts: {alerts} fired, {pending} waiting for delivery");
     Ok(ExitCode::SUCCESS)

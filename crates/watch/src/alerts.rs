@@ -104,18 +104,24 @@ fn empty() -> Understanding {
 }
 
 /// Deliver every alert not yet taken by each configured sink; sinks that are not
-/// configured count as done. A webhook that fails stays pending for the next round.
+/// configured count as done. The webhook is only tried when `webhook_ok`; alerts it
+/// does not take stay pending. Returns whether the webhook failed.
 pub async fn deliver(
     state: &State,
     cfg: &AlertConfig,
     data: &Path,
     client: &reqwest::Client,
-) -> anyhow::Result<()> {
+    webhook_ok: bool,
+) -> anyhow::Result<bool> {
     let pending = state.pending_alerts()?;
     if pending.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let jsonl_path = cfg.jsonl.as_ref().map(|p| if p.is_absolute() { p.clone() } else { data.join(p) });
+    // Once the webhook failed (after its retries), the other alerts wait for the next
+    // round instead of each waiting out the retries against a receiver that is down.
+    let mut webhook_down = !webhook_ok;
+    let mut failed = false;
     for a in pending {
         if !a.stdout_done {
             if cfg.stdout {
@@ -136,17 +142,20 @@ pub async fn deliver(
         if !a.webhook_done {
             match &cfg.webhook {
                 None => state.alert_done(&a.key, "webhook")?,
+                Some(_) if webhook_down => {}
                 Some(url) => match post(client, url, &a.key, &a.payload, cfg.webhook_retries).await {
                     Ok(()) => state.alert_done(&a.key, "webhook")?,
                     Err(e) => {
                         tracing::warn!(alert = %a.key, "webhook: {e}");
                         state.alert_failed(&a.key, &e)?;
+                        webhook_down = true;
+                        failed = true;
                     }
                 },
             }
         }
     }
-    Ok(())
+    Ok(failed)
 }
 
 /// POST one alert, retrying 5xx, 429 and network errors with backoff.

@@ -21,6 +21,7 @@ pub mod links;
 pub mod state;
 pub mod warc;
 
+use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -37,6 +38,16 @@ pub use config::{Config, WatchSpec};
 use fetch::{FetchError, Fetcher, Response, Role, Validators};
 use state::State;
 use warc::{Tags, WarcWriter, Written};
+
+/// How soon alerts that a webhook did not take are offered again.
+const RETRY_ALERTS: Duration = Duration::from_secs(60);
+
+/// A feed or listing read in full: its article URLs and validators.
+struct Listing {
+    urls: Vec<String>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+}
 
 /// What one round of polling did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -63,6 +74,10 @@ pub struct Watcher {
     /// A failure to archive (disk full …): the round stops with it.
     archive_error: Mutex<Option<String>>,
     webhook: reqwest::Client,
+    /// The webhook failed: not tried again before this.
+    webhook_retry_at: Mutex<Option<std::time::Instant>>,
+    /// Held while this watcher runs: one watcher per archive.
+    _lock: std::fs::File,
 }
 
 fn now_str(t: Timestamp) -> String {
@@ -74,12 +89,32 @@ fn later(t: Timestamp, d: Duration) -> Timestamp {
         .unwrap_or(Timestamp::MAX)
 }
 
+/// Take the watcher's lock (released by the system when the process ends, however).
+fn lock(path: &Path, data: &Path) -> anyhow::Result<std::fs::File> {
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            anyhow::bail!("another `annalist watch` is already running on {}", data.display())
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {}", path.display())),
+    }
+}
+
 impl Watcher {
     /// Open the watcher's state under `DATA/watch/` and the archive in `DATA`, and
     /// finish what a previous run left half done (records written but not filed,
     /// alerts not evaluated or not delivered).
     pub fn open(data: &Path, cfg: Config, kb: Kb) -> anyhow::Result<Watcher> {
         let state = State::open(&data.join("watch"))?;
+        // Two watchers on one archive (a cron run overlapping the last one, or one
+        // left running) would fetch everything twice and deliver alerts twice.
+        let lock = lock(&data.join("watch").join("watch.lock"), data)?;
         let warc = WarcWriter::open(&data.join("warc"), cfg.fetch.warc_max_mib << 20)?;
         let fetcher = Fetcher::new(&cfg.fetch)?;
         let webhook = reqwest::Client::builder()
@@ -99,6 +134,8 @@ impl Watcher {
             pending: Mutex::new(Vec::new()),
             archive_error: Mutex::new(None),
             webhook,
+            webhook_retry_at: Mutex::new(None),
+            _lock: lock,
         };
         {
             let store = annalist_pipeline::open_store(data)?;
@@ -199,22 +236,19 @@ impl Watcher {
     /// Poll every source now (cron mode), or only those due (`only_due`).
     pub async fn round(&self, only_due: bool) -> anyhow::Result<Round> {
         let mut round = Round::default();
-        let now = Timestamp::now();
         for src in &self.cfg.sources {
-            let due = !only_due
-                || self
-                    .state
-                    .source_next_poll(&src.name)?
-                    .is_none_or(|t| t.as_str() <= now_str(now).as_str())
-                || self
-                    .state
-                    .next_page_due(&src.name)?
-                    .is_some_and(|t| t.as_str() <= now_str(Timestamp::now()).as_str());
-            if !due {
+            let now_s = now_str(Timestamp::now());
+            // The feed or listing is read when its interval is up (always, for cron);
+            // pages due before that are fetched without reading it again.
+            let poll_listing = !only_due
+                || self.state.source_next_poll(&src.name)?.is_none_or(|t| t.as_str() <= now_s.as_str());
+            let pages_due =
+                self.state.next_page_due(&src.name)?.is_some_and(|t| t.as_str() <= now_s.as_str());
+            if !poll_listing && !pages_due {
                 continue;
             }
             round.sources += 1;
-            self.poll_source(src, &mut round).await?;
+            self.poll_source(src, poll_listing, &mut round).await?;
             let tally = self.file_pending()?;
             if tally.new > 0 {
                 self.state.source_found_new(&src.name, &now_str(Timestamp::now()))?;
@@ -228,122 +262,113 @@ impl Watcher {
                 anyhow::bail!("archiving failed: {e}");
             }
         }
+        // Alerts a webhook did not take last time, even when no source was due.
+        self.deliver().await?;
         Ok(round)
     }
 
-    async fn poll_source(&self, src: &config::SourceConfig, round: &mut Round) -> anyhow::Result<()> {
-        let now = Timestamp::now();
+    /// Poll one source: its feed or listing when `poll_listing` (its interval is up,
+    /// or cron mode), the pages taken off the listing or put back on it, then the
+    /// pages due for a fetch.
+    async fn poll_source(
+        &self,
+        src: &config::SourceConfig,
+        poll_listing: bool,
+        round: &mut Round,
+    ) -> anyhow::Result<()> {
         let tags = Tags { source: Some(&src.name), outlet: src.outlet.as_deref() };
-        let archive = |r: &Response, role: Role| self.archive(r, role, &tags);
+        let mut done: HashSet<String> = HashSet::new();
+        let seen = if poll_listing { self.poll_listing(src, &tags, round).await? } else { None };
+        if let Some(seen) = seen {
+            let previous = self.state.source_listing(&src.name)?;
+            // Taken off the listing while older ones stay: gone, even if it still answers.
+            for u in links::removed(&previous, &seen.urls) {
+                if self.state.page(&u)?.is_some_and(|p| p.gone_at.is_none()) {
+                    self.fetch_page(src, &u, true, &tags, round).await?;
+                    done.insert(u);
+                }
+            }
+            // Back on the listing after it was found gone: fetched (in full) to see
+            // whether it answers again.
+            let before: HashSet<&str> = previous.iter().map(String::as_str).collect();
+            for u in &seen.urls {
+                if !before.contains(u.as_str()) && self.state.page(u)?.is_some_and(|p| p.gone_at.is_some()) {
+                    self.fetch_page(src, u, false, &tags, round).await?;
+                    done.insert(u.clone());
+                }
+            }
+            // Only now: a crash before this reads the listing in full again next
+            // time and compares it with the previous one again.
+            self.state.source_listing_seen(
+                &src.name,
+                seen.etag.as_deref(),
+                seen.last_modified.as_deref(),
+                &seen.urls,
+            )?;
+        }
+        for u in self.state.due_pages(&src.name, &now_str(Timestamp::now()), src.max_new_per_poll)? {
+            if !done.contains(&u) {
+                self.fetch_page(src, &u, false, &tags, round).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Fetch a source's feed or listing (conditional GET) and record the poll. The
+    /// article URLs found are recorded at once; when it answered in full, returns
+    /// them with the response's validators (saved by the caller once it has dealt
+    /// with what the listing took off).
+    async fn poll_listing(
+        &self,
+        src: &config::SourceConfig,
+        tags: &Tags<'_>,
+        round: &mut Round,
+    ) -> anyhow::Result<Option<Listing>> {
+        let now = Timestamp::now();
+        let archive = |r: &Response, role: Role| self.archive(r, role, tags);
         let role = if src.feed.is_some() { Role::Feed } else { Role::Listing };
         let list_url = Url::parse(src.url()).context("source URL")?;
         let (etag, lm) = self.state.source_validators(&src.name)?;
         let validators = Validators { etag, last_modified: lm };
         let next_poll = now_str(later(now, src.interval.0));
-        let previous = self.state.source_listing(&src.name)?;
-        let fetched = self.fetcher.get(&list_url, role, &validators, &archive).await;
-        let mut listing: Option<Vec<String>> = None;
-        match fetched {
-            Ok(r) if r.status == 304 => {
-                round.not_modified += 1;
-                self.state.source_polled(&src.name, &now_str(now), &next_poll, true, None, None, None)?;
-            }
-            Ok(r) if (200..300).contains(&r.status) => {
-                round.fetched += 1;
-                let urls = match role {
-                    Role::Feed => links::from_feed(&r.body, &r.url),
-                    _ => links::from_listing(
-                        &r.body,
-                        r.header("content-type"),
-                        &r.url,
-                        src.link_pattern.as_ref(),
-                    ),
-                };
-                match urls {
-                    Ok(urls) => {
-                        let urls: Vec<String> = urls.into_iter().filter(|u| src.wants(u)).collect();
-                        let v = (r.header("etag"), r.header("last-modified"));
-                        self.state.source_polled(
-                            &src.name,
-                            &now_str(now),
-                            &next_poll,
-                            true,
-                            None,
-                            Some(v),
-                            Some(&urls),
-                        )?;
-                        listing = Some(urls);
-                    }
-                    Err(e) => {
-                        round.errors += 1;
-                        let msg = format!("{}: {e}", r.url);
-                        tracing::warn!(source = %src.name, "{msg}");
-                        self.state.source_polled(
-                            &src.name,
-                            &now_str(now),
-                            &next_poll,
-                            false,
-                            Some(&msg),
-                            None,
-                            None,
-                        )?;
-                    }
-                }
-            }
-            Ok(r) => {
-                round.errors += 1;
-                let msg = format!("{}: HTTP {}", r.url, r.status);
-                tracing::warn!(source = %src.name, "{msg}");
-                self.state.source_polled(
-                    &src.name,
-                    &now_str(now),
-                    &next_poll,
-                    false,
-                    Some(&msg),
-                    None,
-                    None,
-                )?;
-            }
-            Err(e) => {
-                round.errors += 1;
-                let msg = format!("{list_url}: {e}");
-                tracing::warn!(source = %src.name, "{msg}");
-                self.state.source_polled(
-                    &src.name,
-                    &now_str(now),
-                    &next_poll,
-                    false,
-                    Some(&msg),
-                    None,
-                    None,
-                )?;
-            }
+        let failed = |msg: String, round: &mut Round| -> anyhow::Result<Option<Listing>> {
+            round.errors += 1;
+            tracing::warn!(source = %src.name, "{msg}");
+            self.state.source_polled(&src.name, &now_str(now), &next_poll, Some(&msg))?;
+            Ok(None)
+        };
+        let r = match self.fetcher.get(&list_url, role, &validators, &archive).await {
+            Ok(r) => r,
+            Err(e) => return failed(format!("{list_url}: {e}"), round),
+        };
+        if r.status == 304 {
+            round.not_modified += 1;
+            self.state.source_polled(&src.name, &now_str(now), &next_poll, None)?;
+            return Ok(None);
         }
-
-        // Pages to fetch: the ones taken off the listing (to see if they are gone),
-        // then new and due ones.
-        let mut removed = Vec::new();
-        if let Some(cur) = &listing {
-            for u in cur {
-                self.state.add_page(u, &src.name, &now_str(now))?;
-            }
-            removed = links::removed(&previous, cur);
+        if !(200..300).contains(&r.status) {
+            return failed(format!("{}: HTTP {}", r.url, r.status), round);
         }
-        let mut todo: Vec<(String, bool)> = Vec::new();
-        for u in removed {
-            if self.state.page(&u)?.is_some_and(|p| p.gone_at.is_none()) {
-                todo.push((u, true));
-            }
+        round.fetched += 1;
+        let urls = match role {
+            Role::Feed => links::from_feed(&r.body, &r.url),
+            _ => links::from_listing(&r.body, r.header("content-type"), &r.url, src.link_pattern.as_ref()),
+        };
+        let urls: Vec<String> = match urls {
+            Ok(urls) => urls.into_iter().filter(|u| src.wants(u)).collect(),
+            Err(e) => return failed(format!("{}: {e}", r.url), round),
+        };
+        // Recorded before the poll is: once a later poll may answer 304, these URLs
+        // are known from here only.
+        for u in &urls {
+            self.state.add_page(u, &src.name, &now_str(now))?;
         }
-        for u in self.state.due_pages(&src.name, &now_str(Timestamp::now()), src.max_new_per_poll)? {
-            if !todo.iter().any(|(t, _)| *t == u) {
-                todo.push((u, false));
-            }
-        }
-        for (u, taken_off) in todo {
-            self.fetch_page(src, &u, taken_off, &tags, round).await?;
-        }
-        Ok(())
+        self.state.source_polled(&src.name, &now_str(now), &next_poll, None)?;
+        Ok(Some(Listing {
+            urls,
+            etag: r.header("etag").map(str::to_string),
+            last_modified: r.header("last-modified").map(str::to_string),
+        }))
     }
 
     async fn fetch_page(
@@ -358,7 +383,12 @@ impl Watcher {
         let Ok(parsed) = Url::parse(url) else { return Ok(()) };
         let now = Timestamp::now();
         let archive = |r: &Response, role: Role| self.archive(r, role, tags);
-        let validators = Validators { etag: page.etag.clone(), last_modified: page.last_modified.clone() };
+        // A page found gone is asked for in full: if it answers, the answer is archived
+        // and filed, which tells the archive that it is back.
+        let validators = match page.gone_at {
+            Some(_) => Validators::default(),
+            None => Validators { etag: page.etag.clone(), last_modified: page.last_modified.clone() },
+        };
         let f = &self.cfg.fetch;
         let first_seen: Timestamp = page.first_seen.parse().unwrap_or(now);
         let age = now.duration_since(first_seen).unsigned_abs();
@@ -369,6 +399,11 @@ impl Watcher {
             Ok(r) if r.status == 304 => {
                 round.not_modified += 1;
                 self.state.page_fetched(url, &now_str(now), Some(304), None, None, None, &next_ok)?;
+                // Unchanged, but taken off its listing all the same.
+                if taken_off {
+                    let reason = format!("removed from listing {}", src.url());
+                    self.mark_gone(url, &reason, tags)?;
+                }
             }
             Ok(r) if (200..300).contains(&r.status) => {
                 round.fetched += 1;
@@ -381,6 +416,10 @@ impl Watcher {
                     r.header("last-modified"),
                     &next_ok,
                 )?;
+                let answered = (r.url.as_str() != parsed.as_str()).then_some(r.url.as_str());
+                if answered != page.answered_url.as_deref() {
+                    self.state.page_answered(url, answered)?;
+                }
                 if page.gone_at.is_some() {
                     self.state.page_back(url)?;
                 }
@@ -423,11 +462,15 @@ impl Watcher {
     }
 
     fn mark_gone(&self, url: &str, reason: &str, tags: &Tags) -> anyhow::Result<()> {
-        if self.state.page(url)?.is_some_and(|p| p.gone_at.is_some()) {
+        let Some(page) = self.state.page(url)? else { return Ok(()) };
+        if page.gone_at.is_some() {
             return Ok(());
         }
         let at = Timestamp::now();
-        let res = self.warc.lock().expect("warc lock").gone(url, reason, at, tags);
+        // The note names the page as the archive knows it: by the URL that answered
+        // (after redirects), which is the one its captures were filed under.
+        let target = page.answered_url.as_deref().unwrap_or(url);
+        let res = self.warc.lock().expect("warc lock").gone(target, reason, at, tags);
         self.note_written(res);
         self.state.page_gone(url, &now_str(at), reason)?;
         Ok(())
@@ -509,7 +552,14 @@ impl Watcher {
 
     /// Hand queued alerts to every configured sink.
     pub async fn deliver(&self) -> anyhow::Result<()> {
-        alerts::deliver(&self.state, &self.cfg.alerts, &self.data, &self.webhook).await
+        let now = std::time::Instant::now();
+        let webhook_ok = self.webhook_retry_at.lock().expect("webhook lock").is_none_or(|t| now >= t);
+        let failed =
+            alerts::deliver(&self.state, &self.cfg.alerts, &self.data, &self.webhook, webhook_ok).await?;
+        if webhook_ok {
+            *self.webhook_retry_at.lock().expect("webhook lock") = failed.then(|| now + RETRY_ALERTS);
+        }
+        Ok(())
     }
 
     /// Poll until `stop` resolves (or once, for cron), sleeping until the next
@@ -554,6 +604,24 @@ impl Watcher {
         }
         let wait = soonest.map(|t| t.duration_since(now).unsigned_abs()).unwrap_or(Duration::from_secs(60));
         let wait = if soonest.is_some_and(|t| t <= now) { Duration::ZERO } else { wait };
-        Ok(wait.max(Duration::from_secs(1)).min(Duration::from_secs(3600)))
+        // Alerts waiting for a webhook are tried again within a minute.
+        let cap = if self.state.alert_count()?.1 > 0 { RETRY_ALERTS } else { Duration::from_secs(3600) };
+        Ok(wait.max(Duration::from_secs(1)).min(cap))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_watcher_per_archive() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("watch.lock");
+        let first = lock(&path, dir.path()).unwrap();
+        let e = lock(&path, dir.path()).unwrap_err().to_string();
+        assert!(e.contains("already running"), "{e}");
+        drop(first);
+        lock(&path, dir.path()).unwrap();
     }
 }

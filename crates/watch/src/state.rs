@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS pages (
     errors      INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,
     gone_at     TEXT,              -- first seen missing (a note was archived)
-    gone_reason TEXT
+    gone_reason TEXT,
+    answered_url TEXT              -- the URL that answered last, when a redirect led there
 );
 CREATE INDEX IF NOT EXISTS pages_due ON pages(next_fetch);
 CREATE TABLE IF NOT EXISTS warc_files (
@@ -80,7 +81,15 @@ pub struct SourceStatus {
     pub last_error: Option<String>,
     pub pages: i64,
     pub gone: i64,
+    /// Pages (not gone) whose last fetch failed.
+    pub pages_failing: i64,
+    /// The latest of those failures, newest first (at most [`PAGE_ERRORS_SHOWN`]):
+    /// `TIME URL: error`.
+    pub page_errors: Vec<String>,
 }
+
+/// Failing pages listed per source by `--status`.
+pub const PAGE_ERRORS_SHOWN: usize = 10;
 
 /// A page's row.
 #[derive(Debug, Clone, Default)]
@@ -92,6 +101,9 @@ pub struct Page {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub gone_at: Option<String>,
+    /// The URL that answered last, when a redirect led away from `url`: the page
+    /// is filed in the archive under it.
+    pub answered_url: Option<String>,
 }
 
 /// One alert waiting in (or delivered from) the outbox.
@@ -111,6 +123,13 @@ impl State {
         let conn = Connection::open(&path).with_context(|| format!("opening {}", path.display()))?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;")?;
         conn.execute_batch(SCHEMA)?;
+        // Columns added since the table was first created.
+        let has = |table: &str, col: &str| -> rusqlite::Result<bool> {
+            conn.prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name=?2")?.exists([table, col])
+        };
+        if !has("pages", "answered_url")? {
+            conn.execute_batch("ALTER TABLE pages ADD COLUMN answered_url TEXT")?;
+        }
         Ok(State { conn })
     }
 
@@ -149,40 +168,41 @@ impl State {
         Ok(s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Record a poll of a source's feed or listing: when, when next, and the error
+    /// if it failed.
     pub fn source_polled(
         &self,
         name: &str,
         now: &str,
         next: &str,
-        ok: bool,
         error: Option<&str>,
-        validators: Option<(Option<&str>, Option<&str>)>,
-        listing: Option<&[String]>,
     ) -> anyhow::Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("UPDATE sources SET last_poll=?2, next_poll=?3 WHERE name=?1", params![name, now, next])?;
-        if ok {
-            tx.execute("UPDATE sources SET last_ok=?2, errors=0 WHERE name=?1", params![name, now])?;
-        } else {
-            tx.execute(
+        match error {
+            None => tx.execute("UPDATE sources SET last_ok=?2, errors=0 WHERE name=?1", params![name, now])?,
+            Some(e) => tx.execute(
                 "UPDATE sources SET errors=errors+1, errors_total=errors_total+1, last_error=?2 WHERE name=?1",
-                params![name, error.map(|e| format!("{now} {e}"))],
-            )?;
-        }
-        if let Some((etag, lm)) = validators {
-            tx.execute(
-                "UPDATE sources SET etag=?2, last_modified=?3 WHERE name=?1",
-                params![name, etag, lm],
-            )?;
-        }
-        if let Some(l) = listing {
-            tx.execute(
-                "UPDATE sources SET listing=?2 WHERE name=?1",
-                params![name, serde_json::to_string(l)?],
-            )?;
-        }
+                params![name, format!("{now} {e}")],
+            )?,
+        };
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Remember the feed or listing last read in full and its validators (for the
+    /// next conditional GET and to see what the next one takes off).
+    pub fn source_listing_seen(
+        &self,
+        name: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        listing: &[String],
+    ) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE sources SET etag=?2, last_modified=?3, listing=?4 WHERE name=?1",
+            params![name, etag, last_modified, serde_json::to_string(listing)?],
+        )?;
         Ok(())
     }
 
@@ -210,9 +230,34 @@ impl State {
                 last_error: r.get(7)?,
                 pages: r.get(8)?,
                 gone: r.get(9)?,
+                pages_failing: 0,
+                page_errors: Vec::new(),
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out: Vec<SourceStatus> = rows.collect::<Result<_, _>>()?;
+        // A page that times out or overflows the body cap is an error of its source.
+        let mut failing = self.conn.prepare(
+            "SELECT last_fetch, url, last_error FROM pages
+             WHERE source=?1 AND errors>0 AND gone_at IS NULL ORDER BY last_fetch DESC, url",
+        )?;
+        for s in &mut out {
+            let rows = failing.query_map([&s.name], |r| {
+                Ok(format!(
+                    "{} {}: {}",
+                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?.unwrap_or_default()
+                ))
+            })?;
+            for (i, row) in rows.enumerate() {
+                let row = row?;
+                if i < PAGE_ERRORS_SHOWN {
+                    s.page_errors.push(row);
+                }
+                s.pages_failing += 1;
+            }
+        }
+        Ok(out)
     }
 
     // --- pages ---
@@ -229,7 +274,8 @@ impl State {
         Ok(self
             .conn
             .query_row(
-                "SELECT url, source, first_seen, fetches, etag, last_modified, gone_at FROM pages WHERE url=?1",
+                "SELECT url, source, first_seen, fetches, etag, last_modified, gone_at, answered_url
+                 FROM pages WHERE url=?1",
                 [url],
                 |r| {
                     Ok(Page {
@@ -240,6 +286,7 @@ impl State {
                         etag: r.get(4)?,
                         last_modified: r.get(5)?,
                         gone_at: r.get(6)?,
+                        answered_url: r.get(7)?,
                     })
                 },
             )
@@ -287,6 +334,12 @@ impl State {
                 params![url, now, status, next, e],
             )?,
         };
+        Ok(())
+    }
+
+    /// Remember which URL answered for `url` (`None`: `url` itself).
+    pub fn page_answered(&self, url: &str, answered: Option<&str>) -> anyhow::Result<()> {
+        self.conn.execute("UPDATE pages SET answered_url=?2 WHERE url=?1", params![url, answered])?;
         Ok(())
     }
 
@@ -432,5 +485,77 @@ impl State {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_from_before_answered_url_gains_it() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            // The pages table as the first release created it.
+            let c = Connection::open(dir.path().join("state.db")).unwrap();
+            c.execute_batch(
+                "CREATE TABLE pages (url TEXT PRIMARY KEY, source TEXT NOT NULL, first_seen TEXT NOT NULL,
+                 last_fetch TEXT, last_status INTEGER, etag TEXT, last_modified TEXT, next_fetch TEXT NOT NULL,
+                 fetches INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0, last_error TEXT,
+                 gone_at TEXT, gone_reason TEXT);
+                 INSERT INTO pages(url, source, first_seen, next_fetch) VALUES ('http://x.test/a', 's', 't', 't');",
+            )
+            .unwrap();
+        }
+        let st = State::open(dir.path()).unwrap();
+        assert_eq!(st.page("http://x.test/a").unwrap().unwrap().answered_url, None);
+        st.page_answered("http://x.test/a", Some("https://x.test/a")).unwrap();
+        assert_eq!(
+            st.page("http://x.test/a").unwrap().unwrap().answered_url.as_deref(),
+            Some("https://x.test/a")
+        );
+        drop(st);
+        State::open(dir.path()).unwrap(); // and opens again
+    }
+
+    #[test]
+    fn status_names_the_failing_pages_of_a_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = State::open(dir.path()).unwrap();
+        st.ensure_source("s").unwrap();
+        for u in ["http://x.test/1", "http://x.test/2", "http://x.test/3", "http://x.test/4"] {
+            st.add_page(u, "s", "2026-01-01T00:00:00Z").unwrap();
+        }
+        let next = "2026-01-01T01:00:00Z";
+        st.page_fetched("http://x.test/1", "2026-01-01T00:00:01Z", None, Some("timed out"), None, None, next)
+            .unwrap();
+        st.page_fetched(
+            "http://x.test/2",
+            "2026-01-01T00:00:02Z",
+            Some(500),
+            Some("HTTP 500"),
+            None,
+            None,
+            next,
+        )
+        .unwrap();
+        st.page_fetched("http://x.test/3", "2026-01-01T00:00:03Z", Some(200), None, None, None, next)
+            .unwrap();
+        // A failure that was followed by a success is over; a gone page is counted as gone.
+        st.page_fetched("http://x.test/4", "2026-01-01T00:00:04Z", None, Some("timed out"), None, None, next)
+            .unwrap();
+        st.page_gone("http://x.test/4", "2026-01-01T00:00:05Z", "HTTP 404").unwrap();
+        let s = &st.status().unwrap()[0];
+        assert_eq!((s.pages, s.gone, s.pages_failing), (4, 1, 2));
+        assert_eq!(
+            s.page_errors,
+            vec![
+                "2026-01-01T00:00:02Z http://x.test/2: HTTP 500".to_string(),
+                "2026-01-01T00:00:01Z http://x.test/1: timed out".to_string()
+            ]
+        );
+        st.page_fetched("http://x.test/1", "2026-01-01T00:00:06Z", Some(200), None, None, None, next)
+            .unwrap();
+        assert_eq!(st.status().unwrap()[0].pages_failing, 1);
     }
 }
