@@ -11,3 +11,4 @@ mod malformed;
 mod roundtrip;
 mod search;
 mod understanding;
+mod watch;
