@@ -146,6 +146,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE articles ADD COLUMN gone_at TEXT;      -- first seen missing at source
     ALTER TABLE articles ADD COLUMN gone_reason TEXT;  -- e.g. 'HTTP 404', 'removed from listing …'
     "#,
+    // 3: the sources of a version (Store::versions, every article page) without
+    //    scanning every source.
+    r#"
+    CREATE INDEX sources_version ON sources(version_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -67,8 +67,10 @@ impl EventFilter {
             }
         }
         let Some(d) = ev.date else { return self.since.is_none() && self.until.is_none() };
+        // An event over several days is kept when any of its days is in range.
+        let end = ev.date_end.unwrap_or(d);
         if let Some(s) = self.since
-            && d.last_day() < s.first_day()
+            && end.last_day() < s.first_day()
         {
             return false;
         }
@@ -248,4 +250,36 @@ pub fn merge(events: &[(i64, String, Event)]) -> Vec<CanonicalEvent> {
         .collect();
     out.sort_by(|x, y| (x.event.date, x.event.kind, &x.id).cmp(&(y.event.date, y.event.kind, &y.id)));
     out
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    fn summit() -> CanonicalEvent {
+        let event: Event = serde_json::from_value(serde_json::json!({
+            "type": "meeting", "actor": "kim-jong-un", "actor_country": "prk",
+            "target": "vladimir-putin", "target_country": "rus",
+            "date": "2019-04-24", "date_end": "2019-04-26", "place": "vladivostok", "occasion": null,
+            "evidence": "talks", "evidence_start": 0, "evidence_end": 5, "rule": "test",
+            "cameo": "040", "goldstein": 1.0, "inferred": false
+        }))
+        .unwrap();
+        CanonicalEvent { id: "ev-x".into(), event, reports: Vec::new() }
+    }
+
+    #[test]
+    fn a_range_keeps_an_event_when_any_of_its_days_is_in_it() {
+        let day = |s: &str| Some(s.parse::<PartialDate>().unwrap());
+        let f = |since: &str, until: &str| EventFilter {
+            since: day(since),
+            until: day(until),
+            ..Default::default()
+        };
+        assert!(f("2019-04-25", "2019-04-25").keep(&summit()), "the middle day of a three-day summit");
+        assert!(f("2019-04-26", "2019-12-31").keep(&summit()), "its last day");
+        assert!(f("2019-01-01", "2019-04-24").keep(&summit()), "its first day");
+        assert!(!f("2019-04-27", "2019-12-31").keep(&summit()), "after it");
+        assert!(!f("2019-01-01", "2019-04-23").keep(&summit()), "before it");
+    }
 }
