@@ -290,6 +290,18 @@ fn article_page(app: &App, id: i64) -> Result<String, ApiError> {
     if a.status != "full" {
         row(&mut h, "Status", format!("{} (known only from a teaser)", esc(&a.status)));
     }
+    if let Some(at) = &a.gone_at {
+        // Still here, no longer at the source: what the archive is for.
+        row(
+            &mut h,
+            "Gone at source",
+            format!(
+                "<strong class=\"gone\">since {}</strong> <span class=\"muted\">{}</span>",
+                esc(at),
+                esc(a.gone_reason.as_deref().unwrap_or(""))
+            ),
+        );
+    }
     h.push_str("</table><div class=\"body\">");
     let und = a.understanding.as_ref();
     let mut start = 0usize;

@@ -629,3 +629,57 @@ async fn every_documented_response_is_exercised() {
     let missing: Vec<_> = documented.difference(&exercised).collect();
     assert!(missing.is_empty(), "documented but never exercised: {missing:?}");
 }
+
+#[tokio::test]
+async fn search_feeds_are_atom_with_escaped_text() {
+    let app = app(data(), None);
+    let r = get(&app, "/feeds/search?q=putin&limit=3").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    let feed = feed_rs::parser::parse(r.body.as_bytes()).expect("a valid Atom feed");
+    assert!(!feed.entries.is_empty() && feed.entries.len() <= 3, "{}", r.body);
+    assert!(feed.entries[0].links[0].href.contains("/article"), "{}", r.body);
+    // Newest first.
+    let dates: Vec<_> = feed.entries.iter().filter_map(|e| e.published).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    // The hostile capture's markup arrives as text, never as elements of the feed.
+    let hostile = get(&app, "/feeds/search?q=hostile").await;
+    assert_eq!(hostile.status, 200);
+    assert!(!hostile.body.contains("<script"), "{}", hostile.body);
+    assert!(feed_rs::parser::parse(hostile.body.as_bytes()).is_ok());
+    assert_eq!(get(&app, "/feeds/search?q=%22unbalanced").await.status, 400);
+    assert_eq!(get(&app, "/feeds/search").await.status, 400);
+    assert_eq!(get(&app, "/feeds/search?q=putin&limit=100000").await.status, 400);
+}
+
+#[tokio::test]
+async fn an_article_gone_at_source_says_so_and_keeps_its_text() {
+    // A watcher's WARC: a page, then a note that it answers 404 now.
+    let page = "<html><head><title>Talks Held in Pyongyang</title></head><body><h1>Talks Held in Pyongyang</h1>\
+        <p>Kim Jong Un held talks with Vladimir Putin in Pyongyang on June 19, a long paragraph of the report.</p></body></html>";
+    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{page}");
+    let note = r#"{"reason":"HTTP 404","url":"http://news.test/a.html"}"#;
+    let rec = |kind: &str, ct: &str, role: &str, date: &str, block: &str| {
+        format!(
+            "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Target-URI: http://news.test/a.html\r\nWARC-Date: {date}\r\n\
+             Content-Type: {ct}\r\nAnnalist-Role: {role}\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+            block.len()
+        )
+    };
+    let warc =
+        rec("response", "application/http; msgtype=response", "article", "2024-06-20T00:00:00Z", &http)
+            + &rec("metadata", "application/json", "gone", "2025-01-02T03:04:05Z", note);
+    let dir = tempfile::tempdir().unwrap();
+    let kb = annalist_understand::Kb::builtin().unwrap();
+    let filed = common::file(dir.path(), &kb, "w.warc", warc.as_bytes()).unwrap();
+    assert_eq!(filed["tally"]["gone"], 1, "{filed}");
+    let id = filed["articles"][0].as_i64().unwrap();
+    let app = app(dir.path(), None);
+    let page = get(&app, &format!("/articles/{id}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Gone at source"), "{}", page.body);
+    assert!(page.body.contains("2025-01-02T03:04:05Z") && page.body.contains("HTTP 404"));
+    assert!(page.body.contains("held talks with Vladimir Putin"), "the archived text stays");
+    let api = get(&app, &format!("/api/v1/articles/{id}")).await.json();
+    assert_eq!(api["gone_at"], "2025-01-02T03:04:05Z", "{api}");
+}
