@@ -1098,17 +1098,19 @@ webhook = "{}"
             hook.url("/hook")
         ),
     );
-    let spawn = |log: &str| -> Child {
+    let spawn = |log: &str| -> Reaped {
         let err = std::fs::File::create(dir.path().join(log)).unwrap();
-        Command::new(bin())
-            .arg("--data")
-            .arg(&data)
-            .args(["watch", "--config", cfg.to_str().unwrap()])
-            .env("ANNALIST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(err)
-            .spawn()
-            .unwrap()
+        Reaped(
+            Command::new(bin())
+                .arg("--data")
+                .arg(&data)
+                .args(["watch", "--config", cfg.to_str().unwrap()])
+                .env("ANNALIST_LOG", "warn")
+                .stdout(Stdio::null())
+                .stderr(err)
+                .spawn()
+                .unwrap(),
+        )
     };
     let log = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
 
@@ -1255,4 +1257,30 @@ webhook_retries = 1
     assert_once_each("jsonl after", &lines, &want);
     watch_once_ok(&data, &cfg, 0);
     assert_eq!(hook.count("/hook"), 2 + want.len(), "nothing more");
+}
+
+/// A watcher child that is killed when the test ends, also when an assertion fails
+/// first (a leaked long-running watcher would poll the fixture port forever).
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+impl std::ops::Deref for Reaped {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Reaped {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
 }

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use annalist_index::{Index, IndexDoc};
+use annalist_index::{Index, IndexDoc, IndexOptions};
 use annalist_store::Store;
 use anyhow::Context;
 
@@ -24,9 +24,15 @@ pub struct Indexer {
 impl Indexer {
     /// Open (or create) the index under `data/index` and catch up with the store.
     pub fn open(data: &Path, store: &Store) -> anyhow::Result<Indexer> {
+        Indexer::open_with(data, store, IndexOptions::default())
+    }
+
+    /// [`Indexer::open`] with writer settings: a long-running process that files a
+    /// few pages at a time (the watcher) wants a small writer, not a bulk loader's.
+    pub fn open_with(data: &Path, store: &Store, options: IndexOptions) -> anyhow::Result<Indexer> {
         let dir = data.join("index");
-        let index =
-            Index::open(&dir).with_context(|| format!("opening the search index in {}", dir.display()))?;
+        let index = Index::open_with(&dir, options)
+            .with_context(|| format!("opening the search index in {}", dir.display()))?;
         let synced = index.watermark();
         let mut ix = Indexer { index, synced };
         ix.catch_up(store)?;

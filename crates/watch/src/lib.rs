@@ -126,6 +126,12 @@ pub struct Watcher {
     _lock: std::fs::File,
 }
 
+/// The index writer of a watcher: a poll files a handful of pages, so a small
+/// budget on one thread (a bulk ingest uses 512 MB on two) keeps the peak low.
+fn small_writer() -> annalist_index::IndexOptions {
+    annalist_index::IndexOptions { writer_heap_bytes: 32 << 20, writer_threads: 1, merge: true }
+}
+
 fn now_str(t: Timestamp) -> String {
     t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -231,7 +237,7 @@ impl Watcher {
             return Ok(());
         }
         let mut store = annalist_pipeline::open_store(&self.data)?;
-        let mut index = Indexer::open(&self.data, &store)?;
+        let mut index = Indexer::open_with(&self.data, &store, small_writer())?;
         for path in &todo {
             if !path.exists() {
                 continue;
@@ -358,9 +364,24 @@ impl Watcher {
                 &seen.urls,
             )?;
         }
-        for u in self.state.due_pages(&src.name, &now_str(Timestamp::now()), src.max_new_per_poll)? {
-            if !done.contains(&u) {
-                self.fetch_page(src, &u, false, &tags, round).await?;
+        // Due pages, up to `per_host_concurrency` at a time (the fetcher's per-host
+        // gate spaces them; a source's pages are mostly on one host).
+        let due: Vec<String> = self
+            .state
+            .due_pages(&src.name, &now_str(Timestamp::now()), src.max_new_per_poll)?
+            .into_iter()
+            .filter(|u| !done.contains(u))
+            .collect();
+        let tags = &tags;
+        for chunk in due.chunks(self.cfg.fetch.per_host_concurrency.max(1)) {
+            let fetches = chunk.iter().map(|u| async move {
+                let mut r = Round::default();
+                let res = self.fetch_page(src, u, false, tags, &mut r).await;
+                (r, res)
+            });
+            for (r, res) in futures_util::future::join_all(fetches).await {
+                round.add(&r);
+                res?;
             }
         }
         Ok(())
@@ -572,7 +593,7 @@ impl Watcher {
             return Ok(total);
         }
         let mut store = annalist_pipeline::open_store(&self.data)?;
-        let mut index = Indexer::open(&self.data, &store)?;
+        let mut index = Indexer::open_with(&self.data, &store, small_writer())?;
         for (label, last, units) in runs {
             if !units.is_empty() {
                 let (t, _) = annalist_pipeline::file_units(
