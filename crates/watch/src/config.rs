@@ -352,4 +352,12 @@ mod tests {
             assert!(e.contains(want), "{text:?}: {e}");
         }
     }
+
+    #[test]
+    fn the_documented_example_config_is_valid() {
+        let c = Config::parse(include_str!("../../../docs/watch.example.toml")).unwrap();
+        assert_eq!(c.sources.len(), 2);
+        assert_eq!(c.watches.len(), 2);
+        assert_eq!(c.fetch.refetch_max.0, Duration::from_secs(30 * 86400));
+    }
 }
