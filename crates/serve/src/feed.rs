@@ -102,7 +102,7 @@ pub fn atom(index: &Index, query: &str, base_url: &str, limit: usize) -> Result<
         if let Some(p) = day(h.published) {
             text(&mut w, "published", &p).map_err(io)?;
         }
-        link(&mut w, "alternate", &format!("{base}/article/{}", h.article)).map_err(io)?;
+        link(&mut w, "alternate", &format!("{base}/articles/{}", h.article)).map_err(io)?;
         if let Some(o) = &h.outlet {
             let mut c = BytesStart::new("category");
             c.push_attribute(("term", o.as_str()));
@@ -179,7 +179,7 @@ mod tests {
         let feed = feed_rs::parser::parse(xml.as_bytes()).expect("a valid feed");
         let titles: Vec<_> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
         assert_eq!(titles, ["New news", "Middle"]);
-        assert_eq!(feed.entries[0].links[0].href, "http://127.0.0.1:8080/article/2");
+        assert_eq!(feed.entries[0].links[0].href, "http://127.0.0.1:8080/articles/2");
         assert!(!xml.contains("<script>"), "{xml}");
         assert!(!xml.contains("<b>"), "{xml}");
         assert!(xml.contains("KCNA &amp; co"), "{xml}");

@@ -638,7 +638,17 @@ async fn search_feeds_are_atom_with_escaped_text() {
     assert!(r.headers["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
     let feed = feed_rs::parser::parse(r.body.as_bytes()).expect("a valid Atom feed");
     assert!(!feed.entries.is_empty() && feed.entries.len() <= 3, "{}", r.body);
-    assert!(feed.entries[0].links[0].href.contains("/article"), "{}", r.body);
+    // Every entry links to its article page, and that page is there.
+    for e in &feed.entries {
+        let href = &e.links[0].href;
+        let path = href.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..])).unwrap();
+        assert!(path.starts_with("/articles/"), "{href}");
+        assert_eq!(get(&app, path).await.status, 200, "{href}");
+    }
+    let alternate = feed.links.iter().find(|l| l.rel.as_deref() == Some("alternate")).unwrap();
+    let path =
+        alternate.href.split_once("://").and_then(|(_, r)| r.find('/').map(|i| r[i..].to_string())).unwrap();
+    assert_eq!(get(&app, &path).await.status, 200, "{path}");
     // Newest first.
     let dates: Vec<_> = feed.entries.iter().filter_map(|e| e.published).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
