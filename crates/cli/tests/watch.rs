@@ -419,6 +419,17 @@ fn korean_html(title: &str, paras: &[&str], meta_charset: bool) -> Vec<u8> {
 
 // ---------------------------------------------------------------- running annalist
 
+/// The watch lists of the alert tests: a query, and message events with Russia.
+const WATCH_LISTS: &str = r#"[[watch]]
+name = "treaty"
+query = "putin AND treaty"
+
+[[watch]]
+name = "ru-messages"
+event_types = ["message"]
+dyads = ["prk-rus"]
+"#;
+
 /// The `[fetch]` table the tests share: tiny spacing, short limits.
 const FETCH: &str = r#"
 [fetch]
@@ -942,14 +953,7 @@ name = "kcna"
 feed = "{}"
 interval = "1h"
 
-[[watch]]
-name = "treaty"
-query = "putin AND treaty"
-
-[[watch]]
-name = "ru-messages"
-event_types = ["message"]
-dyads = ["prk-rus"]
+{WATCH_LISTS}
 
 [alerts]
 stdout = true
@@ -1078,14 +1082,7 @@ name = "b"
 feed = "{}"
 interval = "1h"
 
-[[watch]]
-name = "treaty"
-query = "putin AND treaty"
-
-[[watch]]
-name = "ru-messages"
-event_types = ["message"]
-dyads = ["prk-rus"]
+{WATCH_LISTS}
 
 [alerts]
 stdout = false
@@ -1214,14 +1211,7 @@ fn watch_webhook_outage_delays_alerts_without_repeating_them() {
 name = "kcna"
 feed = "{}"
 
-[[watch]]
-name = "treaty"
-query = "putin AND treaty"
-
-[[watch]]
-name = "ru-messages"
-event_types = ["message"]
-dyads = ["prk-rus"]
+{WATCH_LISTS}
 
 [alerts]
 stdout = false

@@ -66,6 +66,17 @@ pub struct Tally {
 /// already stored, extracts and understands the rest in parallel and hands them to
 /// the writer thread, which files them while the next batch is being prepared.
 impl Tally {
+    /// Add another run's counts to these.
+    pub fn add(&mut self, t: &Tally) {
+        self.read += t.read;
+        self.new += t.new;
+        self.duplicates += t.duplicates;
+        self.versions += t.versions;
+        self.unchanged += t.unchanged;
+        self.failed += t.failed;
+        self.gone += t.gone;
+    }
+
     /// Count one outcome of the store; articles created or changed go to `touched`.
     /// Returns the `path[:line]: reason` line of a failure.
     pub fn count(&mut self, outcome: Outcome, inc: &Incoming, touched: &mut Vec<i64>) -> Option<String> {

@@ -76,7 +76,7 @@ pub fn atom(index: &Index, query: &str, base_url: &str, limit: usize) -> Result<
         .max()
         .unwrap_or_else(|| jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
     let feed_id = format!("urn:annalist:search:{}", &blake3::hash(query.as_bytes()).to_hex()[..16]);
-    let self_link = format!("{base}/feeds/search?q={}", encode(query));
+    let self_link = format!("{base}/feeds/search?q={}", crate::html::urlenc(query));
 
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     let io = |e: std::io::Error| QueryError::new(0, format!("writing the feed: {e}"));
@@ -89,7 +89,8 @@ pub fn atom(index: &Index, query: &str, base_url: &str, limit: usize) -> Result<
     text(&mut w, "updated", &updated).map_err(io)?;
     text(&mut w, "subtitle", &format!("{} matching articles, newest first", res.total)).map_err(io)?;
     link(&mut w, "self", &self_link).map_err(io)?;
-    link(&mut w, "alternate", &format!("{base}/search?q={}&sort=date", encode(query))).map_err(io)?;
+    link(&mut w, "alternate", &format!("{base}/search?q={}&sort=date", crate::html::urlenc(query)))
+        .map_err(io)?;
     w.write_event(Event::Start(BytesStart::new("author"))).map_err(io)?;
     text(&mut w, "name", "annalist").map_err(io)?;
     w.write_event(Event::End(BytesEnd::new("author"))).map_err(io)?;
@@ -133,19 +134,6 @@ fn link(w: &mut Writer<Vec<u8>>, rel: &str, href: &str) -> std::io::Result<()> {
     l.push_attribute(("rel", rel));
     l.push_attribute(("href", href));
     w.write_event(Event::Empty(l))
-}
-
-/// Percent-encode a query for a URL's query string.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

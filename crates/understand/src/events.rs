@@ -1016,20 +1016,26 @@ mod tests {
     use annalist_model::{Article, EventStatus};
 
     fn events(text: &str, date: &str) -> Vec<String> {
-        let kb = Kb::builtin().unwrap();
         let a = Article {
             outlet: Some("KCNA".into()),
             published: Some(date.parse().unwrap()),
             paragraphs: text.split('\n').map(String::from).collect(),
             ..Default::default()
         };
-        understand(&kb, &a)
+        describe(&a, true)
+    }
+
+    /// One line per event: `[!]type rule actor->target date` (`!` when not asserted,
+    /// if `mark_status`).
+    fn describe(a: &Article, mark_status: bool) -> Vec<String> {
+        let kb = Kb::builtin().unwrap();
+        understand(&kb, a)
             .events
             .iter()
             .map(|e| {
                 format!(
                     "{}{} {} {}->{} {}",
-                    if e.status == EventStatus::Asserted { "" } else { "!" },
+                    if !mark_status || e.status == EventStatus::Asserted { "" } else { "!" },
                     e.kind.as_str(),
                     e.rule,
                     e.actor.as_deref().unwrap_or("-"),
@@ -1092,7 +1098,6 @@ mod tests {
     }
 
     fn titled(title: &str, text: &str, date: &str) -> Vec<String> {
-        let kb = Kb::builtin().unwrap();
         let a = Article {
             title: Some(title.into()),
             outlet: Some("KCNA".into()),
@@ -1100,20 +1105,7 @@ mod tests {
             paragraphs: text.split('\n').map(String::from).collect(),
             ..Default::default()
         };
-        understand(&kb, &a)
-            .events
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {} {}->{} {}",
-                    e.kind.as_str(),
-                    e.rule,
-                    e.actor.as_deref().unwrap_or("-"),
-                    e.target.as_deref().unwrap_or("-"),
-                    e.date.map(|d| d.to_string()).unwrap_or_default()
-                )
-            })
-            .collect()
+        describe(&a, false)
     }
 
     #[test]

@@ -603,12 +603,7 @@ impl Watcher {
                     units,
                     &Default::default(),
                 )?;
-                total.read += t.read;
-                total.new += t.new;
-                total.versions += t.versions;
-                total.duplicates += t.duplicates;
-                total.gone += t.gone;
-                total.failed += t.failed;
+                total.add(&t);
             }
             self.state.warc_filed(&label, last)?;
         }
