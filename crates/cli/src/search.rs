@@ -33,11 +33,23 @@ pub struct SearchArgs {
     /// Machine-readable output (hits, total, facets).
     #[arg(long)]
     json: bool,
+    /// Stop the search after this long (e.g. 1s, 500ms, 1m); a query that would read
+    /// more of the index than one search may is refused before it starts.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    query_time: std::time::Duration,
+}
+
+/// `1s`, `500ms`, `2m` (the forms jiff's friendly duration format reads).
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let d: jiff::SignedDuration =
+        s.trim().parse().map_err(|_| format!("{s:?}: expected a duration such as 1s, 500ms or 2m"))?;
+    std::time::Duration::try_from(d).map_err(|_| format!("{s:?}: a duration must not be negative"))
 }
 
 pub fn search(data: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
     let ix = Indexer::open(data, &store)?;
+    note_lag(&ix, &store);
     let req = SearchRequest {
         query: args.query.clone(),
         limit: args.limit,
@@ -50,7 +62,8 @@ pub fn search(data: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
         facets: true,
         snippets: true,
     };
-    let res = match ix.index.search(&req) {
+    let budget = std::sync::Arc::new(annalist_index::Budget::with_time(args.query_time));
+    let res = match ix.index.search_within(&req, &budget) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("annalist: {e}");
@@ -96,6 +109,19 @@ pub fn search(data: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
         println!("by year:   {}", years.join(" · "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says on stderr when the index does not reflect the whole archive yet (another
+/// process is writing it), so that a missing newest article is not a surprise.
+pub fn note_lag(ix: &Indexer, store: &annalist_store::Store) {
+    if let Ok(n) = ix.lag(store)
+        && n > 0
+    {
+        eprintln!(
+            "annalist: note: the search index is {n} changes behind the archive (another process is \
+             indexing); the newest articles may be missing from these results"
+        );
+    }
 }
 
 fn unescape(s: &str) -> String {

@@ -24,14 +24,32 @@ pub struct ServeArgs {
     /// (without it the server is read-only).
     #[arg(long, env = "ANNALIST_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Time one request's searches may take before they are stopped (503).
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = crate::search::parse_duration)]
+    query_time: std::time::Duration,
+    /// Open connections at most; more are answered 503 and closed at once.
+    #[arg(long, default_value_t = 1024)]
+    max_connections: usize,
 }
 
 pub fn serve(data: &Path, kb_files: &[PathBuf], args: ServeArgs) -> anyhow::Result<ExitCode> {
-    {
-        let store = open_store(data)?;
-        Indexer::open(data, &store)?;
-    }
+    // Catch the index up now if no other process is writing it; the server follows
+    // the store every few seconds and calls this again while the index lags.
+    let catch_up: annalist_serve::CatchUpFn = {
+        let data = data.to_path_buf();
+        Arc::new(move || {
+            let store = Store::open_read_only(&data)?;
+            let mut ix = Indexer::open(&data, &store)?;
+            ix.index.close_writer()?;
+            Ok(())
+        })
+    };
+    drop(open_store(data)?);
+    catch_up()?;
     let mut opts = annalist_serve::Options::new(data, load_kb(kb_files)?);
+    opts.catch_up = Some(catch_up);
+    opts.query_time = args.query_time;
+    opts.max_connections = args.max_connections;
     if let Some(token) = args.token {
         if token.len() < 8 {
             bail!("--token: use at least 8 characters");

@@ -176,10 +176,12 @@ pub fn feed(data: &Path, args: FeedArgs) -> anyhow::Result<ExitCode> {
     };
     let store = crate::report::open_store(data)?;
     let ix = annalist_pipeline::Indexer::open(data, &store)?;
+    crate::search::note_lag(&ix, &store);
     if args.limit == 0 || args.limit > annalist_serve::feed::MAX_ENTRIES {
         bail!("--limit: between 1 and {}", annalist_serve::feed::MAX_ENTRIES);
     }
-    match annalist_serve::feed::atom(&ix.index, &query, &args.base_url, args.limit) {
+    let budget = std::sync::Arc::new(annalist_index::Budget::standard());
+    match annalist_serve::feed::atom(&ix.index, &query, &args.base_url, args.limit, &budget) {
         Ok(xml) => {
             println!("{xml}");
             Ok(ExitCode::SUCCESS)

@@ -109,3 +109,75 @@ impl SegmentCollector for SegmentFacets {
         SegmentFacetFruit { outlets, years: self.years }
     }
 }
+
+/// A calendar period of publication dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Month,
+    Year,
+}
+
+impl Period {
+    /// The period key of a `yyyymmdd` date key: `yyyymm` or `yyyy`.
+    pub fn key(self, date_key: i64) -> i64 {
+        match self {
+            Period::Month => date_key / 100,
+            Period::Year => date_key / 10_000,
+        }
+    }
+}
+
+/// Counts of matching articles per publication period, from the date fast field
+/// (one pass over the matches, whatever the number of periods).
+pub struct PeriodCounts(pub Period);
+
+pub struct SegmentPeriodCounts {
+    by: Period,
+    published: Option<Column<i64>>,
+    counts: HashMap<i64, u64>,
+}
+
+impl Collector for PeriodCounts {
+    type Fruit = BTreeMap<i64, u64>;
+    type Child = SegmentPeriodCounts;
+
+    fn for_segment(
+        &self,
+        _ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentPeriodCounts> {
+        let published = segment.fast_fields().column_opt::<i64>(F_PUBLISHED)?;
+        Ok(SegmentPeriodCounts { by: self.0, published, counts: HashMap::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashMap<i64, u64>>) -> tantivy::Result<BTreeMap<i64, u64>> {
+        let mut out = BTreeMap::new();
+        for f in fruits {
+            for (k, v) in f {
+                *out.entry(k).or_default() += v;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentPeriodCounts {
+    type Fruit = HashMap<i64, u64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(col) = &self.published
+            && let Some(v) = col.first(doc)
+        {
+            *self.counts.entry(self.by.key(v)).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> HashMap<i64, u64> {
+        self.counts
+    }
+}

@@ -17,19 +17,24 @@
 //! - [`bench`]: synthetic corpus, fixed query mix, latency measurement.
 
 pub mod bench;
+pub mod budget;
 pub mod common_words;
 mod compile;
 mod date_filter;
 pub mod facets;
 mod filtered;
 mod guard;
+mod near;
 pub mod query;
+mod rank;
 pub mod schema;
 pub mod search;
 pub mod snippet;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
@@ -39,8 +44,9 @@ use tantivy::{IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocu
 
 use annalist_model::Date;
 
-pub use facets::Facets;
-pub use query::QueryError;
+pub use budget::Budget;
+pub use facets::{Facets, Period};
+pub use query::{QueryError, QueryErrorKind};
 pub use search::{Hit, SearchRequest, SearchResults, Sort};
 
 use schema::{FORMAT_VERSION, Fields};
@@ -73,6 +79,10 @@ pub enum IndexError {
     Io(#[from] std::io::Error),
     #[error("{0} is not empty and does not hold an annalist index; refusing to touch it")]
     NotAnIndex(PathBuf),
+    /// Another process holds the index writer (an ingest is running): readers go on
+    /// with the last commit, writers leave the indexing to it.
+    #[error("the search index is being written by another process")]
+    Busy,
     #[error("{0}")]
     Other(String),
 }
@@ -247,9 +257,18 @@ impl Index {
 
     fn writer(&mut self) -> Result<&mut IndexWriter<TantivyDocument>> {
         if self.writer.is_none() {
-            let w = self
+            let w = match self
                 .index
-                .writer_with_num_threads(self.options.writer_threads, self.options.writer_heap_bytes)?;
+                .writer_with_num_threads(self.options.writer_threads, self.options.writer_heap_bytes)
+            {
+                Err(tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                )) => {
+                    return Err(IndexError::Busy);
+                }
+                r => r?,
+            };
             if !self.options.merge {
                 w.set_merge_policy(Box::new(NoMergePolicy));
             }
@@ -297,6 +316,34 @@ impl Index {
         self.watermark
     }
 
+    /// Whether this handle holds the index writer (and its lock).
+    pub fn has_writer(&self) -> bool {
+        self.writer.is_some()
+    }
+
+    /// Takes the writer lock now, if no other process holds it ([`IndexError::Busy`]
+    /// otherwise). Then sees the newest commit, which another writer may have made.
+    pub fn acquire_writer(&mut self) -> Result<()> {
+        if self.writer.is_some() {
+            return Ok(());
+        }
+        self.writer()?;
+        self.reload()
+    }
+
+    /// Sees the newest commit (made by this handle or by another process) and its
+    /// watermark.
+    pub fn reload(&mut self) -> Result<()> {
+        self.reader.reload()?;
+        let metas = self.index.load_metas()?;
+        if let Some(p) = &metas.payload {
+            let p: Payload =
+                serde_json::from_str(p).map_err(|e| IndexError::Other(format!("bad payload: {e}")))?;
+            self.watermark = p.watermark;
+        }
+        Ok(())
+    }
+
     /// Removes every document and commits with watermark 0 (for `annalist reindex`).
     pub fn clear(&mut self) -> Result<()> {
         self.writer()?.delete_all_documents()?;
@@ -313,14 +360,47 @@ impl Index {
         Ok(())
     }
 
-    /// Runs a query. See [`query`] for the language.
+    /// Runs a query within the default budget (a cost ceiling, no deadline). See
+    /// [`query`] for the language.
     pub fn search(&self, q: &SearchRequest) -> Result<SearchResults, QueryError> {
-        search::run(&self.reader.searcher(), &self.fields, q)
+        self.search_within(q, &Arc::new(Budget::default()))
     }
 
-    /// Which of `articles` match `query` (committed documents only).
+    /// Runs a query within `budget`: refused if it would cost more, stopped (an error
+    /// of kind `TimedOut`) when the budget's deadline passes or it is cancelled.
+    pub fn search_within(
+        &self,
+        q: &SearchRequest,
+        budget: &Arc<Budget>,
+    ) -> Result<SearchResults, QueryError> {
+        guard_panics(|| search::run(&self.reader.searcher(), &self.fields, q, budget))
+    }
+
+    /// How many articles match `query`, per publication month or year (keys `yyyymm`
+    /// or `yyyy`), within `budget`.
+    pub fn count_by_period(
+        &self,
+        query: &str,
+        by: Period,
+        budget: &Arc<Budget>,
+    ) -> Result<BTreeMap<i64, u64>, QueryError> {
+        guard_panics(|| search::count_by_period(&self.reader.searcher(), &self.fields, query, by, budget))
+    }
+
+    /// Which of `articles` match `query` (committed documents only), within the
+    /// default budget.
     pub fn matching(&self, query: &str, articles: &[i64]) -> Result<Vec<i64>, QueryError> {
-        search::matching(&self.reader.searcher(), &self.fields, query, articles)
+        self.matching_within(query, articles, &Arc::new(Budget::default()))
+    }
+
+    /// [`Index::matching`] within `budget`.
+    pub fn matching_within(
+        &self,
+        query: &str,
+        articles: &[i64],
+        budget: &Arc<Budget>,
+    ) -> Result<Vec<i64>, QueryError> {
+        guard_panics(|| search::matching(&self.reader.searcher(), &self.fields, query, articles, budget))
     }
 
     /// Committed, live documents.
@@ -344,5 +424,23 @@ impl Index {
     /// Number of segments in the committed index.
     pub fn num_segments(&self) -> usize {
         self.reader.searcher().segment_readers().len()
+    }
+}
+
+/// tantivy panics on some damaged index files (e.g. garbage where a bit-packed block
+/// is expected) instead of returning an error. A search must not take its caller down
+/// with it: the panic becomes an error of kind `Index` (the index is derived data, and
+/// the caller can rebuild it).
+fn guard_panics<T>(f: impl FnOnce() -> Result<T, QueryError>) -> Result<T, QueryError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(p) => {
+            let what = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown failure".into());
+            Err(QueryError::index(format!("the index is damaged ({what}); run `annalist check --repair`")))
+        }
     }
 }

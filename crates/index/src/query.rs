@@ -50,19 +50,51 @@ pub const MAX_TERMS: usize = 64;
 pub const MAX_DEPTH: usize = 16;
 /// Most index terms a prefix (`treat*`) may expand to.
 pub const MAX_EXPANSIONS: usize = 1_000;
+/// Most index terms all the prefixes of one query may expand to together.
+pub const MAX_TOTAL_EXPANSIONS: usize = 4_000;
+
+/// Why a query was not answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryErrorKind {
+    /// The query is malformed or cannot be run as written (a user error).
+    #[default]
+    Syntax,
+    /// The query would read more than its budget allows; refused before running.
+    TooCostly,
+    /// The query ran out of time (or was cancelled) and was stopped.
+    TimedOut,
+    /// The index could not be read (damaged or missing files): not the query's fault.
+    Index,
+}
 
 /// A query the parser (or the compiler) rejects, with the 1-based column (in characters)
-/// where the problem is.
+/// where the problem is (0 when the problem is not at one place).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError {
-    /// 1-based column, counted in characters of the query.
+    /// 1-based column, counted in characters of the query; 0 for the whole query.
     pub position: usize,
     pub message: String,
+    pub kind: QueryErrorKind,
 }
 
 impl QueryError {
     pub fn new(position: usize, message: impl Into<String>) -> Self {
-        QueryError { position, message: message.into() }
+        QueryError { position, message: message.into(), kind: QueryErrorKind::Syntax }
+    }
+
+    /// Refused by the cost model (see `budget`).
+    pub fn too_costly(position: usize, message: impl Into<String>) -> Self {
+        QueryError { position, message: message.into(), kind: QueryErrorKind::TooCostly }
+    }
+
+    /// Stopped at its deadline.
+    pub fn timed_out(message: impl Into<String>) -> Self {
+        QueryError { position: 0, message: message.into(), kind: QueryErrorKind::TimedOut }
+    }
+
+    /// The index failed to answer.
+    pub fn index(message: impl Into<String>) -> Self {
+        QueryError { position: 0, message: message.into(), kind: QueryErrorKind::Index }
     }
 
     /// Two lines for people: the query, and a caret under the column of the error.
@@ -74,7 +106,13 @@ impl QueryError {
 
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "query error at column {}: {}", self.position, self.message)
+        match (self.kind, self.position) {
+            (QueryErrorKind::Syntax, p) | (QueryErrorKind::TooCostly, p) if p > 0 => {
+                write!(f, "query error at column {p}: {}", self.message)
+            }
+            (QueryErrorKind::Index, _) => write!(f, "search index error: {}", self.message),
+            _ => write!(f, "query error: {}", self.message),
+        }
     }
 }
 

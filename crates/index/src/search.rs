@@ -1,32 +1,36 @@
 //! Running a query: total count, one page of hits (by relevance or date), facets and
 //! snippets.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::query::{EnableScoring, Weight};
+use tantivy::collector::{Collector, Count};
+use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
+use tantivy::{Searcher, TantivyDocument};
 
 use annalist_model::Date;
 
+use crate::budget::{Budget, Cancellable};
 use crate::compile::compile;
-use crate::facets::{FacetCollector, Facets};
+use crate::facets::{FacetCollector, Facets, Period, PeriodCounts};
 use crate::query::{QueryError, parse};
-use crate::schema::{F_PUBLISHED, Fields, key_date};
+use crate::rank::{RankBy, Ranked, TopK};
+use crate::schema::{Fields, key_date};
 use crate::snippet::Snippets;
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
-    /// BM25 score, best first (ties: index order).
+    /// BM25 score, best first (ties: lower article id first).
     #[default]
     Relevance,
-    /// Newest publication date first; undated articles last.
+    /// Newest publication date first; undated articles last (ties: lower article id first).
     DateDesc,
-    /// Oldest publication date first; undated articles last.
+    /// Oldest publication date first; undated articles last (ties: lower article id first).
     DateAsc,
 }
 
@@ -86,16 +90,28 @@ pub struct Hit {
 }
 
 fn internal(e: tantivy::TantivyError) -> QueryError {
-    QueryError::new(0, format!("index error: {e}"))
+    QueryError::index(e.to_string())
 }
 
-/// Runs `req` against `searcher`. Index (I/O) failures come back as a [`QueryError`] at
-/// column 0.
-pub fn run(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<SearchResults, QueryError> {
+/// The error for a search stopped by its budget.
+fn stopped(budget: &Budget) -> QueryError {
+    let _ = budget;
+    QueryError::timed_out("the search ran out of time and was stopped; make the query narrower")
+}
+
+/// Runs `req` against `searcher` within `budget`. Index (I/O) failures come back as a
+/// [`QueryError`] of kind `Index`.
+pub fn run(
+    searcher: &Searcher,
+    fields: &Fields,
+    req: &SearchRequest,
+    budget: &Arc<Budget>,
+) -> Result<SearchResults, QueryError> {
     let t0 = Instant::now();
     let node = parse(&req.query)?;
-    let compiled = compile(searcher, fields, &node)?;
-    let weight = compiled.query.weight(EnableScoring::enabled_from_searcher(searcher)).map_err(internal)?;
+    let compiled = compile(searcher, fields, &node, budget)?;
+    let query = Cancellable::new(compiled.query.box_clone(), budget.clone());
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher)).map_err(internal)?;
 
     // Two strategies. A query whose top k tantivy prunes with block-max WAND (one term, a
     // union of terms, an intersection of terms), sorted by relevance: count on a weight
@@ -104,41 +120,36 @@ pub fn run(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<
     // rank it anyway (positions, filters, exclusions, date sort, facets): one pass
     // feeding every collector.
     let want_page = req.limit > 0;
-    let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
-    let order = if req.sort == Sort::DateDesc { Order::Desc } else { Order::Asc };
+    let by = match req.sort {
+        Sort::Relevance => RankBy::Score,
+        Sort::DateDesc => RankBy::DateDesc,
+        Sort::DateAsc => RankBy::DateAsc,
+    };
+    let top = TopK { k: req.offset.saturating_add(req.limit.max(1)), by };
     let two_pass = !req.facets && compiled.prunable && req.sort == Sort::Relevance;
     let w = weight.as_ref();
-    let (total, facets, page): (usize, Option<Facets>, Vec<(f32, DocAddress)>) = if two_pass {
+    let (total, facets, page): (usize, Option<Facets>, Vec<Ranked>) = if two_pass {
+        // Term postings only, counted from doc frequencies or block by block: linear and
+        // already within the cost ceiling, so the uncancellable weight is kept.
         let counting =
             compiled.query.weight(EnableScoring::disabled_from_searcher(searcher)).map_err(internal)?;
-        let total = collect(searcher, counting.as_ref(), &Count)?;
-        let page = if want_page && req.offset < total {
-            collect(searcher, w, &top.order_by_score())?
-        } else {
-            Vec::new()
-        };
+        let total = collect(searcher, counting.as_ref(), &Count, budget)?;
+        let page =
+            if want_page && req.offset < total { collect(searcher, w, &top, budget)? } else { Vec::new() };
         (total, None, page)
     } else {
         let facets = req.facets.then_some(FacetCollector);
-        match req.sort {
-            Sort::Relevance => {
-                let (total, f, page) =
-                    collect(searcher, w, &(Count, facets, want_page.then(|| top.order_by_score())))?;
-                (total, f, page.unwrap_or_default())
-            }
-            Sort::DateDesc | Sort::DateAsc => {
-                let by_date = top.order_by_fast_field::<i64>(F_PUBLISHED, order);
-                let (total, f, page) = collect(searcher, w, &(Count, facets, want_page.then_some(by_date)))?;
-                let page = page.unwrap_or_default().into_iter().map(|(_, a)| (0.0, a)).collect();
-                (total, f, page)
-            }
-        }
+        let (total, f, page) = collect(searcher, w, &(Count, facets, want_page.then_some(top)), budget)?;
+        (total, f, page.unwrap_or_default())
     };
+    if budget.exhausted() {
+        return Err(stopped(budget));
+    }
 
     let snippets = req.snippets.then(|| Snippets::new(searcher, fields, &compiled.highlight));
-    let mut hits = Vec::with_capacity(page.len());
-    for (score, addr) in page {
-        let doc: TantivyDocument = searcher.doc(addr).map_err(internal)?;
+    let mut hits = Vec::with_capacity(req.limit.min(page.len()));
+    for r in page.into_iter().skip(req.offset).take(req.limit) {
+        let doc: TantivyDocument = searcher.doc(r.address).map_err(internal)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
         let title = text(fields.title).unwrap_or_default();
         let snippet = match &snippets {
@@ -150,7 +161,7 @@ pub fn run(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<
         };
         hits.push(Hit {
             article: doc.get_first(fields.article).and_then(|v| v.as_i64()).unwrap_or_default(),
-            score,
+            score: if by == RankBy::Score { r.score } else { 0.0 },
             outlet: text(fields.outlet),
             published: doc.get_first(fields.published).and_then(|v| v.as_i64()).and_then(key_date),
             sources: doc.get_all(fields.source).filter_map(|v| v.as_str().map(str::to_string)).collect(),
@@ -161,14 +172,39 @@ pub fn run(searcher: &Searcher, fields: &Fields, req: &SearchRequest) -> Result<
     Ok(SearchResults { total, hits, facets, took_ms: t0.elapsed().as_secs_f64() * 1e3 })
 }
 
-/// `Searcher::search` with a weight built once and shared by several collectors.
+/// How many articles match `query`, by publication period (`yyyymm` for months,
+/// `yyyy` for years; undated articles are not counted), within `budget`.
+pub fn count_by_period(
+    searcher: &Searcher,
+    fields: &Fields,
+    query: &str,
+    by: Period,
+    budget: &Arc<Budget>,
+) -> Result<BTreeMap<i64, u64>, QueryError> {
+    let node = parse(query)?;
+    let compiled = compile(searcher, fields, &node, budget)?;
+    let query = Cancellable::new(compiled.query, budget.clone());
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher)).map_err(internal)?;
+    let counts = collect(searcher, weight.as_ref(), &PeriodCounts(by), budget)?;
+    if budget.exhausted() {
+        return Err(stopped(budget));
+    }
+    Ok(counts)
+}
+
+/// `Searcher::search` with a weight built once and shared by several collectors,
+/// stopping between segments when the budget is spent.
 fn collect<C: Collector>(
     searcher: &Searcher,
     weight: &dyn Weight,
     collector: &C,
+    budget: &Budget,
 ) -> Result<C::Fruit, QueryError> {
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        if budget.exhausted() {
+            return Err(stopped(budget));
+        }
         fruits.push(collector.collect_segment(weight, ord as u32, seg).map_err(internal)?);
     }
     collector.merge_fruits(fruits).map_err(internal)
@@ -182,20 +218,26 @@ pub fn matching(
     fields: &Fields,
     query: &str,
     articles: &[i64],
+    budget: &Arc<Budget>,
 ) -> Result<Vec<i64>, QueryError> {
     use tantivy::collector::DocSetCollector;
-    use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
+    use tantivy::query::{BooleanQuery, Occur, TermSetQuery};
     if articles.is_empty() {
         return Ok(Vec::new());
     }
     let node = parse(query)?;
-    let compiled = compile(searcher, fields, &node)?;
+    let compiled = compile(searcher, fields, &node, budget)?;
     let ids = TermSetQuery::new(articles.iter().map(|&a| crate::schema::article_term(fields, a)));
     let both = BooleanQuery::new(vec![
         (Occur::Must, compiled.query.box_clone()),
         (Occur::Must, Box::new(ids) as Box<dyn Query>),
     ]);
-    let docs = searcher.search(&both, &DocSetCollector).map_err(internal)?;
+    let both = Cancellable::new(Box::new(both), budget.clone());
+    let weight = both.weight(EnableScoring::disabled_from_searcher(searcher)).map_err(internal)?;
+    let docs = collect(searcher, weight.as_ref(), &DocSetCollector, budget)?;
+    if budget.exhausted() {
+        return Err(stopped(budget));
+    }
     let mut out: Vec<i64> = docs
         .into_iter()
         .filter_map(|addr| {

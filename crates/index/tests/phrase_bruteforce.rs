@@ -225,3 +225,72 @@ fn phrases_match_a_brute_force_scan() {
         }
     }
 }
+
+/// Lucene's proximity, checked naively: with word `i` of the query at shifted
+/// positions `p - i`, some window `[s, s + slop]` holds a shifted position of every
+/// word (the words of these queries are distinct).
+fn near(toks: &[(u32, String)], words: &[String], slop: u32) -> bool {
+    let shifted: Vec<Vec<i64>> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| toks.iter().filter(|t| &t.1 == w).map(|t| i64::from(t.0) - i as i64).collect())
+        .collect();
+    if shifted.iter().any(Vec::is_empty) {
+        return false;
+    }
+    shifted
+        .iter()
+        .flatten()
+        .any(|&s| shifted.iter().all(|l| l.iter().any(|&q| q >= s && q <= s + i64::from(slop))))
+}
+
+/// Positions as the index numbers them: the title's, then the body's after a gap of one.
+fn positions(d: &Doc) -> Vec<(u32, String)> {
+    let mut out: Vec<(u32, String)> = d.title.iter().map(|t| (t.0 as u32, t.1.clone())).collect();
+    let body_from = d.title.iter().map(|t| t.0 as u32 + 1).max().unwrap_or(0) + 1;
+    out.extend(d.body.iter().map(|t| (body_from + t.0 as u32, t.1.clone())));
+    out
+}
+
+#[test]
+fn proximity_matches_a_brute_force_scan() {
+    let mut norm = Normaliser::new();
+    let (docs, scan) = load(&mut norm);
+    let dir = tempfile::tempdir().unwrap();
+    let opts = IndexOptions { writer_heap_bytes: 200 << 20, writer_threads: 2, merge: true };
+    let mut ix = Index::open_with(&dir.path().join("ix"), opts).unwrap();
+    for chunk in docs.chunks(4_000) {
+        ix.upsert(chunk).unwrap();
+        ix.commit(chunk.last().unwrap().article).unwrap();
+    }
+    let all: Vec<Vec<(u32, String)>> = scan.iter().map(positions).collect();
+    let mut rng = Rng::new(11);
+    let mut checked = 0;
+    while checked < 60 {
+        let d = &scan[rng.below(scan.len() as u64) as usize];
+        let n = rng.range(2, 4) as usize;
+        if d.body.len() < 12 {
+            continue;
+        }
+        // `n` distinct words from a stretch of the body, in a random order.
+        let at = rng.below((d.body.len() - 10) as u64) as usize;
+        let mut words: Vec<String> = Vec::new();
+        for t in &d.body[at..at + 10] {
+            if words.len() < n && !words.contains(&t.1) && t.1.chars().all(|c| c.is_ascii_alphanumeric()) {
+                words.push(t.1.clone());
+            }
+        }
+        if words.len() < 2 {
+            continue;
+        }
+        for i in (1..words.len()).rev() {
+            words.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        let slop = rng.range(1, 12) as u32;
+        let q = format!("\"{}\"~{slop}", words.join(" "));
+        let expected: BTreeSet<i64> =
+            scan.iter().zip(&all).filter(|(_, p)| near(p, &words, slop)).map(|(d, _)| d.id).collect();
+        assert_eq!(all_hits(&ix, &q, Sort::Relevance), expected, "{q}");
+        checked += 1;
+    }
+}

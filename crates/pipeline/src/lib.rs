@@ -218,8 +218,7 @@ fn writer(
     }
     let t = Instant::now();
     if let Some(ix) = index {
-        ix.sync(store)?;
-        ix.commit()?;
+        ix.catch_up(store)?;
     }
     t_index += t.elapsed();
     tracing::debug!(store_secs = t_store.as_secs_f64(), index_secs = t_index.as_secs_f64(), "writer thread");

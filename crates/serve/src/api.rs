@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use annalist_index::{SearchRequest, Sort};
+use std::sync::Arc;
+
+use annalist_index::{Budget, SearchRequest, Sort};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -42,8 +44,29 @@ impl ApiError {
     pub fn not_found(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, message)
     }
-    pub fn internal(message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    /// A failure of the server itself: the detail goes to the server's log (it may
+    /// name files and paths), the client gets a generic message.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        tracing::error!("internal error: {}", detail.into());
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; the server's log has the details")
+    }
+    /// Overloaded or out of time: 503, to be retried.
+    pub fn busy(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+}
+
+impl From<annalist_index::QueryError> for ApiError {
+    fn from(e: annalist_index::QueryError) -> Self {
+        use annalist_index::QueryErrorKind as K;
+        match e.kind {
+            K::Syntax | K::TooCostly => ApiError::bad(e.to_string()),
+            K::TimedOut => ApiError::busy(e.to_string()),
+            K::Index => {
+                tracing::error!("search index: {}", e.message);
+                ApiError::busy("the search index cannot answer right now (it is being repaired or rebuilt)")
+            }
+        }
     }
 }
 
@@ -64,6 +87,9 @@ impl IntoResponse for ApiError {
         let mut r = (self.status, Json(json!({"error": self.message}))).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         }
         r
     }
@@ -167,6 +193,7 @@ pub fn filtered_query(p: &BTreeMap<String, String>) -> Result<String, ApiError> 
 pub(crate) fn run_search(
     app: &App,
     p: &BTreeMap<String, String>,
+    budget: &Arc<Budget>,
 ) -> Result<annalist_index::SearchResults, ApiError> {
     let (limit, offset) = page(p, 10)?;
     let req = SearchRequest {
@@ -177,13 +204,13 @@ pub(crate) fn run_search(
         facets: true,
         snippets: true,
     };
-    app.index().search(&req).map_err(|e| ApiError::bad(e.to_string()))
+    Ok(app.index().search_within(&req, budget)?)
 }
 
 async fn search(State(app): State<crate::State>, Query(p): Params) -> ApiResult {
-    blocking(&app, move |app| {
+    blocking(&app, move |app, budget| {
         let (limit, offset) = page(&p, 10)?;
-        let res = run_search(app, &p)?;
+        let res = run_search(app, &p, budget)?;
         Ok(Json(json!({
             "query": filtered_query(&p)?,
             "total": res.total,
@@ -203,7 +230,7 @@ pub(crate) fn parse_id(s: &str) -> Result<i64, ApiError> {
 
 async fn article(State(app): State<crate::State>, Path(id): Path<String>) -> ApiResult {
     let id = parse_id(&id)?;
-    blocking(&app, move |app| {
+    blocking(&app, move |app, _| {
         let (a, versions) = app.with_store(|s| Ok((s.article(id)?, s.versions(id)?)))?;
         let a = a.ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
         let events: Vec<Value> = a
@@ -224,7 +251,7 @@ async fn entity(
     Path(id): Path<String>,
     Query(p): Params,
 ) -> Result<Response, ApiError> {
-    blocking(&app, move |app| {
+    blocking(&app, move |app, _| {
         let (limit, offset) = page(&p, 50)?;
         let (surfaces, years) = app.with_store(|s| Ok((s.entity_surfaces(&id)?, s.entity_mentions_by_year(&id)?)))?;
         let known = app.kb.entity(&id);
@@ -265,7 +292,7 @@ fn role_json(r: &annalist_understand::Role) -> Value {
 }
 
 async fn events(State(app): State<crate::State>, Query(p): Params) -> Result<Response, ApiError> {
-    blocking(&app, move |app| {
+    blocking(&app, move |app, _| {
         let (limit, offset) = page(&p, 50)?;
         let g = |k: &str| p.get(k).map(String::as_str);
         let filter = data::parse_event_filter(g("dyad"), g("type"), g("since"), g("until"))?;
@@ -283,7 +310,7 @@ async fn timeline(
     Path((a, b)): Path<(String, String)>,
     Query(p): Params,
 ) -> Result<Response, ApiError> {
-    blocking(&app, move |app| {
+    blocking(&app, move |app, _| {
         let (limit, offset) = page(&p, MAX_LIMIT)?;
         let (a, b) = (data::resolve_state(&app.kb, &a)?, data::resolve_state(&app.kb, &b)?);
         let filter = EventFilter { dyad: Some((a.clone(), b.clone())), ..Default::default() };
@@ -317,17 +344,17 @@ pub(crate) fn trend_args(p: &BTreeMap<String, String>) -> Result<(Vec<String>, B
     Ok((terms, by))
 }
 
-async fn trends(State(app): State<crate::State>, Query(p): Params) -> ApiResult {
-    blocking(&app, move |app| {
+async fn trends(State(app): State<crate::State>, Query(p): Params) -> Result<Json<data::Trends>, ApiError> {
+    blocking(&app, move |app, budget| {
         let (terms, by) = trend_args(&p)?;
         let g = |k: &str| p.get(k).map(String::as_str);
-        Ok(Json(app.trends(&terms, by, g("since"), g("until"))?))
+        Ok(Json(app.trends(&terms, by, g("since"), g("until"), budget)?))
     })
     .await
 }
 
 async fn stats(State(app): State<crate::State>) -> ApiResult {
-    blocking(&app, move |app| {
+    blocking(&app, move |app, _| {
         let v = app.cached_stats(|| {
             let stats = app.with_store(|s| Ok(s.stats()?))?;
             let mut v = serde_json::to_value(&stats).map_err(|e| ApiError::internal(e.to_string()))?;
@@ -360,15 +387,39 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `POST /api/v1/ingest?name=FILE`: the request body is one capture file.
+/// `POST /api/v1/ingest?name=FILE`: the request body is one capture file. The
+/// token is checked before a byte of the body is read (a read-only server, or a
+/// request without the right token, is answered at once); the body must then arrive
+/// within the server's body timeout and size limit.
 async fn ingest(
     State(app): State<crate::State>,
     headers: HeaderMap,
     Query(p): Params,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> ApiResult {
+    use http_body_util::BodyExt;
     authorize(&app, &headers)?;
+    if app.ingest.is_none() {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "this server cannot ingest"));
+    }
     let name = p.get("name").cloned().unwrap_or_else(|| "upload.txt".into());
+    let limited = http_body_util::Limited::new(body, app.max_body);
+    let body: Bytes = match tokio::time::timeout(app.body_timeout, limited.collect()).await {
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body did not arrive in time",
+            ));
+        }
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the capture is larger than this server accepts",
+            ));
+        }
+        Ok(Err(e)) => return Err(ApiError::bad(format!("reading the request body: {e}"))),
+        Ok(Ok(b)) => b.to_bytes(),
+    };
     if body.is_empty() {
         return Err(ApiError::bad("the request body (the capture) is empty"));
     }

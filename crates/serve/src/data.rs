@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use annalist_index::{Index, SearchRequest, Sort};
+use std::sync::Arc;
+
+use annalist_index::{Budget, Index};
 use annalist_model::{EventType, PartialDate};
 use annalist_store::Store;
 use annalist_understand::{CanonicalEvent, Kb, merge};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::api::ApiError;
 
@@ -148,11 +149,7 @@ pub fn resolve_state(kb: &Kb, s: &str) -> Result<String, ApiError> {
 }
 
 /// Granularity of trends.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum By {
-    Month,
-    Year,
-}
+pub use annalist_index::Period as By;
 
 /// At most this many phrases compared at once.
 pub const MAX_TERMS: usize = 5;
@@ -170,102 +167,119 @@ pub fn check_terms(terms: &[String]) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The number of articles matching `q` (no hits, no snippets: cheap).
-fn count(index: &Index, q: String) -> Result<usize, ApiError> {
-    let req = SearchRequest {
-        query: q,
-        limit: 0,
-        offset: 0,
-        sort: Sort::Relevance,
-        facets: false,
-        snippets: false,
-    };
-    index.search(&req).map(|r| r.total).map_err(|e| ApiError::bad(e.to_string()))
+/// The periods of a trend (labels `YYYY` or `YYYY-MM`) and the articles published
+/// in each: the span the archive covers, narrowed by `since`/`until`, without empty
+/// periods at either end. The same for every trend over the same span, so the
+/// server keeps them (`App::trend_periods`).
+#[derive(Debug, Clone, Default)]
+pub struct Periods {
+    pub labels: Vec<String>,
+    /// Period keys (`yyyy` or `yyyymm`), parallel to `labels`.
+    pub keys: Vec<i64>,
+    pub totals: Vec<u64>,
 }
 
-/// The periods of a trend and the articles published in each: the span the archive
-/// covers (narrowed by `since`/`until`), without empty periods at either end. The
-/// same for every trend over the same span, so the server keeps them
-/// (`App::trend_periods`).
-pub type Periods = (Vec<String>, Vec<usize>);
+/// The period key of a `since`/`until` bound (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): the
+/// first (or last, for `until`) period it covers.
+fn bound_key(s: &str, by: By, end: bool, name: &str) -> Result<i64, ApiError> {
+    let d: PartialDate = s
+        .parse()
+        .map_err(|_| ApiError::bad(format!("{name}={s}: expected a date YYYY, YYYY-MM or YYYY-MM-DD")))?;
+    let (y, m) = (i64::from(d.year), d.month.map(i64::from));
+    Ok(match by {
+        By::Year => y,
+        By::Month => y * 100 + m.unwrap_or(if end { 12 } else { 1 }),
+    })
+}
 
-pub fn periods(index: &Index, by: By, since: Option<&str>, until: Option<&str>) -> Result<Periods, ApiError> {
-    // The span: the years the whole archive covers (by one facet count), narrowed.
-    let all = index
-        .search(&SearchRequest {
-            query: "published:..9999-12-31".into(),
-            limit: 0,
-            offset: 0,
-            sort: Sort::Relevance,
-            facets: true,
-            snippets: false,
-        })
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    let years: Vec<i32> = all.facets.map(|f| f.years.iter().map(|(y, _)| *y).collect()).unwrap_or_default();
-    let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) else {
-        return Ok((Vec::new(), Vec::new()));
+fn next_key(k: i64, by: By) -> i64 {
+    match by {
+        By::Year => k + 1,
+        By::Month if k % 100 == 12 => (k / 100 + 1) * 100 + 1,
+        By::Month => k + 1,
+    }
+}
+
+fn label(k: i64, by: By) -> String {
+    match by {
+        By::Year => format!("{k:04}"),
+        By::Month => format!("{:04}-{:02}", k / 100, k % 100),
+    }
+}
+
+pub fn periods(
+    index: &Index,
+    by: By,
+    since: Option<&str>,
+    until: Option<&str>,
+    budget: &Arc<Budget>,
+) -> Result<Periods, ApiError> {
+    let since = since.filter(|s| !s.is_empty()).map(|s| bound_key(s, by, false, "since")).transpose()?;
+    let until = until.filter(|s| !s.is_empty()).map(|s| bound_key(s, by, true, "until")).transpose()?;
+    // Every dated article, counted per period in one pass.
+    let totals = index.count_by_period("published:..9999-12-31", by, budget)?;
+    let in_range = |k: &i64| since.is_none_or(|s| *k >= s) && until.is_none_or(|u| *k <= u);
+    let nonempty: Vec<i64> = totals.iter().filter(|(k, n)| **n > 0 && in_range(k)).map(|(k, _)| *k).collect();
+    let (Some(&first), Some(&last)) = (nonempty.first(), nonempty.last()) else {
+        return Ok(Periods::default());
     };
-    let clip = |s: Option<&str>, default: i32| -> Result<i32, ApiError> {
-        match s.filter(|s| !s.is_empty()) {
-            None => Ok(default),
-            Some(s) => s
-                .get(..4)
-                .and_then(|y| y.parse().ok())
-                .ok_or_else(|| ApiError::bad(format!("{s}: expected a year (YYYY)"))),
-        }
-    };
-    let (from, to) = (clip(since, first)?.max(first), clip(until, last)?.min(last));
-    let mut periods = Vec::new();
-    for y in from..=to {
-        match by {
-            By::Year => periods.push(format!("{y:04}")),
-            By::Month => periods.extend((1..=12).map(|m| format!("{y:04}-{m:02}"))),
-        }
-        if periods.len() > MAX_PERIODS {
+    let mut out = Periods::default();
+    let mut k = first;
+    while k <= last {
+        if out.keys.len() >= MAX_PERIODS {
             return Err(ApiError::bad(format!(
                 "too many periods (at most {MAX_PERIODS}): narrow since/until"
             )));
         }
+        out.labels.push(label(k, by));
+        out.keys.push(k);
+        out.totals.push(totals.get(&k).copied().unwrap_or(0));
+        k = next_key(k, by);
     }
-    // Months before the first or after the last article are left out.
-    let totals: Vec<usize> =
-        periods.iter().map(|p| count(index, format!("published:{p}"))).collect::<Result<_, _>>()?;
-    let keep: Vec<usize> = match (totals.iter().position(|&n| n > 0), totals.iter().rposition(|&n| n > 0)) {
-        (Some(a), Some(b)) => (a..=b).collect(),
-        _ => Vec::new(),
-    };
-    Ok((keep.iter().map(|&i| periods[i].clone()).collect(), keep.iter().map(|&i| totals[i]).collect()))
+    Ok(out)
 }
 
-/// Counts of each term per period: raw matching articles, and per 1,000 articles
-/// published in the period. One index count per (term, period); the periods and
-/// their totals come from [`periods`].
-pub fn trends(index: &Index, terms: &[String], by: By, span: &Periods) -> Result<Value, ApiError> {
+/// A trend: per period, the articles published and those matching each term.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trends {
+    pub by: By,
+    pub periods: Vec<String>,
+    pub totals: Vec<u64>,
+    pub series: Vec<Series>,
+}
+
+/// One term's counts, raw and per 1,000 articles published in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    pub term: String,
+    pub counts: Vec<u64>,
+    pub per_1000: Vec<f64>,
+}
+
+/// Counts of each term per period: one pass over each term's matches, bucketed by
+/// publication period; the periods and their totals come from [`periods`].
+pub fn trends(
+    index: &Index,
+    terms: &[String],
+    by: By,
+    span: &Periods,
+    budget: &Arc<Budget>,
+) -> Result<Trends, ApiError> {
     check_terms(terms)?;
-    let (periods, totals) = span;
     let mut series = Vec::new();
     for t in terms {
-        // Check the term alone first, so an error names the user's own column.
-        count(index, t.clone())?;
-        let mut raw = Vec::with_capacity(periods.len());
-        let mut per = Vec::with_capacity(periods.len());
-        for (p, &total) in periods.iter().zip(totals) {
-            let n = count(index, format!("({t}) AND published:{p}"))?;
-            raw.push(n);
-            per.push(if total > 0 {
-                (n as f64 * 1000.0 / total as f64 * 100.0).round() / 100.0
-            } else {
-                0.0
-            });
-        }
-        series.push(json!({"term": t, "counts": raw, "per_1000": per}));
+        let by_period = index.count_by_period(t, by, budget)?;
+        let counts: Vec<u64> = span.keys.iter().map(|k| by_period.get(k).copied().unwrap_or(0)).collect();
+        let per_1000 = counts
+            .iter()
+            .zip(&span.totals)
+            .map(
+                |(&n, &total)| {
+                    if total > 0 { (n as f64 * 1000.0 / total as f64 * 100.0).round() / 100.0 } else { 0.0 }
+                },
+            )
+            .collect();
+        series.push(Series { term: t.clone(), counts, per_1000 });
     }
-    Ok(json!({"by": by_str(by), "periods": periods, "totals": totals, "series": series}))
-}
-
-fn by_str(by: By) -> &'static str {
-    match by {
-        By::Month => "month",
-        By::Year => "year",
-    }
+    Ok(Trends { by, periods: span.labels.clone(), totals: span.totals.clone(), series })
 }

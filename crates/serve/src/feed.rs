@@ -5,7 +5,9 @@
 //! Written with quick-xml's writer, which escapes every text and attribute: the
 //! titles and snippets are article text, i.e. hostile input.
 
-use annalist_index::{Index, QueryError, SearchRequest, Sort};
+use std::sync::Arc;
+
+use annalist_index::{Budget, Index, QueryError, SearchRequest, Sort};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
@@ -44,8 +46,8 @@ async fn search_feed(
         .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
         .unwrap_or("127.0.0.1")
         .to_string();
-    let xml = crate::blocking(&app, move |app| {
-        atom(&app.index(), &q, &format!("http://{host}"), limit).map_err(|e| ApiError::bad(e.to_string()))
+    let xml = crate::blocking(&app, move |app, budget| {
+        Ok(atom(&app.index(), &q, &format!("http://{host}"), limit, budget)?)
     })
     .await?;
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
@@ -56,7 +58,13 @@ pub const MAX_ENTRIES: usize = 200;
 
 /// The Atom document for `query`: its newest `limit` matches, newest first, each
 /// linking to its article page under `base_url` (e.g. `http://127.0.0.1:8080`).
-pub fn atom(index: &Index, query: &str, base_url: &str, limit: usize) -> Result<String, QueryError> {
+pub fn atom(
+    index: &Index,
+    query: &str,
+    base_url: &str,
+    limit: usize,
+    budget: &Arc<Budget>,
+) -> Result<String, QueryError> {
     let req = SearchRequest {
         query: query.to_string(),
         limit: limit.clamp(1, MAX_ENTRIES),
@@ -65,7 +73,7 @@ pub fn atom(index: &Index, query: &str, base_url: &str, limit: usize) -> Result<
         facets: false,
         snippets: true,
     };
-    let res = index.search(&req)?;
+    let res = index.search_within(&req, budget)?;
     let base = base_url.trim_end_matches('/');
     let day = |d: Option<annalist_model::Date>| d.map(|d| format!("{d}T00:00:00Z"));
     // A feed's `updated` is its newest entry's; an empty feed says when it was made.
@@ -106,7 +114,7 @@ pub fn atom(index: &Index, query: &str, base_url: &str, limit: usize) -> Result<
         link(&mut w, "alternate", &format!("{base}/articles/{}", h.article)).map_err(io)?;
         if let Some(o) = &h.outlet {
             let mut c = BytesStart::new("category");
-            c.push_attribute(("term", o.as_str()));
+            c.push_attribute(("term", xml_chars(o).as_ref()));
             w.write_event(Event::Empty(c)).map_err(io)?;
         }
         // The snippet is already HTML (escaped text with <mark> around hits): sent as
@@ -114,7 +122,7 @@ pub fn atom(index: &Index, query: &str, base_url: &str, limit: usize) -> Result<
         let mut s = BytesStart::new("summary");
         s.push_attribute(("type", "html"));
         w.write_event(Event::Start(s)).map_err(io)?;
-        w.write_event(Event::Text(BytesText::new(&h.snippet))).map_err(io)?;
+        w.write_event(Event::Text(BytesText::new(&xml_chars(&h.snippet)))).map_err(io)?;
         w.write_event(Event::End(BytesEnd::new("summary"))).map_err(io)?;
         w.write_event(Event::End(BytesEnd::new("entry"))).map_err(io)?;
     }
@@ -122,9 +130,17 @@ pub fn atom(index: &Index, query: &str, base_url: &str, limit: usize) -> Result<
     Ok(String::from_utf8(w.into_inner()).expect("the writer wrote UTF-8"))
 }
 
+/// `s` without the characters XML 1.0 cannot carry at all, escaped or not (C0
+/// controls but tab, newline and carriage return; U+FFFE, U+FFFF): article text may
+/// hold them, and one of them makes the whole feed unreadable.
+pub fn xml_chars(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}');
+    if s.chars().any(bad) { s.chars().filter(|&c| !bad(c)).collect::<String>().into() } else { s.into() }
+}
+
 fn text(w: &mut Writer<Vec<u8>>, tag: &str, value: &str) -> std::io::Result<()> {
     w.write_event(Event::Start(BytesStart::new(tag)))?;
-    w.write_event(Event::Text(BytesText::new(value)))?;
+    w.write_event(Event::Text(BytesText::new(&xml_chars(value))))?;
     w.write_event(Event::End(BytesEnd::new(tag)))?;
     Ok(())
 }
@@ -132,7 +148,7 @@ fn text(w: &mut Writer<Vec<u8>>, tag: &str, value: &str) -> std::io::Result<()> 
 fn link(w: &mut Writer<Vec<u8>>, rel: &str, href: &str) -> std::io::Result<()> {
     let mut l = BytesStart::new("link");
     l.push_attribute(("rel", rel));
-    l.push_attribute(("href", href));
+    l.push_attribute(("href", xml_chars(href).as_ref()));
     w.write_event(Event::Empty(l))
 }
 
@@ -163,7 +179,8 @@ mod tests {
         ])
         .unwrap();
         ix.commit(3).unwrap();
-        let xml = atom(&ix, "putin AND treaty", "http://127.0.0.1:8080/", 2).unwrap();
+        let xml =
+            atom(&ix, "putin AND treaty", "http://127.0.0.1:8080/", 2, &Arc::new(Budget::default())).unwrap();
         let feed = feed_rs::parser::parse(xml.as_bytes()).expect("a valid feed");
         let titles: Vec<_> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
         assert_eq!(titles, ["New news", "Middle"]);
@@ -172,6 +189,6 @@ mod tests {
         assert!(!xml.contains("<b>"), "{xml}");
         assert!(xml.contains("KCNA &amp; co"), "{xml}");
         assert!(xml.contains("q=putin%20AND%20treaty"), "{xml}");
-        assert!(atom(&ix, "putin AND (", "http://x", 10).is_err());
+        assert!(atom(&ix, "putin AND (", "http://x", 10, &Arc::new(Budget::default())).is_err());
     }
 }

@@ -14,9 +14,11 @@
 //! instead of sharing a core with dozens of others); SQLite connections come from
 //! a small pool of read-only handles.
 
+mod accept;
 pub mod api;
 mod data;
 mod diff;
+mod errors;
 pub mod feed;
 mod html;
 mod pages;
@@ -27,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use annalist_index::Index;
+use annalist_index::{Budget, Index};
 use annalist_store::Store;
 use annalist_understand::Kb;
 use anyhow::Context;
@@ -44,6 +46,10 @@ pub use pages::EVENTS_PER_PAGE;
 /// these bytes and answer a JSON summary (counts, touched article ids, errors).
 pub type IngestFn = Arc<dyn Fn(&str, &[u8]) -> anyhow::Result<serde_json::Value> + Send + Sync>;
 
+/// Brings the search index up to date with the store when no other process is
+/// writing it (provided by the caller, which links the pipeline).
+pub type CatchUpFn = Arc<dyn Fn() -> anyhow::Result<()> + Send + Sync>;
+
 /// The Content-Security-Policy of every response: nothing but this origin, no
 /// inline script, no plugins, no framing.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -58,10 +64,22 @@ pub struct Options {
     pub token: Option<String>,
     /// The ingest pipeline behind `POST /api/v1/ingest`.
     pub ingest: Option<IngestFn>,
-    /// Per-request time limit.
+    /// Index catch-up, called while the index lags the store.
+    pub catch_up: Option<CatchUpFn>,
+    /// Per-request time limit (the answer is 503 past it).
     pub timeout: Duration,
+    /// Time one request's searches may take (they are stopped past it).
+    pub query_time: Duration,
     /// Largest request body (uploads), in bytes.
     pub max_body: usize,
+    /// Open connections at most; further ones are answered 503 and closed.
+    pub max_connections: usize,
+    /// Requests waiting for a core at most; further ones are answered 503 at once.
+    pub max_queue: usize,
+    /// Time a client has to send a request's headers.
+    pub header_timeout: Duration,
+    /// Time a client has to send an upload's body.
+    pub body_timeout: Duration,
 }
 
 impl Options {
@@ -71,8 +89,14 @@ impl Options {
             kb,
             token: None,
             ingest: None,
+            catch_up: None,
             timeout: Duration::from_secs(10),
+            query_time: Duration::from_secs(1),
             max_body: 16 << 20,
+            max_connections: 1024,
+            max_queue: 256,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -83,11 +107,19 @@ pub struct App {
     kb: Kb,
     token: Option<String>,
     ingest: Option<IngestFn>,
+    catch_up: Option<CatchUpFn>,
     stores: Mutex<Vec<Store>>,
     index: RwLock<Arc<Index>>,
     events: RwLock<Arc<Events>>,
     timeout: Duration,
+    query_time: Duration,
     max_body: usize,
+    max_connections: usize,
+    max_queue: usize,
+    header_timeout: Duration,
+    body_timeout: Duration,
+    /// Requests waiting for a permit of `gate`.
+    queued: std::sync::atomic::AtomicUsize,
     /// The store change sequence the index and events were loaded at.
     seen_seq: std::sync::atomic::AtomicI64,
     /// One write at a time.
@@ -97,7 +129,7 @@ pub struct App {
     /// `/api/v1/stats` as of a generation (counting the archive is the slowest read).
     stats: Mutex<Option<(u64, serde_json::Value)>>,
     /// Permits for blocking work: one per core.
-    gate: tokio::sync::Semaphore,
+    gate: Arc<tokio::sync::Semaphore>,
     /// The periods and per-period totals of trends, by span, as of a generation.
     trend_periods: Mutex<(u64, HashMap<TrendSpan, Arc<data::Periods>>)>,
 }
@@ -122,17 +154,24 @@ impl App {
             kb: opts.kb,
             token: opts.token,
             ingest: opts.ingest,
+            catch_up: opts.catch_up,
             timeout: opts.timeout,
+            query_time: opts.query_time,
             max_body: opts.max_body,
+            max_connections: opts.max_connections.max(1),
+            max_queue: opts.max_queue,
+            header_timeout: opts.header_timeout,
+            body_timeout: opts.body_timeout,
+            queued: std::sync::atomic::AtomicUsize::new(0),
             stores: Mutex::new(vec![store]),
             index: RwLock::new(Arc::new(index)),
             events: RwLock::new(Arc::new(events)),
             writing: Mutex::new(()),
             generation: std::sync::atomic::AtomicU64::new(0),
             stats: Mutex::new(None),
-            gate: tokio::sync::Semaphore::new(
+            gate: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
-            ),
+            )),
             trend_periods: Mutex::new((0, HashMap::new())),
         }))
     }
@@ -164,14 +203,17 @@ impl App {
         &self.kb
     }
 
-    /// After a write: see the new index commit and the new events.
+    /// After a write: see the new index commit and, when the store changed, the new
+    /// events.
     fn refresh(&self) -> anyhow::Result<()> {
         let seq = self.with_store(|s| Ok(s.seq()?))?;
-        self.seen_seq.store(seq, std::sync::atomic::Ordering::Relaxed);
+        let moved = self.seen_seq.swap(seq, std::sync::atomic::Ordering::Relaxed) != seq;
         let index = Index::open(&self.data.join("index"))?;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
-        let events = self.with_store(Events::load)?;
-        *self.events.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(events);
+        if moved {
+            let events = self.with_store(Events::load)?;
+            *self.events.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(events);
+        }
         self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         // Pooled connections see the new data at their next read transaction.
         Ok(())
@@ -186,7 +228,8 @@ impl App {
         by: data::By,
         since: Option<&str>,
         until: Option<&str>,
-    ) -> Result<serde_json::Value, api::ApiError> {
+        budget: &Arc<Budget>,
+    ) -> Result<data::Trends, api::ApiError> {
         data::check_terms(terms)?;
         // The generation before the index: what is kept is never older than its key.
         let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
@@ -199,7 +242,7 @@ impl App {
         let span = match kept {
             Some(span) => span,
             None => {
-                let span = Arc::new(data::periods(&index, by, since, until)?);
+                let span = Arc::new(data::periods(&index, by, since, until, budget)?);
                 let mut c = self.trend_periods.lock().unwrap_or_else(|e| e.into_inner());
                 if c.0 != generation || c.1.len() >= 64 {
                     *c = (generation, HashMap::new());
@@ -208,7 +251,7 @@ impl App {
                 span
             }
         };
-        data::trends(&index, terms, by, &span)
+        data::trends(&index, terms, by, &span, budget)
     }
 
     /// `compute()`, or its value from earlier in this generation (the archive as the
@@ -236,8 +279,16 @@ impl App {
 pub fn follow_writes(app: &App) -> anyhow::Result<bool> {
     let seq = app.with_store(|s| Ok(s.seq()?))?;
     let seen = app.seen_seq.load(std::sync::atomic::Ordering::Relaxed);
-    if seq == seen && app.index().watermark() >= seq {
+    let indexed = app.index().watermark();
+    if seq == seen && indexed >= seq {
         return Ok(false);
+    }
+    if indexed < seq
+        && let Some(catch_up) = &app.catch_up
+    {
+        // Nobody may be left to index what another process filed (an ingest that
+        // found the writer taken): do it here. A writer elsewhere makes this a no-op.
+        catch_up()?;
     }
     app.refresh()?;
     Ok(true)
@@ -261,6 +312,7 @@ pub fn router(app: State) -> Router {
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("x-frame-options", "DENY"))
         .layer(header("referrer-policy", "no-referrer"))
+        .layer(axum::middleware::from_fn(errors::uniform))
 }
 
 /// Serve until interrupted (Ctrl-C).
@@ -276,7 +328,10 @@ pub async fn serve(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
                 let app = app.clone();
                 let r = tokio::task::spawn_blocking(move || {
                     let _one = app.writing.lock().unwrap_or_else(|e| e.into_inner());
-                    follow_writes(&app)
+                    let r = follow_writes(&app);
+                    // Give memory freed by the last requests back to the system.
+                    trim_heap();
+                    r
                 })
                 .await;
                 if let Ok(Err(e)) = r {
@@ -285,7 +340,6 @@ pub async fn serve(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
             }
         }
     });
-    let router = router(app);
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
@@ -294,23 +348,70 @@ pub async fn serve(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
         data,
         if writable { "read-write with token" } else { "read-only" }
     );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
-    Ok(())
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    accept::run(listener, app, shutdown).await
+}
+
+/// Returns freed heap pages to the system (glibc keeps them otherwise, so the RSS
+/// after a burst of large requests would stay at its peak).
+fn trim_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas; no pointers are handed over.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Cancels the budget of a request when its handler is dropped: when the timeout
+/// layer answers 503 (or the client goes away), the search stops too.
+struct CancelOnDrop(Arc<Budget>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
 }
 
 /// Run blocking work (store, index) off the async threads, once a core is free:
-/// requests are served in the order they came, each on a core of its own.
+/// requests are served in the order they came, each on a core of its own. The work
+/// gets a [`Budget`] of the server's query time, cancelled if the request is
+/// abandoned; the core is held until the work has really ended. When more than
+/// `max_queue` requests already wait, or none gets a core within the request
+/// timeout, the answer is 503 with Retry-After.
 async fn blocking<T: Send + 'static>(
     app: &State,
-    f: impl FnOnce(&App) -> Result<T, api::ApiError> + Send + 'static,
+    f: impl FnOnce(&App, &Arc<Budget>) -> Result<T, api::ApiError> + Send + 'static,
 ) -> Result<T, api::ApiError> {
-    let _permit =
-        app.gate.acquire().await.map_err(|e| api::ApiError::internal(format!("worker gate: {e}")))?;
-    unbounded_blocking(app, f).await
+    use std::sync::atomic::Ordering;
+    struct Queued<'a>(&'a std::sync::atomic::AtomicUsize);
+    impl Drop for Queued<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    if app.queued.fetch_add(1, Ordering::SeqCst) >= app.max_queue {
+        app.queued.fetch_sub(1, Ordering::SeqCst);
+        return Err(api::ApiError::busy("the server is busy; try again in a moment"));
+    }
+    let permit = {
+        let _queued = Queued(&app.queued);
+        app.gate
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| api::ApiError::internal(format!("worker gate: {e}")))?
+    };
+    let budget = Arc::new(Budget::with_time(app.query_time));
+    let _cancel = CancelOnDrop(budget.clone());
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f(&app, &budget)
+    })
+    .await
+    .map_err(|e| api::ApiError::internal(format!("worker failed: {e}")))?
 }
 
 /// Run blocking work off the async threads without waiting for a core (writes,

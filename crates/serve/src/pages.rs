@@ -14,11 +14,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::Value;
 
 use crate::api::{self, ApiError};
 use crate::data::{self, EventFilter};
 use crate::html::{esc, line_chart, type_colour, urlenc};
+use std::sync::Arc;
+
+use annalist_index::Budget;
+
 use crate::{App, blocking, diff};
 
 const STYLE: &str = include_str!("../assets/style.css");
@@ -32,16 +35,17 @@ pub struct Page(Result<String, ApiError>);
 
 impl IntoResponse for Page {
     fn into_response(self) -> Response {
-        let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
         match self.0 {
-            Ok(body) => (html, body).into_response(),
-            Err(e) => {
-                let body =
-                    layout("Error", &format!("<h1>Error</h1><p class=\"error\">{}</p>", esc(&e.message)));
-                (e.status, html, body).into_response()
-            }
+            Ok(body) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response(),
+            Err(e) => error_page(e.status, &e.message),
         }
     }
+}
+
+/// An error as a page of the web UI.
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
+    let body = layout("Error", &format!("<h1>Error</h1><p class=\"error\">{}</p>", esc(message)));
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 pub fn routes() -> axum::Router<crate::State> {
@@ -104,11 +108,18 @@ fn opt(s: &Option<String>) -> String {
 
 // ---------------------------------------------------------------- search
 
-async fn search(State(app): State<crate::State>, Query(p): Params) -> Page {
-    Page(blocking(&app, move |app| Ok(search_page(app, &p))).await)
+async fn search(State(app): State<crate::State>, Query(p): Params) -> Response {
+    match blocking(&app, move |app, budget| Ok(search_page(app, &p, budget))).await {
+        Ok((status, html)) => {
+            (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+        }
+        Err(e) => error_page(e.status, &e.message),
+    }
 }
 
-fn search_page(app: &App, p: &BTreeMap<String, String>) -> String {
+/// The search page; its status is the query's (400 for a query error, 503 when the
+/// search ran out of time), with the form kept so the query can be corrected.
+fn search_page(app: &App, p: &BTreeMap<String, String>, budget: &Arc<Budget>) -> (StatusCode, String) {
     let v = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let mut h =
         String::from("<h1>Search the archive</h1><form class=\"search\" method=\"get\" action=\"/search\">");
@@ -133,13 +144,13 @@ fn search_page(app: &App, p: &BTreeMap<String, String>) -> String {
     h.push_str("</select></label><button>Search</button></form>");
     let has_query = ["q", "outlet", "lang", "type", "since", "until"].iter().any(|k| !v(k).trim().is_empty());
     if !has_query {
-        return layout("Search", &h);
+        return (StatusCode::OK, layout("Search", &h));
     }
-    let res = match api::run_search(app, p) {
+    let res = match api::run_search(app, p, budget) {
         Ok(r) => r,
         Err(e) => {
             let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e.message));
-            return layout("Search", &h);
+            return (e.status, layout("Search", &h));
         }
     };
     let (limit, offset) = api::page(p, 10).unwrap_or((10, 0));
@@ -208,7 +219,7 @@ fn search_page(app: &App, p: &BTreeMap<String, String>) -> String {
             write!(h, "<a href=\"{}\">next →</a>", esc(&link(&[("offset", (offset + limit).to_string())])));
     }
     h.push_str("</div>");
-    layout(&format!("{} – search", v("q")), &h)
+    (StatusCode::OK, layout(&format!("{} – search", v("q")), &h))
 }
 
 fn query_string(q: &BTreeMap<String, String>) -> String {
@@ -225,7 +236,7 @@ async fn article(State(app): State<crate::State>, Path(id): Path<String>) -> Pag
     Page(
         async {
             let id = api::parse_id(&id)?;
-            blocking(&app, move |app| article_page(app, id)).await
+            blocking(&app, move |app, _| article_page(app, id)).await
         }
         .await,
     )
@@ -422,7 +433,7 @@ async fn article_diff(State(app): State<crate::State>, Path(id): Path<String>, Q
     Page(
         async {
             let id = api::parse_id(&id)?;
-            blocking(&app, move |app| diff_page(app, id, &p)).await
+            blocking(&app, move |app, _| diff_page(app, id, &p)).await
         }
         .await,
     )
@@ -726,7 +737,7 @@ async fn timeline(
     Query(p): Params,
 ) -> Page {
     Page(
-        blocking(&app, move |app| {
+        blocking(&app, move |app, _| {
             let (a, b) = (data::resolve_state(&app.kb, &a)?, data::resolve_state(&app.kb, &b)?);
             let g = |k: &str| p.get(k).map(String::as_str);
             let mut filter = data::parse_event_filter(None, g("type"), g("since"), g("until"))?;
@@ -779,7 +790,7 @@ async fn timeline(
 // ---------------------------------------------------------------- entity
 
 async fn entity(State(app): State<crate::State>, Path(id): Path<String>, Query(p): Params) -> Page {
-    Page(blocking(&app, move |app| entity_page(app, &id, &p)).await)
+    Page(blocking(&app, move |app, _| entity_page(app, &id, &p)).await)
 }
 
 fn entity_page(app: &App, id: &str, p: &BTreeMap<String, String>) -> Result<String, ApiError> {
@@ -882,10 +893,10 @@ fn trend_terms(p: &BTreeMap<String, String>) -> BTreeMap<String, String> {
 }
 
 async fn trends(State(app): State<crate::State>, Query(p): Params) -> Page {
-    Page(blocking(&app, move |app| trends_page(app, &trend_terms(&p))).await)
+    Page(blocking(&app, move |app, budget| trends_page(app, &trend_terms(&p), budget)).await)
 }
 
-fn trends_page(app: &App, p: &BTreeMap<String, String>) -> Result<String, ApiError> {
+fn trends_page(app: &App, p: &BTreeMap<String, String>, budget: &Arc<Budget>) -> Result<String, ApiError> {
     let (terms, by) = api::trend_args(p)?;
     let mut h = String::from(
         "<h1>Trends</h1><p class=\"muted\">Up to five phrases or queries (<code>\"comrades-in-arms\"</code>, \
@@ -916,38 +927,18 @@ fn trends_page(app: &App, p: &BTreeMap<String, String>) -> Result<String, ApiErr
         return Ok(layout("Trends", &h));
     }
     let g = |k: &str| p.get(k).map(String::as_str);
-    let t = match app.trends(&terms, by, g("since"), g("until")) {
+    let t = match app.trends(&terms, by, g("since"), g("until"), budget) {
         Ok(t) => t,
         Err(e) => {
             let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e.message));
             return Ok(layout("Trends", &h));
         }
     };
-    let periods: Vec<String> = strings(&t["periods"]);
-    let totals: Vec<u64> =
-        t["totals"].as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default();
-    let series: Vec<(String, Vec<f64>, Vec<u64>)> = t["series"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|s| {
-                    (
-                        s["term"].as_str().unwrap_or("").to_string(),
-                        s["per_1000"]
-                            .as_array()
-                            .map(|v| v.iter().filter_map(Value::as_f64).collect())
-                            .unwrap_or_default(),
-                        s["counts"]
-                            .as_array()
-                            .map(|v| v.iter().filter_map(Value::as_u64).collect())
-                            .unwrap_or_default(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let (periods, totals) = (&t.periods, &t.totals);
+    let series: Vec<(String, Vec<f64>, Vec<u64>)> =
+        t.series.iter().map(|s| (s.term.clone(), s.per_1000.clone(), s.counts.clone())).collect();
     let lines: Vec<(String, Vec<f64>)> = series.iter().map(|(t, per, _)| (t.clone(), per.clone())).collect();
-    h.push_str(&line_chart(&periods, &lines, "per 1,000 articles"));
+    h.push_str(&line_chart(periods, &lines, "per 1,000 articles"));
     let q: BTreeMap<String, String> =
         [("terms", terms.join("|")), ("by", if year { "year" } else { "month" }.to_string())]
             .into_iter()
@@ -986,10 +977,6 @@ fn trends_page(app: &App, p: &BTreeMap<String, String>) -> Result<String, ApiErr
     Ok(layout("Trends", &h))
 }
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
-}
-
 /// A CSV field: quoted when it holds a separator, a quote or a line break; a leading
 /// `= + - @` is prefixed with `'` so spreadsheets do not run it as a formula.
 fn csv_field(s: &str) -> String {
@@ -998,11 +985,11 @@ fn csv_field(s: &str) -> String {
 }
 
 async fn trends_csv(State(app): State<crate::State>, Query(p): Params) -> Response {
-    let out = blocking(&app, move |app| {
+    let out = blocking(&app, move |app, budget| {
         let p = trend_terms(&p);
         let (terms, by) = api::trend_args(&p)?;
         let g = |k: &str| p.get(k).map(String::as_str);
-        let t = app.trends(&terms, by, g("since"), g("until"))?;
+        let t = app.trends(&terms, by, g("since"), g("until"), budget)?;
         let mut csv = String::from("period,articles");
         for term in &terms {
             let _ = write!(
@@ -1013,10 +1000,10 @@ async fn trends_csv(State(app): State<crate::State>, Query(p): Params) -> Respon
             );
         }
         csv.push('\n');
-        for (i, period) in strings(&t["periods"]).iter().enumerate() {
-            let _ = write!(csv, "{},{}", csv_field(period), t["totals"][i]);
-            for s in t["series"].as_array().into_iter().flatten() {
-                let _ = write!(csv, ",{},{}", s["counts"][i], s["per_1000"][i]);
+        for (i, period) in t.periods.iter().enumerate() {
+            let _ = write!(csv, "{},{}", csv_field(period), t.totals[i]);
+            for s in &t.series {
+                let _ = write!(csv, ",{},{}", s.counts[i], s.per_1000[i]);
             }
             csv.push('\n');
         }

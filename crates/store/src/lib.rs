@@ -63,13 +63,15 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        // Before anything that may wait for another process (a second `annalist ingest`
+        // creating the same archive at the same moment).
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // NORMAL in WAL mode: a power loss may drop the last commits but never corrupts;
         // a process crash (kill -9) loses nothing that was committed.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -65536)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // Room for every statement the writer and readers use, so none is re-parsed
         // per row (the default of 16 is smaller than the writer's set).
         conn.set_prepared_statement_cache_capacity(128);

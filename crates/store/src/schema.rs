@@ -156,15 +156,25 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Applies the migrations the archive lacks. Each runs in a write transaction taken
+/// up front (`BEGIN IMMEDIATE`) that reads the version again: two processes opening
+/// a new archive at once apply each migration exactly once, the second finding it
+/// done.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { found: current, supported: SCHEMA_VERSION });
-    }
-    for (i, script) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(script)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    let version = |c: &Connection| -> Result<i64, StoreError> {
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if v > SCHEMA_VERSION {
+            return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
+        }
+        Ok(v)
+    };
+    while version(conn)? < SCHEMA_VERSION {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current = version(&tx)?;
+        if let Some(script) = MIGRATIONS.get(current as usize) {
+            tx.execute_batch(script)?;
+            tx.pragma_update(None, "user_version", current + 1)?;
+        }
         tx.commit()?;
     }
     Ok(())

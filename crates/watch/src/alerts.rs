@@ -25,7 +25,8 @@ pub fn evaluate(
     for w in watches {
         let mut candidates: Vec<i64> = articles.to_vec();
         if let Some(q) = &w.query {
-            candidates = match index.matching(q, &candidates) {
+            let budget = std::sync::Arc::new(annalist_index::Budget::standard());
+            candidates = match index.matching_within(q, &candidates, &budget) {
                 Ok(m) => m,
                 Err(e) => {
                     tracing::warn!(watch = %w.name, "query does not run: {e}");
