@@ -19,7 +19,7 @@ use crate::State;
 
 /// What a connection over the cap is told before it is closed.
 const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
-retry-after: 1\r\nconnection: close\r\ncontent-length: 50\r\n\r\n\
+retry-after: 1\r\nconnection: close\r\ncontent-length: 49\r\n\r\n\
 {\"error\": \"too many connections; try again soon\"}";
 
 pub async fn run(

@@ -387,6 +387,18 @@ fn authorize(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Whether a body error is (or wraps) a length limit: ours, or the limit layer's.
+fn over_limit(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(e) = cur {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
 /// `POST /api/v1/ingest?name=FILE`: the request body is one capture file. The
 /// token is checked before a byte of the body is read (a read-only server, or a
 /// request without the right token, is answered at once); the body must then arrive
@@ -411,7 +423,7 @@ async fn ingest(
                 "the request body did not arrive in time",
             ));
         }
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+        Ok(Err(e)) if over_limit(e.as_ref()) => {
             return Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "the capture is larger than this server accepts",

@@ -154,6 +154,12 @@ fn link(w: &mut Writer<Vec<u8>>, rel: &str, href: &str) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn characters_xml_cannot_carry_are_dropped() {
+        assert_eq!(xml_chars("a\u{0}b\u{1b}c\td\n\u{FFFE}"), "abc\td\n");
+        assert!(matches!(xml_chars("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
     use super::*;
     use annalist_index::IndexDoc;
 

@@ -351,6 +351,16 @@ pub async fn serve(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    serve_listener(listener, app, shutdown).await
+}
+
+/// Serve `app` on a bound listener until `shutdown` completes: the connection cap,
+/// the header-read timeout and every layer of [`router`].
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    app: State,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
     accept::run(listener, app, shutdown).await
 }
 

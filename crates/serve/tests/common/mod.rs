@@ -63,7 +63,13 @@ pub fn archive() -> tempfile::TempDir {
 
 /// The application over `data`, read-only, or writable with `token`.
 pub fn app(data: &Path, token: Option<&str>) -> State {
+    app_with(data, token, |_| {})
+}
+
+/// [`app`] with options changed by `tune`.
+pub fn app_with(data: &Path, token: Option<&str>, tune: impl FnOnce(&mut annalist_serve::Options)) -> State {
     let mut opts = annalist_serve::Options::new(data, Kb::builtin().unwrap());
+    tune(&mut opts);
     if let Some(t) = token {
         opts.token = Some(t.to_string());
         let dir = data.to_path_buf();
