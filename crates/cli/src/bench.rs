@@ -71,8 +71,15 @@ pub fn bench(data: &Path, kb_files: &[PathBuf], cmd: BenchCmd) -> anyhow::Result
                 let t = Instant::now();
                 let mut store = Store::open(&dir)?;
                 let mut index = Indexer::open(&dir, &store)?;
-                let (tally, _) =
-                    ingest_paths(&mut store, kb.as_ref(), Some(&mut index), &paths, &Options::default())?;
+                let tally = ingest_paths(
+                    &mut store,
+                    kb.as_ref(),
+                    Some(&mut index),
+                    &paths,
+                    &Options::default(),
+                    &annalist_pipeline::Quiet,
+                )?
+                .tally;
                 let secs = t.elapsed().as_secs_f64();
                 println!(
                     "{pass:>5}: read {} new {} failed {} in {secs:.2}s = {:.0} records/s · peak RSS {:.0} MB",

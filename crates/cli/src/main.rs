@@ -78,6 +78,10 @@ enum Cmd {
     Search(search::SearchArgs),
     /// Rebuild the search index from the store.
     Reindex,
+    /// Check the archive: the database's integrity, every raw capture against its
+    /// hash, the search index's checksums and its agreement with the archive; with
+    /// --repair, restore damaged captures from their files and rebuild the index.
+    Check(report::CheckArgs),
     /// Merged events (one row per real event) as JSON Lines, CSV or CAMEO columns.
     Events(events::EventsArgs),
     /// The merged timeline of events between two states, oldest first.
@@ -169,6 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Bench(cmd) => bench::bench(&cli.data, &cli.kb, cmd),
         Cmd::Search(args) => search::search(&cli.data, args),
         Cmd::Reindex => search::reindex(&cli.data),
+        Cmd::Check(args) => report::check(&cli.data, cli.quiet, args),
         Cmd::Events(args) => events::events(&cli.data, args),
         Cmd::Timeline { a, b } => events::timeline(&cli.data, &events::load_kb(&cli.kb)?, &a, &b),
         Cmd::Serve(args) => serve::serve(&cli.data, &cli.kb, args),

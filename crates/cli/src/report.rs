@@ -179,6 +179,14 @@ pub fn stats(data: &Path, json: bool) -> anyhow::Result<ExitCode> {
     println!("articles   {} (+{} stubs known from teasers)", s.articles, s.stubs);
     println!("versions   {}", s.versions);
     println!("sources    {} ({} failed extraction, kept for reprocess)", s.sources, s.failed_sources);
+    if s.repeats > 0 || s.dropped_failures > 0 {
+        println!(
+            "skipped    {} exact repeats within a file (counted, not filed) · {} failed units beyond a file's first {} (counted, not kept)",
+            s.repeats,
+            s.dropped_failures,
+            annalist_pipeline::KEPT_FAILURES
+        );
+    }
     println!(
         "raw blobs  {} · {:.1} MB raw, {:.1} MB stored",
         s.blobs,
@@ -200,4 +208,104 @@ pub fn stats(data: &Path, json: bool) -> anyhow::Result<ExitCode> {
     row("languages", &s.by_language);
     row("years", &s.by_year);
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Restore damaged raw captures from the files they were read from, and rebuild
+    /// a damaged or lagging search index from the archive.
+    #[arg(long)]
+    repair: bool,
+    /// SQLite's quick check instead of the full integrity check (faster on large
+    /// archives; skips index-to-table consistency).
+    #[arg(long)]
+    quick: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+/// `annalist check [--repair]`: exit 0 when everything is sound (or was mended), 1
+/// when something is still wrong (each with what to do).
+pub fn check(data: &Path, quiet: bool, args: CheckArgs) -> anyhow::Result<ExitCode> {
+    if !data.join("annalist.db").exists() {
+        anyhow::bail!(
+            "no archive in {} (run `annalist ingest PATH` first, or pass --data DIR)",
+            data.display()
+        );
+    }
+    let opts = annalist_pipeline::CheckOptions { quick: args.quick, repair: args.repair };
+    let started = std::time::Instant::now();
+    let r = annalist_pipeline::check(data, opts, &mut |n| {
+        if !quiet && n % 100_000 == 0 {
+            eprintln!("… {n} raw captures read back ({:.0} s)", started.elapsed().as_secs_f64());
+        }
+    })?;
+    if args.json {
+        let mut v = serde_json::to_value(&r)?;
+        v["ok"] = r.ok().into();
+        v["advice"] = r.advice(data).into();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(if r.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+    }
+    let mark = |ok: bool| if ok { "ok" } else { "PROBLEM" };
+    println!(
+        "database     {} ({})",
+        mark(r.database.is_empty()),
+        if args.quick { "quick_check" } else { "integrity_check" }
+    );
+    for p in r.database.iter().take(10) {
+        println!("             {p}");
+    }
+    if !r.database.is_empty() {
+        println!("raw captures, search index: not checked (they are read from the damaged database)");
+        for a in r.advice(data) {
+            println!("\nwhat to do: {a}");
+        }
+        return Ok(ExitCode::from(1));
+    }
+    println!(
+        "raw captures {} · {} checked, {} damaged{}",
+        mark(r.damaged_blobs.iter().all(|b| b.restored)),
+        r.blobs_checked,
+        r.damaged_blobs.len(),
+        if r.damaged_blobs.iter().any(|b| b.restored) {
+            format!(", {} restored from their files", r.damaged_blobs.iter().filter(|b| b.restored).count())
+        } else {
+            String::new()
+        }
+    );
+    for b in r.damaged_blobs.iter().take(10) {
+        println!(
+            "             {} {}: {} ({})",
+            &b.hash[..16.min(b.hash.len())],
+            if b.restored { "restored" } else { "damaged" },
+            b.problem,
+            b.sources.join(", ")
+        );
+    }
+    let index_ok = !r.index_unsound() || r.index_rebuilt;
+    println!(
+        "search index {} · {} of {} articles indexed, watermark {} of {}, {} of {} sampled present{}",
+        mark(index_ok),
+        r.indexed,
+        r.articles,
+        r.watermark,
+        r.seq,
+        r.sampled - r.missing_from_index.len(),
+        r.sampled,
+        if r.index_rebuilt { " · rebuilt from the archive" } else { "" }
+    );
+    match (&r.index_error, r.index_unreadable) {
+        (Some(e), _) => println!("             the index could not be opened: {e}"),
+        (None, true) => println!("             the index could not be opened (it was recreated empty)"),
+        _ => {}
+    }
+    for f in r.index_damaged_files.iter().take(10) {
+        println!("             damaged file: {f}");
+    }
+    let advice = r.advice(data);
+    for a in &advice {
+        println!("\nwhat to do: {a}");
+    }
+    Ok(if r.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

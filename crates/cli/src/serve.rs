@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use annalist_pipeline::{Indexer, Options};
 use annalist_store::Store;
-use anyhow::{Context, bail};
+use anyhow::bail;
 use serde_json::json;
 
 use crate::events::load_kb;
@@ -48,6 +48,10 @@ pub fn serve(data: &Path, kb_files: &[PathBuf], args: ServeArgs) -> anyhow::Resu
     catch_up()?;
     let mut opts = annalist_serve::Options::new(data, load_kb(kb_files)?);
     opts.catch_up = Some(catch_up);
+    opts.rebuild_index = Some({
+        let data = data.to_path_buf();
+        Arc::new(move || annalist_pipeline::rebuild_index(&data, &Store::open_read_only(&data)?))
+    });
     opts.query_time = args.query_time;
     opts.max_connections = args.max_connections;
     if let Some(token) = args.token {
@@ -61,45 +65,24 @@ pub fn serve(data: &Path, kb_files: &[PathBuf], args: ServeArgs) -> anyhow::Resu
     Ok(ExitCode::SUCCESS)
 }
 
-/// The pipeline of `annalist ingest` for one uploaded capture: the bytes are kept
-/// under `DATA/uploads/` (the provenance path of what they become), then filed.
+/// The pipeline of `annalist ingest` for one uploaded capture (kept under
+/// `DATA/uploads/`, see `annalist_pipeline::file_upload`).
 fn ingest_hook(data: &Path, kb_files: &[PathBuf]) -> anyhow::Result<annalist_serve::IngestFn> {
     let kb = Arc::new(load_kb(kb_files)?);
     let data = data.to_path_buf();
     Ok(Arc::new(move |name: &str, bytes: &[u8]| {
-        let dir = data.join("uploads");
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let safe: String = name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or("")
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-            .take(100)
-            .collect();
-        let safe = safe.trim_start_matches('.');
-        let stamp = jiff::Timestamp::now().as_nanosecond();
-        let path = dir.join(format!("{stamp}-{}", if safe.is_empty() { "upload" } else { safe }));
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-        let mut store = Store::open(&data)?;
-        let mut index = Indexer::open(&data, &store)?;
-        let (t, touched) = annalist_pipeline::ingest_paths(
-            &mut store,
-            Some(&kb),
-            Some(&mut index),
-            std::slice::from_ref(&path),
-            &Options::default(),
-        )?;
-        index.index.close_writer()?;
+        let up = annalist_pipeline::file_upload(&data, &kb, name, bytes, &Options::default())?;
+        let t = &up.report.tally;
         Ok(json!({
-            "path": path.display().to_string(),
+            "path": up.path.display().to_string(),
             "read": t.read,
             "new": t.new,
             "duplicates": t.duplicates,
             "versions": t.versions,
             "unchanged": t.unchanged,
             "failed": t.failed,
-            "articles": touched,
+            "articles": up.report.touched,
+            "errors": up.problems,
         }))
     }))
 }

@@ -11,10 +11,9 @@
 //! (PNG) are written to `target/browser-screenshots/` (`ANNALIST_SCREENSHOTS`
 //! overrides), kept by CI as artifacts.
 
-use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
@@ -46,60 +45,6 @@ fn browser() -> Option<(PathBuf, PathBuf)> {
     }
     eprintln!("NOTICE: browser test skipped: {msg}");
     None
-}
-
-/// A child process (and the process group it leads) that is killed when dropped.
-struct Proc {
-    child: Child,
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        // The group: chromedriver's chromium and its helpers go with it.
-        // SAFETY: kill(2) on the group this test created; no memory is touched.
-        unsafe {
-            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(cmd: &mut Command) -> Result<Proc> {
-    use std::os::unix::process::CommandExt;
-    let child = cmd.process_group(0).spawn().with_context(|| format!("starting {cmd:?}"))?;
-    Ok(Proc { child })
-}
-
-/// `annalist serve` on `data`, on a port the system picks; answers its base URL
-/// once the server says it listens.
-fn start_server(data: &Path) -> Result<(Proc, String)> {
-    let mut server = spawn(
-        Command::new(bin())
-            .arg("--data")
-            .arg(data)
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .env("ANNALIST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped()),
-    )?;
-    let stderr = server.child.stderr.take().expect("piped stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            match line.split_once(" on http://") {
-                Some((_, rest)) if line.starts_with("annalist: serving") => {
-                    let _ = tx.send(format!("http://{}", rest.split('/').next().unwrap_or("")));
-                }
-                _ => eprintln!("annalist serve: {line}"),
-            }
-        }
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(120))
-        .context("annalist serve did not say where it listens within 120 s")?;
-    Ok((server, url))
 }
 
 /// chromedriver on a free loopback port, answering.
@@ -178,7 +123,7 @@ fn with_browser<F>((driver, chromium): (PathBuf, PathBuf), data: &Path, check: F
 where
     F: AsyncFnOnce(&Client, &str) -> Result<()>,
 {
-    let (_server, base) = start_server(data).unwrap();
+    let (_server, base) = start_server(data, &[]).unwrap();
     let (_driver, port) = start_driver(&driver).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

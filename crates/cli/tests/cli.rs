@@ -5,10 +5,15 @@
 mod util;
 
 mod browser;
+mod check;
+mod concurrent;
 mod crash;
 mod eval;
+mod fuzz_queries;
+mod hostile;
 mod malformed;
 mod roundtrip;
 mod search;
+mod soak;
 mod understanding;
 mod watch;

@@ -1,7 +1,11 @@
 //! Helpers shared by the integration tests.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use anyhow::Context;
 
 /// The `annalist` binary under test.
 pub fn bin() -> PathBuf {
@@ -119,4 +123,101 @@ pub fn full_store() -> &'static Path {
         (dir, data)
     });
     data
+}
+
+/// A child process (and the process group it leads) that is killed when dropped.
+pub struct Proc {
+    pub child: Child,
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        // The group: chromedriver's chromium and its helpers go with it.
+        // SAFETY: kill(2) on the group this test created; no memory is touched.
+        unsafe {
+            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn spawn(cmd: &mut Command) -> anyhow::Result<Proc> {
+    use std::os::unix::process::CommandExt;
+    let child = cmd.process_group(0).spawn().with_context(|| format!("starting {cmd:?}"))?;
+    Ok(Proc { child })
+}
+
+/// `annalist serve` on `data`, on a port the system picks; answers its base URL
+/// once the server says it listens.
+pub fn start_server(data: &Path, extra: &[&str]) -> anyhow::Result<(Proc, String)> {
+    let mut server = spawn(
+        Command::new(bin())
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .env("ANNALIST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    )?;
+    let stderr = server.child.stderr.take().expect("piped stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            match line.split_once(" on http://") {
+                Some((_, rest)) if line.starts_with("annalist: serving") => {
+                    let _ = tx.send(format!("http://{}", rest.split('/').next().unwrap_or("")));
+                }
+                _ => eprintln!("annalist serve: {line}"),
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(120))
+        .context("annalist serve did not say where it listens within 120 s")?;
+    Ok((server, url))
+}
+
+/// One HTTP/1.1 request to the server at `base` (`http://host:port`): answers the
+/// status and the body. `headers` are extra header lines.
+pub fn http(base: &str, method: &str, path: &str, headers: &[&str], body: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to the server");
+    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for h in headers {
+        req.push_str(h);
+        req.push_str("\r\n");
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).expect("read the answer");
+    let split = out.windows(4).position(|w| w == b"\r\n\r\n").map_or(out.len(), |p| p + 4);
+    let head = String::from_utf8_lossy(&out[..split]).to_ascii_lowercase();
+    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let rest = &out[split..];
+    let body = if head.contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_vec() };
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn dechunk(mut s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(p) = s.windows(2).position(|w| w == b"\r\n") {
+        let n = usize::from_str_radix(String::from_utf8_lossy(&s[..p]).trim(), 16).unwrap_or(0);
+        let rest = &s[p + 2..];
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.extend_from_slice(&rest[..n]);
+        s = rest[n..].strip_prefix(b"\r\n").unwrap_or(&rest[n..]);
+    }
+    out
 }

@@ -105,7 +105,7 @@ impl Budget {
     #[inline]
     pub fn tick(&self) -> bool {
         let n = self.ticks.fetch_add(1, Ordering::Relaxed);
-        if n % CHECK_EVERY == 0 { self.exhausted() } else { self.cancelled.load(Ordering::Relaxed) }
+        if n.is_multiple_of(CHECK_EVERY) { self.exhausted() } else { self.cancelled.load(Ordering::Relaxed) }
     }
 }
 

@@ -27,6 +27,7 @@ mod guard;
 mod near;
 pub mod query;
 mod rank;
+mod rebuild_lock;
 pub mod schema;
 pub mod search;
 pub mod snippet;
@@ -47,6 +48,7 @@ use annalist_model::Date;
 pub use budget::Budget;
 pub use facets::{Facets, Period};
 pub use query::{QueryError, QueryErrorKind};
+pub use rebuild_lock::RebuildLock;
 pub use search::{Hit, SearchRequest, SearchResults, Sort};
 
 use schema::{FORMAT_VERSION, Fields};
@@ -158,19 +160,35 @@ impl Index {
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Marker>(&b).ok())
                 .is_some_and(|m| m.format == FORMAT_VERSION);
-        if empty {
-            return Index::create(dir, options, false);
-        }
-        if !has_meta {
-            // Only our marker: a crash between writing it and creating the tantivy index.
-            fs::remove_dir_all(dir)?;
-            fs::create_dir_all(dir)?;
+        if empty || !has_meta {
+            // Creating it: whoever holds the lock first does; the others wait for it
+            // (a moment, unless it is a rebuild) and open what it made.
+            let _lock = match RebuildLock::acquire_unless_held(dir) {
+                Err(IndexError::Busy) => {
+                    RebuildLock::wait_for(dir, std::time::Duration::from_secs(60))?;
+                    return Index::open_with(dir, options);
+                }
+                r => r?,
+            };
+            if fs::read_dir(dir)?.next().is_some() && dir.join("meta.json").exists() {
+                // Made by another process meanwhile.
+                drop(_lock);
+                return Index::open_with(dir, options);
+            }
+            if !empty {
+                // Only our marker: a crash between writing it and creating the tantivy index.
+                fs::remove_dir_all(dir)?;
+                fs::create_dir_all(dir)?;
+            }
             return Index::create(dir, options, false);
         }
         if marker_ok && let Ok(ix) = Index::try_open(dir, options) {
             return Ok(ix);
         }
-        // Another format, or corrupt: the index is derived data, start again.
+        // Another format, or corrupt: the index is derived data, start again — unless
+        // another process is rebuilding it right now (never pull the directory from
+        // under it).
+        let _lock = RebuildLock::acquire_unless_held(dir)?;
         fs::remove_dir_all(dir)?;
         fs::create_dir_all(dir)?;
         Index::create(dir, options, true)
@@ -419,6 +437,36 @@ impl Index {
                     .sum()
             })
             .unwrap_or(0)
+    }
+
+    /// Files of the committed index whose checksums do not match their contents
+    /// (garbage written over a segment, a torn copy), by name; empty when sound.
+    /// Reads the whole index.
+    pub fn damaged_files(&self) -> Result<Vec<String>> {
+        let bad = self.index.validate_checksum()?;
+        let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Which of `articles` the committed index holds (live documents).
+    pub fn present(&self, articles: &[i64]) -> Result<Vec<i64>> {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::query::TermSetQuery;
+        let searcher = self.reader.searcher();
+        let q = TermSetQuery::new(articles.iter().map(|&a| schema::article_term(&self.fields, a)));
+        let docs = searcher.search(&q, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            use tantivy::schema::Value;
+            if let Some(v) = doc.get_first(self.fields.article).and_then(|v| v.as_i64()) {
+                out.push(v);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 
     /// Number of segments in the committed index.

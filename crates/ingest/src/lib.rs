@@ -111,11 +111,14 @@ pub struct ReadOptions {
     pub max_unit_bytes: usize,
     /// Largest (decompressed) file read; reading stops with an error past it.
     pub max_file_bytes: u64,
+    /// A compressed file may expand to at most this many times the bytes read from
+    /// it (past the first 256 MiB): more is a decompression bomb, and reading stops.
+    pub max_expansion: u64,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_unit_bytes: 16 << 20, max_file_bytes: 8 << 30 }
+        ReadOptions { max_unit_bytes: 16 << 20, max_file_bytes: 8 << 30, max_expansion: 200 }
     }
 }
 
@@ -126,12 +129,26 @@ pub struct InputError {
     pub location: String,
     /// What is wrong, in plain words.
     pub reason: String,
+    /// The unit this error is about, when it is one unit of a dataset whose bytes are
+    /// there but do not read as its kind (a JSON line that is not an object): the
+    /// pipeline keeps it as a failed unit, so that nothing read is lost.
+    pub unit: Option<Box<Unit>>,
 }
 
 impl InputError {
     /// An error at `location`.
     pub fn new(location: impl Into<String>, reason: impl Into<String>) -> Self {
-        InputError { location: location.into(), reason: reason.into() }
+        InputError {
+            location: annalist_model::escape_controls(&location.into()),
+            reason: reason.into(),
+            unit: None,
+        }
+    }
+
+    /// The same error, carrying the unit it is about.
+    pub fn with_unit(mut self, unit: Unit) -> Self {
+        self.unit = Some(Box::new(unit));
+        self
     }
 }
 
@@ -171,11 +188,37 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
     for p in paths {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk(p, &mut files, &mut errors),
-            Ok(_) => files.push(p.clone()),
+            Ok(m) => keep_regular(p, &m, &mut files, &mut errors),
             Err(e) => errors.push(InputError::new(p.display().to_string(), io_reason(&e))),
         }
     }
     (files, errors)
+}
+
+/// Regular files are read; a FIFO, a socket or a device is refused (reading one can
+/// block forever or never end).
+fn keep_regular(p: &Path, m: &std::fs::Metadata, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
+    if m.is_file() {
+        files.push(p.to_path_buf());
+        return;
+    }
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            "a named pipe (FIFO)"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        }
+    };
+    #[cfg(not(unix))]
+    let what = "not a regular file";
+    errors.push(InputError::new(p.display().to_string(), format!("{what}, not a file: skipped")));
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
@@ -206,10 +249,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
         if is_link_dir {
             continue;
         }
-        if c.is_dir() {
-            walk(&c, files, errors);
-        } else {
-            files.push(c);
+        match std::fs::metadata(&c) {
+            Ok(m) if m.is_dir() => walk(&c, files, errors),
+            Ok(m) => keep_regular(&c, &m, files, errors),
+            Err(e) => errors.push(InputError::new(c.display().to_string(), io_reason(&e))),
         }
     }
 }
@@ -252,6 +295,9 @@ pub fn read_file_counted(
     let meta = std::fs::metadata(path).map_err(|e| InputError::new(&label, io_reason(&e)))?;
     if meta.is_dir() {
         return Err(InputError::new(&label, "is a directory"));
+    }
+    if !meta.is_file() {
+        return Err(InputError::new(&label, "not a regular file (a FIFO, socket or device): skipped"));
     }
     let file = File::open(path).map_err(|e| InputError::new(&label, io_reason(&e)))?;
     match consumed {

@@ -56,6 +56,11 @@ impl Ctx<'_, '_> {
 
     /// An error that ended the stream after `n` `what`s ("lines", "records").
     fn stream_error(&self, e: &io::Error, n: u64, what: &str) -> InputError {
+        if let Some(x) = e.get_ref().and_then(|inner| inner.downcast_ref::<ExpansionExceeded>()) {
+            return self.err(format!(
+                "the compressed data {x} (a decompression bomb?) after {n} {what}; stopped reading"
+            ));
+        }
         if e.get_ref().is_some_and(|inner| inner.is::<LimitExceeded>()) {
             return self.err(format!(
                 "data is over the {} limit after {n} {what}; stopped reading",
@@ -82,10 +87,28 @@ impl std::fmt::Display for LimitExceeded {
 }
 impl std::error::Error for LimitExceeded {}
 
-/// A reader that fails once more than `remaining` bytes were read (decompression bombs).
+/// Raised by [`Limited`] when a compressed stream expands too far.
+#[derive(Debug)]
+struct ExpansionExceeded(u64);
+impl std::fmt::Display for ExpansionExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "expands more than {}×", self.0)
+    }
+}
+impl std::error::Error for ExpansionExceeded {}
+
+/// Decompressed bytes always allowed, whatever the ratio.
+const EXPANSION_FLOOR: u64 = 256 << 20;
+
+/// A reader that fails once more than `remaining` bytes were read, or (for a
+/// compressed stream) once it has handed out more than `ratio` times the bytes read
+/// from the file beneath (decompression bombs).
 struct Limited<R> {
     inner: R,
     remaining: u64,
+    /// Bytes read from the file itself, when the stream is decompressed, and the ratio.
+    raw: Option<(std::sync::Arc<std::sync::atomic::AtomicU64>, u64)>,
+    out: u64,
 }
 
 impl<R: Read> Read for Limited<R> {
@@ -95,6 +118,27 @@ impl<R: Read> Read for Limited<R> {
             return Err(io::Error::other(LimitExceeded));
         }
         self.remaining -= n as u64;
+        self.out += n as u64;
+        if let Some((raw, ratio)) = &self.raw
+            && self.out > EXPANSION_FLOOR
+            && self.out / ratio.max(&1) > raw.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Err(io::Error::other(ExpansionExceeded(*ratio)));
+        }
+        Ok(n)
+    }
+}
+
+/// Counts the bytes read from the file beneath the decompressors.
+struct RawCount<R> {
+    inner: R,
+    n: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for RawCount<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -113,7 +157,8 @@ pub(crate) fn read_stream(
     on_unit: OnUnit<'_>,
 ) -> Result<FileSummary, InputError> {
     let mut ctx = Ctx { label, opts, summary: FileSummary::default(), on_unit };
-    let mut stream: Box<dyn Read + '_> = reader;
+    let raw_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut stream: Box<dyn Read + '_> = Box::new(RawCount { inner: reader, n: raw_read.clone() });
     // Nested compression is followed a few levels deep (a .gz of a .zst …), no further.
     for _ in 0..4 {
         let prefix = match read_prefix(&mut stream, PREFIX_BYTES) {
@@ -148,7 +193,8 @@ pub(crate) fn read_stream(
                     Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().bom_sniffing(true).build(rest));
             }
             other => {
-                let limited = Limited { inner: rest, remaining: opts.max_file_bytes };
+                let raw = ctx.summary.compression.is_some().then(|| (raw_read.clone(), opts.max_expansion));
+                let limited = Limited { inner: rest, remaining: opts.max_file_bytes, raw, out: 0 };
                 let mut ctx = ctx;
                 let res = match other {
                     Detected::Warc => read_warc(&mut ctx, limited),
@@ -234,13 +280,15 @@ fn read_json_lines(ctx: &mut Ctx, stream: impl Read) -> Result<(), InputError> {
         if line.trim_ascii().is_empty() {
             continue;
         }
+        let unit = Unit {
+            provenance: ctx.prov(InputKind::JsonLines, Some(line_no), None),
+            raw: line.to_vec(),
+            meta: UnitMeta::default(),
+        };
         let result = match check_json_object(line) {
-            Ok(()) => Ok(Unit {
-                provenance: ctx.prov(InputKind::JsonLines, Some(line_no), None),
-                raw: line.to_vec(),
-                meta: UnitMeta::default(),
-            }),
-            Err(reason) => Err(ctx.err_at_line(line_no, reason)),
+            Ok(()) => Ok(unit),
+            // Reported, and kept as a failed unit (its bytes are the record as it is).
+            Err(reason) => Err(ctx.err_at_line(line_no, reason).with_unit(unit)),
         };
         if ctx.emit(result).is_break() {
             return Ok(());

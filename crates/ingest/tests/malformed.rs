@@ -172,7 +172,7 @@ fn decompression_bomb_is_bounded() {
     let d = tempfile::tempdir().unwrap();
     let zeros = vec![b'{'; 4 << 20];
     let p = write(d.path(), "bomb.jsonl.gz", &gzip(&zeros));
-    let opts = ReadOptions { max_unit_bytes: 1 << 20, max_file_bytes: 1 << 20 };
+    let opts = ReadOptions { max_unit_bytes: 1 << 20, max_file_bytes: 1 << 20, ..ReadOptions::default() };
     let res = read_file(&p, &opts, &mut |_| ControlFlow::Continue(()));
     let e = res.unwrap_err().to_string();
     assert!(e.contains("over the 1 MiB limit"), "{e}");

@@ -70,12 +70,14 @@ impl Provenance {
         }
     }
 
-    /// `path[:line]` for messages addressed to people.
+    /// `path[:line]` for messages addressed to people (control characters in the
+    /// path escaped, so that it fits on one line).
     pub fn display(&self) -> String {
+        let path = crate::escape_controls(&self.path);
         match (self.line, self.record) {
-            (Some(l), _) => format!("{}:{l}", self.path),
-            (None, Some(r)) => format!("{}#{r}", self.path),
-            _ => self.path.clone(),
+            (Some(l), _) => format!("{path}:{l}"),
+            (None, Some(r)) => format!("{path}#{r}"),
+            _ => path,
         }
     }
 }

@@ -16,6 +16,15 @@ pub use understanding::{EntityKind, Event, EventStatus, EventType, Mention, Unde
 /// Normalise text for comparison and hashing: Unicode compatibility forms folded
 /// (curly quotes and dashes to ASCII), whitespace collapsed, trimmed, lower-cased.
 ///
+/// `s` with control characters (a newline in a file name) written as escapes
+/// (`\n`), so that a location in a message always stays on its one line.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 /// This is the normalisation used for exact-duplicate detection and for matching
 /// teasers to articles, so two mirrors that differ only in typography compare equal.
 pub fn normalize_text(s: &str) -> String {

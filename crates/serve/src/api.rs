@@ -32,11 +32,13 @@ pub const MAX_OFFSET: usize = 100_000;
 pub struct ApiError {
     pub status: StatusCode,
     pub message: String,
+    /// The search index failed to read its own files: the server repairs it.
+    pub index_damaged: bool,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError { status, message: message.into() }
+        ApiError { status, message: message.into(), index_damaged: false }
     }
     pub fn bad(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, message)
@@ -64,7 +66,11 @@ impl From<annalist_index::QueryError> for ApiError {
             K::TimedOut => ApiError::busy(e.to_string()),
             K::Index => {
                 tracing::error!("search index: {}", e.message);
-                ApiError::busy("the search index cannot answer right now (it is being repaired or rebuilt)")
+                let mut a = ApiError::busy(
+                    "the search index cannot answer right now; it is being rebuilt, try again soon",
+                );
+                a.index_damaged = true;
+                a
             }
         }
     }

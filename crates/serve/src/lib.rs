@@ -66,6 +66,8 @@ pub struct Options {
     pub ingest: Option<IngestFn>,
     /// Index catch-up, called while the index lags the store.
     pub catch_up: Option<CatchUpFn>,
+    /// Rebuilds the index from the store, called when a search finds it damaged.
+    pub rebuild_index: Option<CatchUpFn>,
     /// Per-request time limit (the answer is 503 past it).
     pub timeout: Duration,
     /// Time one request's searches may take (they are stopped past it).
@@ -76,6 +78,9 @@ pub struct Options {
     pub max_connections: usize,
     /// Requests waiting for a core at most; further ones are answered 503 at once.
     pub max_queue: usize,
+    /// Connections still sending their first request head at most; when more
+    /// arrive, the oldest of them is dropped (see `accept.rs`).
+    pub max_heads: usize,
     /// Time a client has to send a request's headers.
     pub header_timeout: Duration,
     /// Time a client has to send an upload's body.
@@ -90,11 +95,13 @@ impl Options {
             token: None,
             ingest: None,
             catch_up: None,
+            rebuild_index: None,
             timeout: Duration::from_secs(10),
             query_time: Duration::from_secs(1),
             max_body: 16 << 20,
             max_connections: 1024,
             max_queue: 256,
+            max_heads: 4096,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),
         }
@@ -108,6 +115,9 @@ pub struct App {
     token: Option<String>,
     ingest: Option<IngestFn>,
     catch_up: Option<CatchUpFn>,
+    rebuild_index: Option<CatchUpFn>,
+    /// A rebuild of the index is running.
+    rebuilding: std::sync::atomic::AtomicBool,
     stores: Mutex<Vec<Store>>,
     index: RwLock<Arc<Index>>,
     events: RwLock<Arc<Events>>,
@@ -116,6 +126,7 @@ pub struct App {
     max_body: usize,
     max_connections: usize,
     max_queue: usize,
+    max_heads: usize,
     header_timeout: Duration,
     body_timeout: Duration,
     /// Requests waiting for a permit of `gate`.
@@ -155,11 +166,14 @@ impl App {
             token: opts.token,
             ingest: opts.ingest,
             catch_up: opts.catch_up,
+            rebuild_index: opts.rebuild_index,
+            rebuilding: std::sync::atomic::AtomicBool::new(false),
             timeout: opts.timeout,
             query_time: opts.query_time,
             max_body: opts.max_body,
             max_connections: opts.max_connections.max(1),
             max_queue: opts.max_queue,
+            max_heads: opts.max_heads,
             header_timeout: opts.header_timeout,
             body_timeout: opts.body_timeout,
             queued: std::sync::atomic::AtomicUsize::new(0),
@@ -319,6 +333,20 @@ pub fn router(app: State) -> Router {
 pub async fn serve(opts: Options, addr: SocketAddr) -> anyhow::Result<()> {
     let app = tokio::task::spawn_blocking(move || App::open(opts)).await??;
     let (data, writable) = (app.data.display().to_string(), app.token.is_some());
+    // Damage that still lets the index open (a flipped byte in a postings file) shows
+    // only in its checksums: read them once in the background, and rebuild when they
+    // fail, instead of answering from damaged data.
+    tokio::task::spawn_blocking({
+        let app = app.clone();
+        move || match app.index().damaged_files() {
+            Ok(files) if !files.is_empty() => {
+                tracing::warn!("search index files fail their checksums: {}", files.join(", "));
+                start_index_rebuild(&app);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("verifying the search index: {e}"),
+        }
+    });
     tokio::spawn({
         let app = app.clone();
         async move {
@@ -416,12 +444,40 @@ async fn blocking<T: Send + 'static>(
     let budget = Arc::new(Budget::with_time(app.query_time));
     let _cancel = CancelOnDrop(budget.clone());
     let app = app.clone();
-    tokio::task::spawn_blocking(move || {
+    let worker = app.clone();
+    let out = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        f(&app, &budget)
+        f(&worker, &budget)
     })
     .await
-    .map_err(|e| api::ApiError::internal(format!("worker failed: {e}")))?
+    .map_err(|e| api::ApiError::internal(format!("worker failed: {e}")))?;
+    if let Err(e) = &out
+        && e.index_damaged
+    {
+        start_index_rebuild(&app);
+    }
+    out
+}
+
+/// Rebuilds a damaged index from the store in the background (one rebuild at a
+/// time), then serves the new one. Searches answer 503 meanwhile.
+fn start_index_rebuild(app: &State) {
+    use std::sync::atomic::Ordering;
+    let Some(rebuild) = app.rebuild_index.clone() else { return };
+    if app.rebuilding.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || {
+        tracing::warn!("the search index is damaged: rebuilding it from the archive");
+        let _one = app.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let r = rebuild().and_then(|()| app.refresh());
+        match r {
+            Ok(()) => tracing::warn!("the search index was rebuilt"),
+            Err(e) => tracing::error!("rebuilding the search index: {e:#}"),
+        }
+        app.rebuilding.store(false, Ordering::SeqCst);
+    });
 }
 
 /// Run blocking work off the async threads without waiting for a core (writes,

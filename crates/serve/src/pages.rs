@@ -110,7 +110,10 @@ fn opt(s: &Option<String>) -> String {
 
 async fn search(State(app): State<crate::State>, Query(p): Params) -> Response {
     match blocking(&app, move |app, budget| Ok(search_page(app, &p, budget))).await {
-        Ok((status, html)) => {
+        Ok((status, html, damaged)) => {
+            if damaged {
+                crate::start_index_rebuild(&app);
+            }
             (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
         }
         Err(e) => error_page(e.status, &e.message),
@@ -118,8 +121,9 @@ async fn search(State(app): State<crate::State>, Query(p): Params) -> Response {
 }
 
 /// The search page; its status is the query's (400 for a query error, 503 when the
-/// search ran out of time), with the form kept so the query can be corrected.
-fn search_page(app: &App, p: &BTreeMap<String, String>, budget: &Arc<Budget>) -> (StatusCode, String) {
+/// search ran out of time), with the form kept so the query can be corrected; and
+/// whether the index was found damaged.
+fn search_page(app: &App, p: &BTreeMap<String, String>, budget: &Arc<Budget>) -> (StatusCode, String, bool) {
     let v = |k: &str| p.get(k).map(String::as_str).unwrap_or("");
     let mut h =
         String::from("<h1>Search the archive</h1><form class=\"search\" method=\"get\" action=\"/search\">");
@@ -144,13 +148,13 @@ fn search_page(app: &App, p: &BTreeMap<String, String>, budget: &Arc<Budget>) ->
     h.push_str("</select></label><button>Search</button></form>");
     let has_query = ["q", "outlet", "lang", "type", "since", "until"].iter().any(|k| !v(k).trim().is_empty());
     if !has_query {
-        return (StatusCode::OK, layout("Search", &h));
+        return (StatusCode::OK, layout("Search", &h), false);
     }
     let res = match api::run_search(app, p, budget) {
         Ok(r) => r,
         Err(e) => {
             let _ = write!(h, "<p class=\"error\">{}</p>", esc(&e.message));
-            return (e.status, layout("Search", &h));
+            return (e.status, layout("Search", &h), e.index_damaged);
         }
     };
     let (limit, offset) = api::page(p, 10).unwrap_or((10, 0));
@@ -219,7 +223,7 @@ fn search_page(app: &App, p: &BTreeMap<String, String>, budget: &Arc<Budget>) ->
             write!(h, "<a href=\"{}\">next →</a>", esc(&link(&[("offset", (offset + limit).to_string())])));
     }
     h.push_str("</div>");
-    (StatusCode::OK, layout(&format!("{} – search", v("q")), &h))
+    (StatusCode::OK, layout(&format!("{} – search", v("q")), &h), false)
 }
 
 fn query_string(q: &BTreeMap<String, String>) -> String {

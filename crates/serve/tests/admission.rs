@@ -102,14 +102,15 @@ fn uploads_are_refused_before_their_body_is_read() {
 }
 
 #[test]
-fn slow_headers_are_cut_and_connections_are_capped() {
+fn slow_headers_keep_nobody_out_and_are_cut() {
     let dir = archive();
     let addr = start(dir.path(), None, |o| {
-        o.max_connections = 6;
-        o.header_timeout = Duration::from_millis(700);
+        o.max_connections = 4;
+        o.max_heads = 8;
+        o.header_timeout = Duration::from_millis(1500);
     });
-    // Six clients that never finish their headers hold every slot...
-    let mut slow: Vec<TcpStream> = (0..6)
+    // Eight clients that never finish their headers fill the head pool...
+    let mut slow: Vec<TcpStream> = (0..8)
         .map(|_| {
             let mut s = TcpStream::connect(&addr).unwrap();
             s.write_all(b"GET /api/v1/stats HTTP/1.1\r\nHo").unwrap();
@@ -117,20 +118,55 @@ fn slow_headers_are_cut_and_connections_are_capped() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(150));
-    // ...so a seventh is told to come back, at once.
-    let (r, took) = exchange(&addr, "GET /api/v1/stats HTTP/1.1\r\nHost: t\r\n\r\n", Duration::from_secs(3));
-    assert_eq!(status(&r), 503, "{r}");
-    assert!(r.to_ascii_lowercase().contains("retry-after"), "{r}");
-    assert!(took < Duration::from_secs(1), "{took:?}");
-    // The header timeout closes the slow ones, and the server answers again.
-    std::thread::sleep(Duration::from_millis(1200));
+    // ...yet a person's requests are answered at once: the oldest slow ones make room.
+    for _ in 0..3 {
+        let (r, took) = exchange(
+            &addr,
+            "GET /api/v1/stats HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+            Duration::from_secs(3),
+        );
+        assert_eq!(status(&r), 200, "{r}");
+        assert!(took < Duration::from_secs(1), "{took:?}");
+    }
+    // The first slow ones were dropped to make room.
+    slow[0].set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+    assert_eq!(slow[0].read(&mut [0u8; 64]).unwrap_or(0), 0);
+    // The header timeout closes the rest.
+    std::thread::sleep(Duration::from_millis(1800));
     for s in &mut slow {
         s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
         let mut buf = [0u8; 512];
         let n = s.read(&mut buf).unwrap_or(0);
-        let text = String::from_utf8_lossy(&buf[..n]).to_string();
-        assert!(n == 0 || status(&text) == 408, "a slow client still connected: {text}");
+        assert_eq!(n, 0, "a slow client still connected: {}", String::from_utf8_lossy(&buf[..n]));
     }
+    // A head larger than the limit is refused with 431.
+    let huge = format!("GET / HTTP/1.1\r\nHost: t\r\nX-Pad: {}\r\n\r\n", "a".repeat(40_000));
+    let (r, _) = exchange(&addr, &huge, Duration::from_secs(3));
+    assert_eq!(status(&r), 431, "{r}");
+}
+
+#[test]
+fn serving_connections_are_capped() {
+    let dir = archive();
+    let addr = start(dir.path(), None, |o| o.max_connections = 2);
+    // Two kept-alive connections hold both serving slots...
+    let held: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = TcpStream::connect(&addr).unwrap();
+            s.write_all(b"GET /api/v1/stats HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let n = s.read(&mut [0u8; 4096]).unwrap();
+            assert!(n > 0);
+            s
+        })
+        .collect();
+    // ...so a third is told to come back, at once.
+    let (r, took) = exchange(&addr, "GET /api/v1/stats HTTP/1.1\r\nHost: t\r\n\r\n", Duration::from_secs(3));
+    assert_eq!(status(&r), 503, "{r}");
+    assert!(r.to_ascii_lowercase().contains("retry-after"), "{r}");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    drop(held);
+    std::thread::sleep(Duration::from_millis(200));
     let (r, _) = exchange(
         &addr,
         "GET /api/v1/stats HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",

@@ -12,6 +12,7 @@
 //! the batch in flight, and the next run redoes it because sources already stored
 //! are recognised and skipped.
 
+mod check;
 mod dedup;
 mod read;
 mod schema;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use check::DamagedBlob;
 pub use dedup::{blob_hash, jaccard, shingles, simhash};
 pub use read::{
     ArticleRecord, ArticleSummary, EntitySurface, EvalRow, EventRow, IndexRow, ListFilter, SourceRecord,
@@ -140,6 +142,12 @@ impl Store {
     /// Returns the sources to replay, oldest first. Runs inside the caller's batch.
     pub fn sources_for_replay(&self) -> Result<Vec<SourceRecord>> {
         read::all_sources(&self.conn)
+    }
+
+    /// Up to `limit` sources with ids above `after`, in id order (replay a page at a
+    /// time: `after` = the last id of the previous page).
+    pub fn sources_after(&self, after: i64, limit: usize) -> Result<Vec<SourceRecord>> {
+        read::sources_after(&self.conn, after, limit)
     }
 
     pub(crate) fn conn(&self) -> &Connection {

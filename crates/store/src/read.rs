@@ -111,6 +111,10 @@ pub struct Stats {
     pub versions: i64,
     pub sources: i64,
     pub failed_sources: i64,
+    /// Exact repeats of units within a file, counted but not filed as sources.
+    pub repeats: i64,
+    /// Failed units beyond the first thousand of a file, counted but not kept.
+    pub dropped_failures: i64,
     pub blobs: i64,
     pub blob_bytes: i64,
     pub blob_stored_bytes: i64,
@@ -182,6 +186,20 @@ const SOURCE_COLS: &str = "id, blob_hash, path, locator, kind, line, record, doc
 pub(crate) fn all_sources(conn: &Connection) -> Result<Vec<SourceRecord>> {
     let mut st = conn.prepare(&format!("SELECT {SOURCE_COLS} FROM sources ORDER BY id"))?;
     let rows = st.query_map([], source_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn sources_of_blob(conn: &Connection, hash: &str) -> Result<Vec<SourceRecord>> {
+    let mut st =
+        conn.prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE blob_hash = ?1 ORDER BY id"))?;
+    let rows = st.query_map([hash], source_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn sources_after(conn: &Connection, after: i64, limit: usize) -> Result<Vec<SourceRecord>> {
+    let mut st = conn
+        .prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE id > ?1 ORDER BY id LIMIT ?2"))?;
+    let rows = st.query_map(params![after, limit as i64], source_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -359,6 +377,8 @@ impl Store {
             versions: one("SELECT COUNT(*) FROM versions")?,
             sources: one("SELECT COUNT(*) FROM sources")?,
             failed_sources: one("SELECT COUNT(*) FROM sources WHERE outcome='failed'")?,
+            repeats: one("SELECT COALESCE(SUM(count),0) FROM skipped WHERE what != 'failed'")?,
+            dropped_failures: one("SELECT COALESCE(SUM(count),0) FROM skipped WHERE what = 'failed'")?,
             blobs: one("SELECT COUNT(*) FROM blobs")?,
             blob_bytes: one("SELECT COALESCE(SUM(size),0) FROM blobs")?,
             blob_stored_bytes: one("SELECT COALESCE(SUM(LENGTH(zdata)),0) FROM blobs")?,

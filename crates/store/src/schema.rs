@@ -151,6 +151,20 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX sources_version ON sources(version_id);
     "#,
+    // 4: worthless input is counted, not filed: exact repeats of a unit within one
+    //    file beyond the first few (`what` = the bytes' blob hash), and failed units
+    //    of one file beyond the first thousand (`what` = 'failed'). One row per
+    //    (file, what), with the highest line or record counted, so that a resumed run
+    //    does not count anything twice.
+    r#"
+    CREATE TABLE skipped (
+        path  TEXT NOT NULL,
+        what  TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        last  INTEGER NOT NULL,    -- highest line or record number counted
+        PRIMARY KEY(path, what)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

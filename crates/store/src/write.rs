@@ -75,7 +75,7 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-fn compress(raw: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn compress(raw: &[u8]) -> Result<Vec<u8>> {
     COMPRESSOR.with(|c| {
         let mut c = c.borrow_mut();
         if c.is_none() {
@@ -172,6 +172,64 @@ impl<'c> Batch<'c> {
     /// events, mentions) inside this batch, so that `reprocess` can replay the
     /// sources it read beforehand through a newer extractor. Blobs stay; as one
     /// transaction, a crash midway leaves the old archive as it was.
+    /// Counts one more exact repeat of the unit stored as `blob` in the file `path`,
+    /// at line or record `n`. Answers whether it was counted: a repeat at or before
+    /// the highest `n` counted was counted by an earlier, interrupted run.
+    pub fn count_repeat(&mut self, path: &str, blob: &str, n: u64) -> Result<bool> {
+        self.count_skipped(path, blob, n)
+    }
+
+    /// Counts one more failed unit of `path` not kept (at line or record `n`).
+    pub fn count_dropped_failure(&mut self, path: &str, n: u64) -> Result<bool> {
+        self.count_skipped(path, "failed", n)
+    }
+
+    fn count_skipped(&mut self, path: &str, what: &str, n: u64) -> Result<bool> {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let changed = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO skipped(path, what, count, last) VALUES (?1, ?2, 1, ?3)
+                 ON CONFLICT(path, what) DO UPDATE SET count = count + 1, last = excluded.last
+                 WHERE excluded.last > skipped.last",
+            )?
+            .execute(params![path, what, n])?;
+        Ok(changed > 0)
+    }
+
+    /// Failed units kept for the file `path`.
+    pub fn failed_sources_of(&mut self, path: &str) -> Result<u64> {
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT COUNT(*) FROM sources WHERE path=?1 AND outcome='failed'")?
+            .query_row([path], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// Keeps a source whose stored bytes are damaged as it was, marked failed with
+    /// `reason` (`reprocess` cannot re-read it, and must not lose its provenance).
+    pub fn keep_damaged_source(&mut self, s: &crate::SourceRecord, reason: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sources(blob_hash, path, locator, kind, line, record, doc, meta, header, article_id,
+                 version_id, outcome, error, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, NULL, NULL, 'failed', ?9, ?10)",
+            )?
+            .execute(params![
+                s.blob_hash,
+                s.path,
+                s.locator,
+                s.kind,
+                s.line,
+                s.record,
+                s.doc,
+                s.meta.to_string(),
+                reason,
+                s.ingested_at
+            ])?;
+        Ok(())
+    }
+
     pub fn clear_derived(&mut self) -> Result<()> {
         self.tx.execute_batch(
             "DELETE FROM teasers; DELETE FROM events; DELETE FROM entity_mentions; DELETE FROM simbands;

@@ -65,6 +65,14 @@ fn release_memory() {
     }
 }
 
+/// Captures that could not be extracted go to the log (`ANNALIST_LOG`), with the
+/// record they were read from: the watcher runs unattended.
+fn log_problems(problems: annalist_pipeline::Collect) {
+    for line in problems.lines() {
+        tracing::warn!("{line}");
+    }
+}
+
 /// How soon alerts that a webhook did not take are offered again.
 const RETRY_ALERTS: Duration = Duration::from_secs(60);
 
@@ -235,14 +243,17 @@ impl Watcher {
             if !path.exists() {
                 continue;
             }
-            let (tally, _) = annalist_pipeline::ingest_paths(
+            let problems = annalist_pipeline::Collect::default();
+            let report = annalist_pipeline::ingest_paths(
                 &mut store,
                 Some(&self.kb),
                 Some(&mut index),
                 std::slice::from_ref(path),
                 &annalist_pipeline::Options::default(),
+                &problems,
             )?;
-            tracing::info!(file = %path.display(), new = tally.new, "filed records left by the last run");
+            log_problems(problems);
+            tracing::info!(file = %path.display(), new = report.tally.new, "filed records left by the last run");
             let n = warc::repair(path)?;
             self.state.warc_filed(&path.display().to_string(), n)?;
         }
@@ -589,14 +600,17 @@ impl Watcher {
         let mut index = Indexer::open_with(&self.data, &store, small_writer())?;
         for (label, last, units) in runs {
             if !units.is_empty() {
-                let (t, _) = annalist_pipeline::file_units(
+                let problems = annalist_pipeline::Collect::default();
+                let report = annalist_pipeline::file_units(
                     &mut store,
                     Some(&self.kb),
                     Some(&mut index),
                     units,
                     &Default::default(),
+                    &problems,
                 )?;
-                total.add(&t);
+                log_problems(problems);
+                total.add(&report.tally);
             }
             self.state.warc_filed(&label, last)?;
         }

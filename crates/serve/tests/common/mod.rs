@@ -40,10 +40,11 @@ Read <a href=\"javascript:alert(1)\">more</a> hostile words here, in a paragraph
 pub fn file(data: &Path, kb: &Kb, label: &str, bytes: &[u8]) -> anyhow::Result<serde_json::Value> {
     let mut store = Store::open(data)?;
     let mut index = Indexer::open(data, &store)?;
-    let (tally, touched, errors) =
-        ingest_bytes(&mut store, Some(kb), Some(&mut index), label, bytes, &Options::default())?;
+    let errors = annalist_pipeline::Collect::default();
+    let report =
+        ingest_bytes(&mut store, Some(kb), Some(&mut index), label, bytes, &Options::default(), &errors)?;
     index.index.close_writer()?;
-    Ok(serde_json::json!({"tally": tally, "articles": touched, "errors": errors}))
+    Ok(serde_json::json!({"tally": report.tally, "articles": report.touched, "errors": errors.lines()}))
 }
 
 /// An archive of the five seed pages and the hostile capture, in a temporary directory.
