@@ -248,7 +248,8 @@ fn strip_site_name(title: &str, site: Option<&str>) -> String {
 
 /// Extract an article from an HTML page.
 pub fn extract_html(text: &str) -> Article {
-    let doc = Html::parse_document(text);
+    let text = crate::depth::limit_depth(text);
+    let doc = Html::parse_document(&text);
     let meta = meta_content(&doc);
     let ld = ld_article(&doc);
     let mut art = Article::default();

@@ -11,6 +11,7 @@
 //! [`ExtractError`] whose `Display` is a one-line reason.
 
 mod dates;
+mod depth;
 mod html;
 mod lang;
 mod record;
