@@ -27,7 +27,7 @@ pub use dates::{Numeric, date_line, parse_date};
 pub use html::extract_html;
 pub use lang::detect_language;
 pub use record::outlet_for_url;
-pub use text_page::extract_text_page;
+pub use text_page::{DateEvidence, DateSource, extract_text_page, read_text_page};
 
 /// Overrides of which dataset column holds which article field, as given by
 /// `--map field=column` (fields: title, published, body, url, language, outlet, captured).
