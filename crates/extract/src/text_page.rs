@@ -179,9 +179,8 @@ fn title_case(line: &str) -> bool {
 /// A standfirst printed as a quotation right below the headline (`"As a young girl, I …"`).
 fn quoted_standfirst(line: &str) -> bool {
     let t = line.trim();
-    t.starts_with(['"', '“'])
-        && t.ends_with(['"', '”'])
-        && t[1..t.len() - 1].chars().all(|c| c != '"' && c != '“' && c != '”')
+    let inner = t.strip_prefix(['"', '“']).and_then(|r| r.strip_suffix(['"', '”']));
+    inner.is_some_and(|r| !r.is_empty() && !r.contains(['"', '“', '”']))
 }
 
 /// Compare lines ignoring case, spacing and closing punctuation.
