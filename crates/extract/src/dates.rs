@@ -200,6 +200,64 @@ pub(crate) fn resolve_month_day(month_day: (i8, i8), reference: Date) -> Option<
         .find(|c| *c <= limit)
 }
 
+/// A date in a URL's path: `/2016/08/24/`, `20160824-34ee.html`, `2016-08-24`, or a
+/// base64 key whose text holds one (Rodong Sinmun's `?MTVAMjAyNC0wNi0xMC1IMDA0QA==`
+/// reads `15@2024-06-10-H004@`). `None` when the URL holds no whole date.
+pub fn url_date(url: &str) -> Option<Date> {
+    static SLASHED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$|[^\d])").unwrap());
+    static COMPACT_IN_PATH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})(\d{2})(\d{2})(?:[^\d]|$)").unwrap());
+    static DASHED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[^\d]|$)").unwrap());
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    let (path_only, query) = path.split_once('?').unwrap_or((path, ""));
+    let ymd = |c: regex::Captures| -> Option<Date> {
+        Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok()
+    };
+    for re in [&*SLASHED, &*DASHED, &*COMPACT_IN_PATH] {
+        if let Some(d) = re.captures(path_only).and_then(ymd) {
+            return Some(d);
+        }
+    }
+    for key in query.split(['&', '=']).filter(|k| k.len() >= 16) {
+        if let Some(text) = base64_text(key)
+            && let Some(d) = DASHED.captures(&text).and_then(ymd)
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// Standard or URL-safe base64 decoded, when it decodes to printable ASCII.
+fn base64_text(s: &str) -> Option<String> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let s = s.trim_end_matches(['=', '%']).trim_end_matches("3D");
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in s.as_bytes() {
+        acc = (acc << 6) | val(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out.iter().all(|b| b.is_ascii_graphic() || *b == b' ').then(|| String::from_utf8(out).ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +287,25 @@ mod tests {
         assert_eq!(d("2011-02-30"), None);
         assert_eq!(d("not a date"), None);
         assert_eq!(d("2011-12/01"), None);
+    }
+
+    #[test]
+    fn dates_in_urls() {
+        let u = |s: &str| url_date(s).map(|d| d.to_string());
+        assert_eq!(
+            u("http://www.kcna.co.jp/item/2015/201503/news03/20150303-12ee.html").as_deref(),
+            Some("2015-03-03")
+        );
+        assert_eq!(u("https://news.test/2019/10/10/some-story/").as_deref(), Some("2019-10-10"));
+        assert_eq!(u("https://news.test/story-2021-02-03.html").as_deref(), Some("2021-02-03"));
+        // "15@2023-04-05-H001@" in base64.
+        assert_eq!(
+            u("http://rodong.test/en/index.php?MTVAMjAyMy0wNC0wNS1IMDAxQA==").as_deref(),
+            Some("2023-04-05")
+        );
+        assert_eq!(u("https://news.test/2019/10/some-story/"), None);
+        assert_eq!(u("https://news.test/a?id=12345678901234567890"), None);
+        assert_eq!(u("https://news.test/item/870687"), None);
     }
 
     #[test]
