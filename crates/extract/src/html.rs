@@ -88,12 +88,20 @@ fn has_word(el: &scraper::node::Element, set: &[&str]) -> bool {
     class_hit || el.id().is_some_and(|id| words(id).any(|w| set.contains(&w.as_str())))
 }
 
+/// class/id words that mark the article's own content: an element named for both
+/// (`article-body pagination-first`, `l-sidebar-fixed l-article-body-segment`) is content.
+const CONTENT_WORDS: &[&str] =
+    &["article", "body", "content", "story", "post", "entry", "main", "text", "prose", "blog"];
+
 fn is_chrome_element(el: &scraper::node::Element) -> bool {
     let name = el.name();
     if SKIP_TAGS.contains(&name) {
         return true;
     }
     if matches!(name, "html" | "body" | "main" | "article") {
+        return false;
+    }
+    if has_word(el, CONTENT_WORDS) || has_word(el, &["non"]) {
         return false;
     }
     has_word(el, CHROME_WORDS)
@@ -169,6 +177,7 @@ struct LdArticle {
     publisher: Option<String>,
     language: Option<String>,
     url: Option<String>,
+    body: Option<String>,
 }
 
 fn find_ld_article(v: &Value, depth: usize) -> Option<&serde_json::Map<String, Value>> {
@@ -213,6 +222,7 @@ fn ld_article(doc: &Html) -> LdArticle {
                 publisher: ld_text(o.get("publisher")),
                 language: ld_text(o.get("inLanguage")),
                 url: ld_text(o.get("url")),
+                body: o.get("articleBody").and_then(Value::as_str).map(str::to_string),
             };
         }
     }
@@ -312,6 +322,17 @@ pub fn extract_html(text: &str) -> Article {
         .filter(|l| !l.is_empty());
 
     art.paragraphs = main_paragraphs(&doc);
+    // The JSON-LD articleBody, when the page's markup gave much less than it holds (the
+    // text is rendered by script, or the container was not found).
+    if let Some(body) = ld.body.as_deref() {
+        let dom_len: usize = art.paragraphs.iter().map(|p| p.len()).sum();
+        let ld_paras: Vec<String> =
+            body.split(['\n', '\r']).map(collapse).filter(|p| p.chars().any(char::is_alphanumeric)).collect();
+        let ld_len: usize = ld_paras.iter().map(|p| p.len()).sum();
+        if ld_len > 200 && dom_len * 2 < ld_len {
+            art.paragraphs = ld_paras;
+        }
+    }
     // The headline repeated as the first paragraph is not body.
     if art.title.is_some() && art.paragraphs.first().map(String::as_str) == art.title.as_deref() {
         art.paragraphs.remove(0);
@@ -328,33 +349,88 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
             return ps;
         }
     }
-    // Score containers by the paragraph text directly and one level below them.
+    // Score containers by the paragraph text directly and one level below them. When
+    // the best container found past class-named chrome holds far less than the best one
+    // found without that test, the page named its content wrapper like chrome
+    // (`penci_sidebar`, `elementor-widget-wrap`): take the latter.
+    let (strict, strict_score) = best_container(doc, true);
+    let (loose, loose_score) = best_container(doc, false);
+    let best = if strict_score * 5 < loose_score * 2 { loose } else { strict.or(loose) };
+    let best = best.and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap);
+    if let Some(el) = best {
+        // Text set straight in the container (lines split by <br>) rather than in <p>s.
+        let ps = paragraphs_in(el);
+        let blocks = block_text_paragraphs(el);
+        let len = |v: &[String]| v.iter().map(String::len).sum::<usize>();
+        if len(&ps) * 2 < len(&blocks) {
+            return blocks;
+        }
+        return ps;
+    }
+    // No paragraphs: the body's text, split on blank lines (<br><br>, blocks).
+    let body = doc
+        .root_element()
+        .children()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "body")
+        .unwrap_or(doc.root_element());
+    block_text_paragraphs(body)
+}
+
+/// The container with the most paragraph text (its own paragraphs and half of its
+/// children's), with its score; `class_chrome` leaves out elements whose class or id
+/// names chrome.
+fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize) {
     let mut scores: HashMap<NodeId, usize> = HashMap::new();
     let mut skip: Option<NodeId> = None;
+    let mut add = |node: ego_tree::NodeRef<Node>, len: usize| {
+        if let Some(parent) = node.parent() {
+            *scores.entry(parent.id()).or_default() += len;
+            if let Some(gp) = parent.parent() {
+                *scores.entry(gp.id()).or_default() += len / 2;
+            }
+        }
+    };
     for edge in doc.root_element().traverse() {
         match edge {
             Edge::Open(node) => {
                 if skip.is_some() {
                     continue;
                 }
-                let Node::Element(e) = node.value() else { continue };
-                if is_chrome_element(e) {
-                    skip = Some(node.id());
-                    continue;
-                }
-                if matches!(e.name(), "p" | "pre" | "blockquote")
-                    && let Some(el) = ElementRef::wrap(node)
-                {
-                    let len = collapse(&element_text(el)).len();
-                    if len < 20 {
-                        continue;
-                    }
-                    if let Some(parent) = node.parent() {
-                        *scores.entry(parent.id()).or_default() += len;
-                        if let Some(gp) = parent.parent() {
-                            *scores.entry(gp.id()).or_default() += len / 2;
+                match node.value() {
+                    Node::Element(e) => {
+                        let chrome =
+                            if class_chrome { is_chrome_element(e) } else { SKIP_TAGS.contains(&e.name()) };
+                        if chrome {
+                            skip = Some(node.id());
+                            continue;
+                        }
+                        if matches!(e.name(), "p" | "pre" | "blockquote")
+                            && let Some(el) = ElementRef::wrap(node)
+                        {
+                            let len = collapse(&element_text(el)).len();
+                            if len >= 20 {
+                                add(node, len);
+                            }
                         }
                     }
+                    Node::Text(t) => {
+                        // Text set straight in a block, not in a paragraph.
+                        let in_block = node
+                            .parent()
+                            .and_then(|p| p.value().as_element().map(|e| e.name()))
+                            .is_some_and(|n| {
+                                matches!(n, "div" | "section" | "article" | "td" | "main" | "font" | "center")
+                            });
+                        if in_block {
+                            let len = collapse(t).len();
+                            if len >= 40 {
+                                // Scored for the block holding it, like a paragraph's.
+                                add(node, len);
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
             Edge::Close(node) => {
@@ -364,24 +440,10 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
             }
         }
     }
-    let best = scores
-        .iter()
-        .max_by_key(|(id, s)| (**s, std::cmp::Reverse(**id)))
-        .and_then(|(id, _)| doc.tree.get(*id))
-        .and_then(ElementRef::wrap);
-    match best {
-        Some(el) => paragraphs_in(el),
-        None => {
-            // No paragraphs: the body's text, split on blank lines (<br><br>, blocks).
-            let body = doc
-                .root_element()
-                .children()
-                .filter_map(ElementRef::wrap)
-                .find(|e| e.value().name() == "body")
-                .unwrap_or(doc.root_element());
-            block_text_paragraphs(body)
-        }
-    }
+    scores
+        .into_iter()
+        .max_by_key(|(id, s)| (*s, std::cmp::Reverse(*id)))
+        .map_or((None, 0), |(id, s)| (Some(id), s))
 }
 
 /// `<p>`-like paragraphs inside `el` (chrome left out); when there are none, its text
@@ -602,6 +664,37 @@ mod tests {
             "<html><body><div>First paragraph line one<br>still first<br><br>Second paragraph</div></body></html>",
         );
         assert_eq!(a.paragraphs, vec!["First paragraph line one still first", "Second paragraph"]);
+    }
+
+    #[test]
+    fn content_wrappers_named_like_chrome_are_content() {
+        let para = "The delegation arrived in the capital on Monday and was met at the station by officials.";
+        let page = format!(
+            r#"<html><body><div class="container theme_sidebar"><div class="widget-wrap"><div class="article-body pagination-first">
+<p>{para}</p><p>{para}</p><p>{para}</p></div></div></div>
+<div class="sidebar"><p>Other stories from the same site that nobody asked for at all.</p></div></body></html>"#
+        );
+        let a = extract_html(&page);
+        assert_eq!(a.paragraphs, vec![para, para, para]);
+    }
+
+    #[test]
+    fn text_set_straight_in_a_block_with_line_breaks() {
+        let line = "The plant was opened after two years of building work in the northern province.";
+        let page = format!(
+            "<html><body><div id='cookie-note'><p>We use cookies on this site to improve the experience of readers.</p></div><div class='story'>{line}<br><br>{line}<br><br>{line}</div></body></html>"
+        );
+        let a = extract_html(&page);
+        assert_eq!(a.paragraphs, vec![line, line, line]);
+    }
+
+    #[test]
+    fn json_ld_body_when_the_markup_shows_little() {
+        let page = r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"H","articleBody":"First paragraph of the story, long enough to be worth taking as the body of the page here.\nSecond paragraph of the same story, which the page renders only with a script that never ran in the capture we kept."}</script></head>
+<body><div id="app"><p>Loading the article, please wait a moment.</p></div></body></html>"#;
+        let a = extract_html(page);
+        assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+        assert!(a.paragraphs[1].starts_with("Second paragraph"));
     }
 
     #[test]
