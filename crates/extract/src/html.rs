@@ -353,19 +353,38 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
     // the best container found past class-named chrome holds far less than the best one
     // found without that test, the page named its content wrapper like chrome
     // (`penci_sidebar`, `elementor-widget-wrap`): take the latter.
-    let (strict, strict_score) = best_container(doc, true);
-    let (loose, loose_score) = best_container(doc, false);
-    let best = if strict_score * 5 < loose_score * 2 { loose } else { strict.or(loose) };
-    let best = best.and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap);
-    if let Some(el) = best {
-        // Text set straight in the container (lines split by <br>) rather than in <p>s.
-        let ps = paragraphs_in(el);
-        let blocks = block_text_paragraphs(el);
+    let (strict, strict_score, strict_scores) = best_container(doc, true);
+    let (loose, loose_score, loose_scores) = best_container(doc, false);
+    let (best, top, scores) = if strict_score * 5 < loose_score * 2 {
+        (loose, loose_score, loose_scores)
+    } else if strict.is_some() {
+        (strict, strict_score, strict_scores)
+    } else {
+        (loose, loose_score, loose_scores)
+    };
+    if let Some(el) = best.and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap) {
+        // The article split into sibling blocks (by ads, figures, widgets): siblings of
+        // the best container that score a fifth of it or more are part of it.
+        let parts: Vec<ElementRef> = match el.parent() {
+            Some(parent) => parent
+                .children()
+                .filter_map(ElementRef::wrap)
+                .filter(|c| {
+                    c.id() == el.id() || scores.get(&c.id()).is_some_and(|s| *s * 5 >= top && *s >= 100)
+                })
+                .filter(|c| c.id() == el.id() || !is_chrome_element(c.value()))
+                .collect(),
+            None => vec![el],
+        };
         let len = |v: &[String]| v.iter().map(String::len).sum::<usize>();
-        if len(&ps) * 2 < len(&blocks) {
-            return blocks;
+        let mut out = Vec::new();
+        for part in parts {
+            // Text set straight in the container (lines split by <br>) rather than in <p>s.
+            let ps = paragraphs_in(part);
+            let blocks = block_text_paragraphs(part);
+            out.extend(if len(&ps) * 2 < len(&blocks) { blocks } else { ps });
         }
-        return ps;
+        return out;
     }
     // No paragraphs: the body's text, split on blank lines (<br><br>, blocks).
     let body = doc
@@ -380,7 +399,7 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
 /// The container with the most paragraph text (its own paragraphs and half of its
 /// children's), with its score; `class_chrome` leaves out elements whose class or id
 /// names chrome.
-fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize) {
+fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize, HashMap<NodeId, usize>) {
     let mut scores: HashMap<NodeId, usize> = HashMap::new();
     let mut skip: Option<NodeId> = None;
     let mut add = |node: ego_tree::NodeRef<Node>, len: usize| {
@@ -440,10 +459,11 @@ fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize) {
             }
         }
     }
-    scores
-        .into_iter()
-        .max_by_key(|(id, s)| (*s, std::cmp::Reverse(*id)))
-        .map_or((None, 0), |(id, s)| (Some(id), s))
+    let best = scores.iter().max_by_key(|(id, s)| (**s, std::cmp::Reverse(**id))).map(|(id, s)| (*id, *s));
+    match best {
+        Some((id, s)) => (Some(id), s, scores),
+        None => (None, 0, scores),
+    }
 }
 
 /// `<p>`-like paragraphs inside `el` (chrome left out); when there are none, its text
@@ -462,7 +482,7 @@ fn paragraphs_in(el: ElementRef) -> Vec<String> {
                     skip = Some(node.id());
                     continue;
                 }
-                if matches!(e.name(), "p" | "pre")
+                if matches!(e.name(), "p" | "pre" | "li" | "h2" | "h3" | "h4" | "h5" | "h6")
                     && let Some(p) = ElementRef::wrap(node)
                 {
                     let t = collapse(&element_text(p));
