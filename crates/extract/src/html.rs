@@ -18,8 +18,23 @@ use crate::text_page::COPYRIGHT;
 
 /// Elements that are never article content.
 const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button",
-    "select", "textarea", "template", "menu", "dialog",
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "textarea",
+    "template",
+    "menu",
+    "dialog",
+    "figcaption",
 ];
 /// class/id words that mark chrome.
 const CHROME_WORDS: &[&str] = &[
@@ -59,6 +74,10 @@ const CHROME_WORDS: &[&str] = &[
     "toolbar",
     "signup",
     "login",
+    "privacy",
+    "consent",
+    "gdpr",
+    "caption",
 ];
 /// class/id words that mark teaser lists.
 const TEASER_WORDS: &[&str] = &["related", "more", "recommended", "latest", "also", "readmore"];
@@ -326,8 +345,15 @@ pub fn extract_html(text: &str) -> Article {
     // text is rendered by script, or the container was not found).
     if let Some(body) = ld.body.as_deref() {
         let dom_len: usize = art.paragraphs.iter().map(|p| p.len()).sum();
-        let ld_paras: Vec<String> =
-            body.split(['\n', '\r']).map(collapse).filter(|p| p.chars().any(char::is_alphanumeric)).collect();
+        let ld_paras: Vec<String> = if body.contains("&lt;") || body.contains("</") {
+            // Markup in the JSON-LD text (escaped or not): read it as HTML.
+            let unescaped =
+                body.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+            let frag = Html::parse_fragment(&crate::depth::limit_depth(&unescaped));
+            block_text_paragraphs(frag.root_element())
+        } else {
+            body.split(['\n', '\r']).map(collapse).filter(|p| p.chars().any(char::is_alphanumeric)).collect()
+        };
         let ld_len: usize = ld_paras.iter().map(|p| p.len()).sum();
         if ld_len > 200 && dom_len * 2 < ld_len {
             art.paragraphs = ld_paras;
