@@ -112,6 +112,44 @@ fn has_word(el: &scraper::node::Element, set: &[&str]) -> bool {
 const CONTENT_WORDS: &[&str] =
     &["article", "body", "content", "story", "post", "entry", "main", "text", "prose", "blog"];
 
+/// class/id words that mark chrome even beside a content word (`comment-content`,
+/// `related-posts-body`).
+const STRONG_CHROME_WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "respond",
+    "cookie",
+    "cookies",
+    "consent",
+    "privacy",
+    "gdpr",
+    "newsletter",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommended",
+    "breadcrumb",
+    "breadcrumbs",
+    "promo",
+];
+
+/// How strictly chrome is recognised: by tag and class/id words, or (for pages whose
+/// content wrappers are named like chrome, or that wrap the page in a `<form>`) by
+/// tag alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chrome {
+    Named,
+    TagsOnly,
+}
+
+fn is_chrome(el: &scraper::node::Element, mode: Chrome) -> bool {
+    match mode {
+        Chrome::Named => is_chrome_element(el),
+        Chrome::TagsOnly => el.name() != "form" && SKIP_TAGS.contains(&el.name()),
+    }
+}
+
 fn is_chrome_element(el: &scraper::node::Element) -> bool {
     let name = el.name();
     if SKIP_TAGS.contains(&name) {
@@ -119,6 +157,9 @@ fn is_chrome_element(el: &scraper::node::Element) -> bool {
     }
     if matches!(name, "html" | "body" | "main" | "article") {
         return false;
+    }
+    if has_word(el, STRONG_CHROME_WORDS) {
+        return true;
     }
     if has_word(el, CONTENT_WORDS) || has_word(el, &["non"]) {
         return false;
@@ -350,7 +391,7 @@ pub fn extract_html(text: &str) -> Article {
             let unescaped =
                 body.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
             let frag = Html::parse_fragment(&crate::depth::limit_depth(&unescaped));
-            block_text_paragraphs(frag.root_element())
+            block_text_paragraphs(frag.root_element(), Chrome::Named)
         } else {
             body.split(['\n', '\r']).map(collapse).filter(|p| p.chars().any(char::is_alphanumeric)).collect()
         };
@@ -370,7 +411,7 @@ pub fn extract_html(text: &str) -> Article {
 /// Paragraphs of the main content.
 fn main_paragraphs(doc: &Html) -> Vec<String> {
     if let Some(body) = doc.select(&ARTICLE_BODY).next() {
-        let ps = paragraphs_in(body);
+        let ps = paragraphs_in(body, Chrome::Named);
         if !ps.is_empty() {
             return ps;
         }
@@ -381,12 +422,10 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
     // (`penci_sidebar`, `elementor-widget-wrap`): take the latter.
     let (strict, strict_score, strict_scores) = best_container(doc, true);
     let (loose, loose_score, loose_scores) = best_container(doc, false);
-    let (best, top, scores) = if strict_score * 5 < loose_score * 2 {
-        (loose, loose_score, loose_scores)
-    } else if strict.is_some() {
-        (strict, strict_score, strict_scores)
+    let (best, top, scores, mode) = if strict_score * 5 < loose_score * 2 || strict.is_none() {
+        (loose, loose_score, loose_scores, Chrome::TagsOnly)
     } else {
-        (loose, loose_score, loose_scores)
+        (strict, strict_score, strict_scores, Chrome::Named)
     };
     if let Some(el) = best.and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap) {
         // The article split into sibling blocks (by ads, figures, widgets): siblings of
@@ -398,7 +437,7 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
                 .filter(|c| {
                     c.id() == el.id() || scores.get(&c.id()).is_some_and(|s| *s * 5 >= top && *s >= 100)
                 })
-                .filter(|c| c.id() == el.id() || !is_chrome_element(c.value()))
+                .filter(|c| c.id() == el.id() || !is_chrome(c.value(), mode))
                 .collect(),
             None => vec![el],
         };
@@ -406,8 +445,8 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
         let mut out = Vec::new();
         for part in parts {
             // Text set straight in the container (lines split by <br>) rather than in <p>s.
-            let ps = paragraphs_in(part);
-            let blocks = block_text_paragraphs(part);
+            let ps = paragraphs_in(part, mode);
+            let blocks = block_text_paragraphs(part, mode);
             out.extend(if len(&ps) * 2 < len(&blocks) { blocks } else { ps });
         }
         return out;
@@ -419,7 +458,7 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
         .filter_map(ElementRef::wrap)
         .find(|e| e.value().name() == "body")
         .unwrap_or(doc.root_element());
-    block_text_paragraphs(body)
+    block_text_paragraphs(body, Chrome::Named)
 }
 
 /// The container with the most paragraph text (its own paragraphs and half of its
@@ -445,7 +484,7 @@ fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize, Has
                 match node.value() {
                     Node::Element(e) => {
                         let chrome =
-                            if class_chrome { is_chrome_element(e) } else { SKIP_TAGS.contains(&e.name()) };
+                            if class_chrome { is_chrome_element(e) } else { is_chrome(e, Chrome::TagsOnly) };
                         if chrome {
                             skip = Some(node.id());
                             continue;
@@ -494,7 +533,7 @@ fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize, Has
 
 /// `<p>`-like paragraphs inside `el` (chrome left out); when there are none, its text
 /// split on blank lines.
-fn paragraphs_in(el: ElementRef) -> Vec<String> {
+fn paragraphs_in(el: ElementRef, mode: Chrome) -> Vec<String> {
     let mut out = Vec::new();
     let mut skip: Option<NodeId> = None;
     for edge in el.traverse() {
@@ -504,7 +543,7 @@ fn paragraphs_in(el: ElementRef) -> Vec<String> {
                     continue;
                 }
                 let Node::Element(e) = node.value() else { continue };
-                if node.id() != el.id() && is_chrome_element(e) {
+                if node.id() != el.id() && is_chrome(e, mode) {
                     skip = Some(node.id());
                     continue;
                 }
@@ -527,13 +566,13 @@ fn paragraphs_in(el: ElementRef) -> Vec<String> {
         }
     }
     if out.is_empty() {
-        out = block_text_paragraphs(el);
+        out = block_text_paragraphs(el, mode);
     }
     out
 }
 
 /// Text of `el` with blocks and `<br><br>` as paragraph breaks.
-fn block_text_paragraphs(el: ElementRef) -> Vec<String> {
+fn block_text_paragraphs(el: ElementRef, mode: Chrome) -> Vec<String> {
     let mut text = String::new();
     let mut skip: Option<NodeId> = None;
     for edge in el.traverse() {
@@ -545,7 +584,7 @@ fn block_text_paragraphs(el: ElementRef) -> Vec<String> {
                 match node.value() {
                     Node::Text(t) => text.push_str(&t.replace('\n', " ")),
                     Node::Element(e) => {
-                        if node.id() != el.id() && is_chrome_element(e) {
+                        if node.id() != el.id() && is_chrome(e, mode) {
                             skip = Some(node.id());
                         } else if e.name() == "br" {
                             text.push('\n');
