@@ -420,14 +420,24 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
     // the best container found past class-named chrome holds far less than the best one
     // found without that test, the page named its content wrapper like chrome
     // (`penci_sidebar`, `elementor-widget-wrap`): take the latter.
-    let (strict, strict_score, strict_scores) = best_container(doc, true);
-    let (loose, loose_score, loose_scores) = best_container(doc, false);
-    let (best, top, scores, mode) = if strict_score * 5 < loose_score * 2 || strict.is_none() {
-        (loose, loose_score, loose_scores, Chrome::TagsOnly)
+    let (strict, strict_score, strict_scores, strict_held) = best_container(doc, true);
+    let (loose, loose_score, loose_scores, loose_held) = best_container(doc, false);
+    let (best, top, scores, held, mode) = if strict_score * 5 < loose_score * 2 || strict.is_none() {
+        (loose, loose_score, loose_scores, loose_held, Chrome::TagsOnly)
     } else {
-        (strict, strict_score, strict_scores, Chrome::Named)
+        (strict, strict_score, strict_scores, strict_held, Chrome::Named)
     };
-    if let Some(el) = best.and_then(|id| doc.tree.get(id)).and_then(ElementRef::wrap) {
+    // The article split over blocks further up (cards, chunks): climb while the
+    // ancestor holds a quarter more paragraph text than the container.
+    let mut best = best.and_then(|id| doc.tree.get(id));
+    while let Some(node) = best
+        && let Some(parent) = node.parent()
+        && parent.value().as_element().is_some_and(|e| !matches!(e.name(), "body" | "html"))
+        && held.get(&parent.id()).copied().unwrap_or(0) * 4 >= held.get(&node.id()).copied().unwrap_or(0) * 5
+    {
+        best = Some(parent);
+    }
+    if let Some(el) = best.and_then(ElementRef::wrap) {
         // The article split into sibling blocks (by ads, figures, widgets): siblings of
         // the best container that score a fifth of it or more are part of it.
         let parts: Vec<ElementRef> = match el.parent() {
@@ -464,8 +474,13 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
 /// The container with the most paragraph text (its own paragraphs and half of its
 /// children's), with its score; `class_chrome` leaves out elements whose class or id
 /// names chrome.
-fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize, HashMap<NodeId, usize>) {
-    let mut scores: HashMap<NodeId, usize> = HashMap::new();
+type Scores = HashMap<NodeId, usize>;
+
+/// The best container, its score, the scores, and the paragraph text each element holds
+/// in its subtree (counted up to 12 levels above each paragraph).
+fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize, Scores, Scores) {
+    let mut scores: Scores = HashMap::new();
+    let mut held: Scores = HashMap::new();
     let mut skip: Option<NodeId> = None;
     let mut add = |node: ego_tree::NodeRef<Node>, len: usize| {
         if let Some(parent) = node.parent() {
@@ -473,6 +488,9 @@ fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize, Has
             if let Some(gp) = parent.parent() {
                 *scores.entry(gp.id()).or_default() += len / 2;
             }
+        }
+        for a in node.ancestors().take(12) {
+            *held.entry(a.id()).or_default() += len;
         }
     };
     for edge in doc.root_element().traverse() {
@@ -526,8 +544,8 @@ fn best_container(doc: &Html, class_chrome: bool) -> (Option<NodeId>, usize, Has
     }
     let best = scores.iter().max_by_key(|(id, s)| (**s, std::cmp::Reverse(**id))).map(|(id, s)| (*id, *s));
     match best {
-        Some((id, s)) => (Some(id), s, scores),
-        None => (None, 0, scores),
+        Some((id, s)) => (Some(id), s, scores, held),
+        None => (None, 0, scores, held),
     }
 }
 
