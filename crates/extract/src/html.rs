@@ -201,6 +201,7 @@ fn element_text(el: ElementRef) -> String {
                         skip = Some(node.id())
                     }
                     Node::Element(e) if e.name() == "br" => out.push('\n'),
+                    Node::Element(e) if matches!(e.name(), "td" | "th" | "li" | "p" | "div") => out.push(' '),
                     _ => {}
                 }
             }
@@ -565,11 +566,19 @@ fn paragraphs_in(el: ElementRef, mode: Chrome) -> Vec<String> {
                     skip = Some(node.id());
                     continue;
                 }
-                if matches!(e.name(), "p" | "pre" | "li" | "h2" | "h3" | "h4" | "h5" | "h6")
+                if matches!(e.name(), "p" | "pre" | "li" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr")
                     && let Some(p) = ElementRef::wrap(node)
                 {
                     let t = collapse(&element_text(p));
-                    if t.chars().any(char::is_alphanumeric) && !(COPYRIGHT.is_match(&t) && t.len() < 120) {
+                    // A list item that is mostly a link is a list of other pages.
+                    let linked = e.name() == "li" && {
+                        let link_len: usize = p.select(&LINK).map(|a| collapse(&element_text(a)).len()).sum();
+                        link_len * 2 >= t.len()
+                    };
+                    if !linked
+                        && t.chars().any(char::is_alphanumeric)
+                        && !(COPYRIGHT.is_match(&t) && t.len() < 120)
+                    {
                         out.push(t);
                     }
                     // Nested <p> are not valid HTML; do not count text twice.
