@@ -566,7 +566,13 @@ fn paragraphs_in(el: ElementRef, mode: Chrome) -> Vec<String> {
                     skip = Some(node.id());
                     continue;
                 }
-                if matches!(e.name(), "p" | "pre" | "li" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr")
+                let leaf_block =
+                    matches!(e.name(), "div" | "section") && node.id() != el.id() && inline_only(node);
+                if (leaf_block
+                    || matches!(
+                        e.name(),
+                        "p" | "pre" | "li" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "blockquote"
+                    ))
                     && let Some(p) = ElementRef::wrap(node)
                 {
                     let t = collapse(&element_text(p));
@@ -596,6 +602,29 @@ fn paragraphs_in(el: ElementRef, mode: Chrome) -> Vec<String> {
         out = block_text_paragraphs(el, mode);
     }
     out
+}
+
+/// Whether a block holds only text and inline elements (a paragraph written as a
+/// `<div>`), with enough text to be one.
+fn inline_only(node: ego_tree::NodeRef<Node>) -> bool {
+    const INLINE: &[&str] = &[
+        "a", "span", "b", "i", "em", "strong", "cite", "small", "sup", "sub", "br", "img", "time", "abbr",
+        "q", "u", "mark", "font", "code", "s", "wbr",
+    ];
+    let mut text = 0usize;
+    for c in node.children() {
+        match c.value() {
+            Node::Text(t) => text += t.trim().len(),
+            Node::Element(e) if INLINE.contains(&e.name()) => {
+                if let Some(r) = ElementRef::wrap(c) {
+                    text += element_text(r).trim().len();
+                }
+            }
+            Node::Element(_) => return false,
+            _ => {}
+        }
+    }
+    text >= 40
 }
 
 /// Text of `el` with blocks and `<br><br>` as paragraph breaks.
