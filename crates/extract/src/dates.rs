@@ -11,12 +11,12 @@ const WEEKDAY: &str = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|su
 /// One written date: `May 22, 2025`, `22 May 2025`, `2025-05-22`, `2025/05/22`, `15/08/2022`.
 fn date_pattern() -> String {
     format!(
-        r"(?:{WEEKDAY}?{MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}|{WEEKDAY}?\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}})"
+        r"(?:{WEEKDAY}?{MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?\.?,?\s*\d{{4}}|{WEEKDAY}?\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}})"
     )
 }
 
 static MDY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)^{WEEKDAY}?({MONTH})\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})")).unwrap()
+    Regex::new(&format!(r"(?i)^{WEEKDAY}?({MONTH})\s*(\d{{1,2}})(?:st|nd|rd|th)?\.?,?\s*(\d{{4}})")).unwrap()
 });
 static DMY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)^{WEEKDAY}?(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTH}),?\s+(\d{{4}})")).unwrap()
@@ -93,12 +93,24 @@ pub fn parse_date(s: &str, numeric: Numeric) -> Option<Date> {
     None
 }
 
-/// The date when the whole line is a date (or one date printed twice).
+/// `Juche108(2019)`, `Juche 104 (2015)`: the Juche year with its Gregorian year.
+static JUCHE_WITH_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bjuche\s*\d{1,3}\s*\((\d{4})\)").unwrap());
+/// A time of day after a date: `- 6:29 AM`, ` 7:32`, `, 09:30 KST`.
+static TRAILING_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*[-–|,]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?[a-z]{2,5}\)?)?\s*$")
+        .unwrap()
+});
+
+/// The date when the whole line is a date (or one date printed twice), possibly with a
+/// time of day after it or its year written the Juche way (`June 20, Juche108(2019)`).
 pub fn date_line(line: &str) -> Option<Date> {
     if line.len() > 80 {
         return None;
     }
-    let c = DATE_LINE.captures(line)?;
+    let line = JUCHE_WITH_YEAR.replace_all(line, "$1");
+    let line = TRAILING_TIME.replace(&line, "");
+    let c = DATE_LINE.captures(&line)?;
     let first = parse_date(&c[1], Numeric::DayFirst)?;
     if let Some(second) = c.get(2) {
         // Two different dates on one line is not a date line.
@@ -107,6 +119,143 @@ pub fn date_line(line: &str) -> Option<Date> {
         }
     }
     Some(first)
+}
+
+/// A dateline opening an article's first paragraph: `Pyongyang, August 24 (KCNA) -- `,
+/// `SEOUL, Oct. 8 (Yonhap) -- `, `SEOUL (Reuters) - `, `SEOUL, May 27. /TASS/. `,
+/// `[SEOUL] `. Its place and date are metadata, not body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Dateline {
+    /// Bytes of the line the dateline takes (the body starts after them).
+    pub len: usize,
+    /// Month and day, when the dateline gives them (the year comes from elsewhere).
+    pub month_day: Option<(i8, i8)>,
+    /// The agency named in it (`KCNA`, `Yonhap`, `Reuters`, `TASS`).
+    pub agency: Option<String>,
+}
+
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    // Place: one to four capitalised words (any case), then an optional date, then the
+    // agency in parentheses or slashes, then a dash or a full stop.
+    Regex::new(&format!(
+        r"^\s*(?:[A-Z][A-Za-z.'’-]*(?:[ -][A-Z][A-Za-z.'’-]*){{0,3}})(?:,\s*((?i:{MONTH}))\s*(\d{{1,2}})\.?)?\s*(?:\(([A-Z][A-Za-z-]{{1,20}}(?: [A-Z][A-Za-z-]{{1,20}})?)\)|/([A-Z][A-Za-z-]{{1,20}})/\.?)\s*(?:--|—|–|-|:)?\s*"
+    ))
+    .unwrap()
+});
+static BRACKET_DATELINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*\[[A-Z][A-Z .'-]{1,30}\]\s+").unwrap());
+
+/// The dateline at the start of `line`, if it opens with one.
+pub(crate) fn dateline(line: &str) -> Option<Dateline> {
+    if let Some(m) = BRACKET_DATELINE.find(line) {
+        return Some(Dateline { len: m.end(), month_day: None, agency: None });
+    }
+    let c = DATELINE.captures(line)?;
+    let whole = c.get(0)?;
+    let agency = c.get(3).or(c.get(4)).map(|m| m.as_str().to_string());
+    // A bare "Word (Word)" with neither a date nor a dash is a sentence, not a dateline.
+    let has_date = c.get(1).is_some();
+    let dashed = line[..whole.end()].trim_end().ends_with(['-', '—', '–', '.', ':']);
+    if !has_date && !dashed {
+        return None;
+    }
+    let month_day = match (c.get(1), c.get(2)) {
+        (Some(m), Some(d)) => Some((month_number(m.as_str())?, d.as_str().parse().ok()?)),
+        _ => None,
+    };
+    Some(Dateline { len: whole.end(), month_day, agency })
+}
+
+/// `(Juche113.10.8.)`, `www.kcna.kp (Juche113.10.8.)`: the Juche-dated trailer of
+/// KCNA, VOK and Rodong pages (Juche year = Gregorian year − 1911).
+static JUCHE_TRAILER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:www\.)?[a-z0-9.-]+\.[a-z]{2,}\s*)?\(\s*juche\s*(\d{1,3})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s*\)\s*$").unwrap()
+});
+
+/// The date a Juche trailer line gives.
+pub(crate) fn juche_trailer(line: &str) -> Option<Date> {
+    let c = JUCHE_TRAILER.captures(line)?;
+    let y: i16 = c[1].parse::<i16>().ok()? + 1911;
+    Date::new(y, c[2].parse().ok()?, c[3].parse().ok()?).ok()
+}
+
+/// `calendar>>August 24. 2016 Juche 105`: the date line heading kcna.co.jp pages.
+static CALENDAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\s*calendar\s*>>\s*(.*?)(?:\s*juche\s*\d{1,3})?\s*\|?\s*$").unwrap());
+
+/// The date of a calendar line.
+pub(crate) fn calendar_line(line: &str) -> Option<Date> {
+    let c = CALENDAR.captures(line)?;
+    parse_date(&c[1], Numeric::DayFirst)
+}
+
+/// The day `month_day` falls on in the year that puts it last on or before `reference`
+/// (two days' grace, for time zones), within a year of it.
+pub(crate) fn resolve_month_day(month_day: (i8, i8), reference: Date) -> Option<Date> {
+    let (m, d) = month_day;
+    let limit = reference.checked_add(jiff::Span::new().days(2)).ok()?;
+    [reference.year(), reference.year() - 1]
+        .into_iter()
+        .filter_map(|y| Date::new(y, m, d).ok())
+        .find(|c| *c <= limit)
+}
+
+/// A date in a URL's path: `/2016/08/24/`, `20160824-34ee.html`, `2016-08-24`, or a
+/// base64 key whose text holds one (Rodong Sinmun's `?MTVAMjAyNC0wNi0xMC1IMDA0QA==`
+/// reads `15@2024-06-10-H004@`). `None` when the URL holds no whole date.
+pub fn url_date(url: &str) -> Option<Date> {
+    static SLASHED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$|[^\d])").unwrap());
+    static COMPACT_IN_PATH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})(\d{2})(\d{2})(?:[^\d]|$)").unwrap());
+    static DASHED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[^\d]|$)").unwrap());
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    let (path_only, query) = path.split_once('?').unwrap_or((path, ""));
+    let ymd = |c: regex::Captures| -> Option<Date> {
+        Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok()
+    };
+    for re in [&*SLASHED, &*DASHED, &*COMPACT_IN_PATH] {
+        if let Some(d) = re.captures(path_only).and_then(ymd) {
+            return Some(d);
+        }
+    }
+    for key in query.split(['&', '=']).filter(|k| k.len() >= 16) {
+        if let Some(text) = base64_text(key)
+            && let Some(d) = DASHED.captures(&text).and_then(ymd)
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// Standard or URL-safe base64 decoded, when it decodes to printable ASCII.
+fn base64_text(s: &str) -> Option<String> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let s = s.trim_end_matches(['=', '%']).trim_end_matches("3D");
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in s.as_bytes() {
+        acc = (acc << 6) | val(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out.iter().all(|b| b.is_ascii_graphic() || *b == b' ').then(|| String::from_utf8(out).ok()).flatten()
 }
 
 #[cfg(test)]
@@ -141,7 +290,63 @@ mod tests {
     }
 
     #[test]
+    fn dates_in_urls() {
+        let u = |s: &str| url_date(s).map(|d| d.to_string());
+        assert_eq!(
+            u("http://www.kcna.co.jp/item/2015/201503/news03/20150303-12ee.html").as_deref(),
+            Some("2015-03-03")
+        );
+        assert_eq!(u("https://news.test/2019/10/10/some-story/").as_deref(), Some("2019-10-10"));
+        assert_eq!(u("https://news.test/story-2021-02-03.html").as_deref(), Some("2021-02-03"));
+        // "15@2023-04-05-H001@" in base64.
+        assert_eq!(
+            u("http://rodong.test/en/index.php?MTVAMjAyMy0wNC0wNS1IMDAxQA==").as_deref(),
+            Some("2023-04-05")
+        );
+        assert_eq!(u("https://news.test/2019/10/some-story/"), None);
+        assert_eq!(u("https://news.test/a?id=12345678901234567890"), None);
+        assert_eq!(u("https://news.test/item/870687"), None);
+    }
+
+    #[test]
+    fn datelines_and_trailers() {
+        let dl = |s: &str| dateline(s);
+        let a = dl("Pyongyang, August 24 (KCNA) -- The meeting opened.").unwrap();
+        assert_eq!(a.month_day, Some((8, 24)));
+        assert_eq!(a.agency.as_deref(), Some("KCNA"));
+        assert_eq!(&"Pyongyang, August 24 (KCNA) -- The meeting opened."[a.len..], "The meeting opened.");
+        let b = dl("SEOUL, Oct. 8 (Yonhap) -- A text.").unwrap();
+        assert_eq!((b.month_day, b.agency.as_deref()), (Some((10, 8)), Some("Yonhap")));
+        let c = dl("SEOUL (Reuters) - A text.").unwrap();
+        assert_eq!((c.month_day, c.agency.as_deref()), (None, Some("Reuters")));
+        let d = dl("MOSCOW, May 27. /TASS/. A text.").unwrap();
+        assert_eq!((d.month_day, d.agency.as_deref()), (Some((5, 27)), Some("TASS")));
+        assert_eq!(dl("[HANOI] A text.").map(|x| x.len), Some(8));
+        assert_eq!(dl("Kim Jong Un (centre) waved."), None);
+        assert_eq!(dl("The delegation left."), None);
+        assert_eq!(juche_trailer("(Juche113.10.8.)").map(|d| d.to_string()).as_deref(), Some("2024-10-08"));
+        assert_eq!(
+            juche_trailer("www.kcna.kp (Juche114.1.2.)").map(|d| d.to_string()).as_deref(),
+            Some("2025-01-02")
+        );
+        assert_eq!(juche_trailer("It was Juche 113."), None);
+        assert_eq!(
+            calendar_line("calendar>>March 3. 2015 Juche 104 |").map(|d| d.to_string()).as_deref(),
+            Some("2015-03-03")
+        );
+        let r = |md, s: &str| resolve_month_day(md, s.parse().unwrap()).map(|d| d.to_string());
+        assert_eq!(r((3, 3), "2015-03-05").as_deref(), Some("2015-03-03"));
+        assert_eq!(r((12, 30), "2016-01-02").as_deref(), Some("2015-12-30"));
+        assert_eq!(r((3, 6), "2015-03-05").as_deref(), Some("2015-03-06"));
+    }
+
+    #[test]
     fn date_lines() {
+        let l = |s| date_line(s).map(|d| d.to_string());
+        assert_eq!(l("Wed, Mar 04, 2015 - 6:29 AM").as_deref(), Some("2015-03-04"));
+        assert_eq!(l("04/03/2015 7:32").as_deref(), Some("2015-03-04"));
+        assert_eq!(l("March 4, Juche104(2015)").as_deref(), Some("2015-03-04"));
+        assert_eq!(l("Friday, 13 March 2015").as_deref(), Some("2015-03-13"));
         let l = |s| date_line(s).map(|d| d.to_string());
         assert_eq!(l("May 22, 2025May 22, 2025").as_deref(), Some("2025-05-22"));
         assert_eq!(l("July 05, 2025Jul 05, 2025").as_deref(), Some("2025-07-05"));

@@ -11,6 +11,7 @@
 //! [`ExtractError`] whose `Display` is a one-line reason.
 
 mod dates;
+mod depth;
 mod html;
 mod lang;
 mod record;
@@ -22,11 +23,11 @@ use annalist_ingest::{InputKind, Unit, decode_text, looks_html};
 use annalist_model::Article;
 use serde_json::Value;
 
-pub use dates::{Numeric, date_line, parse_date};
+pub use dates::{Numeric, date_line, parse_date, url_date};
 pub use html::extract_html;
 pub use lang::detect_language;
 pub use record::outlet_for_url;
-pub use text_page::extract_text_page;
+pub use text_page::{DateEvidence, DateSource, extract_text_page, read_text_page};
 
 /// Overrides of which dataset column holds which article field, as given by
 /// `--map field=column` (fields: title, published, body, url, language, outlet, captured).
@@ -107,7 +108,9 @@ pub fn extract(unit: &Unit, opts: &ExtractOptions) -> Result<Article, ExtractErr
         }
         InputKind::Html => {
             let (text, _) = decode_text(&unit.raw, unit.meta.charset.as_deref());
-            page_result(extract_html(&text))
+            let mut art = extract_html(&text);
+            date_from_url(&mut art);
+            page_result(art)
         }
         InputKind::Warc => {
             let hint = unit.meta.charset.as_deref().or(unit.meta.content_type.as_deref());
@@ -133,8 +136,17 @@ pub fn extract(unit: &Unit, opts: &ExtractOptions) -> Result<Article, ExtractErr
             if let Some(f) = &unit.meta.fetched {
                 art.captured = parse_date(f, Numeric::Unambiguous).or(art.captured);
             }
+            date_from_url(&mut art);
             page_result(art)
         }
+    }
+}
+
+/// The date in the article's URL (`…/20160824-34ee.html`, Rodong's base64 keys) when
+/// the page itself gave none: evidence ranked below every date the page shows.
+fn date_from_url(art: &mut Article) {
+    if art.published.is_none() {
+        art.published = art.url.as_deref().and_then(url_date);
     }
 }
 

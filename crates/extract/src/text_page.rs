@@ -1,28 +1,49 @@
-//! Plain-text captures of mirror pages.
+//! Plain-text captures of article pages: mirrors, the outlets' own sites, friendship
+//! blogs and the foreign press.
 //!
-//! The layout language these pages are written in (see `shared/seeds/`):
+//! The reading follows the structure such pages share, not any one site's template:
 //!
-//! * **Mirror header** (optional): the first line is the mirror's own page date, printed
-//!   once or twice, possibly in two formats (`July 05, 2025Jul 05, 2025`) → `captured`;
-//!   the line right below it (no blank between) is the mirror's section
-//!   (`KCNA Ministry of Foreign Affairs (EN)`), which is chrome.
-//! * **Headline**: the next line, when it stands alone (a blank line or a date/meta line
-//!   follows it) and is short enough to be one.
-//! * **Meta line**: `Date: dd/mm/yyyy | Source: Outlet | Read original version at source`
-//!   → `published` and `outlet`; or a bare date line just below the headline → `published`.
-//! * **Body**: paragraphs separated by blank lines, or one per line when the body has
-//!   no blank lines; banner lines (`NK News is hiring`) and copyright lines are chrome.
-//! * **Teaser sections**: `More From <outlet>` (→ outlet when no `Source:` says it),
-//!   `Related …`, `More Articles`: after them come teasers, each a headline (often
-//!   printed twice), a truncated lede, a date and the lede again, or only lede, date,
-//!   lede. A copyright line ends the page.
+//! * **Header** (optional): a first line that is a date is the page's own date →
+//!   `captured` (mirror headers print it twice, `July 05, 2025Jul 05, 2025`; blogs print
+//!   the post's day, `Thursday, May 14, 2015`); a `KCNA …` line right below it is the
+//!   mirror's section (→ outlet). A calendar line (`calendar>>August 24. 2016 Juche 105`)
+//!   is the outlet's own issue date → `published`.
+//! * **Body start**: the first paragraph that opens with a dateline (`Pyongyang, August
+//!   24 (KCNA) -- `, `SEOUL, Oct. 8 (Yonhap) -- `, `SEOUL (Reuters) - `, `[SEOUL] `),
+//!   unless long prose comes before it; else the first line of prose (a sentence of a
+//!   dozen words or more). The dateline itself is metadata: its month and day, and its
+//!   agency as outlet.
+//! * **Headline**: the nearest headline-like line above the body start, passing over
+//!   meta lines (`Date: dd/mm/yyyy | Source: …`), bylines (`By …`, `By | June 27, 2014 |
+//!   No Comments`), date lines, captions (an image's alt text and caption printed one
+//!   after the other, `… in this photo released …`), banners and menu items. Lines above
+//!   it are site chrome (site names, taglines, menus).
+//! * **Body**: paragraphs separated by blank lines, or by line ends where a line ends a
+//!   sentence (captures often keep one paragraph a line); chrome lines are dropped:
+//!   banners, bylines, captions, image credits, `(Reporting by …)`, trailers (`-0-`,
+//!   `(Juche113.10.8.)`, `www.kcna.kp (Juche113.10.8.)`), credit lines (`(Rodong Sinmun -
+//!   December 10, 2019)`, a closing `(Yonhap)`).
+//! * **End**: a teaser section (`More From <outlet>`, `Related …`, `More Articles`), a
+//!   copyright line, or the blog furniture after an article (`Leave a Reply`, `No
+//!   comments`, `Previous Post`, `Full story:`, `Published by`).
+//! * **Publication date**, best evidence first: the meta line's `Date:`; the calendar
+//!   line; a credit line's date; the Juche trailer; a date line below the headline, a
+//!   byline's date or "This article was written on …"; the dateline's month and day in
+//!   the year that puts it last on or before the page's own date; the capture tool's
+//!   `date YYYY-MM-DD` note; a lone date line closing the article. A dateline whose day
+//!   differs from a date of the lower kinds (a blog's own post date) wins over it.
+//!   [`read_text_page`] says which evidence gave the date.
+//! * **Teasers** after a section line: each a headline (often printed twice), a
+//!   truncated lede, a date and the lede again, or only lede, date, lede.
 
 use std::sync::LazyLock;
 
-use annalist_model::{Article, Teaser};
+use annalist_model::{Article, Date, Teaser};
 use regex::Regex;
 
-use crate::dates::{Numeric, date_line, parse_date};
+use crate::dates::{
+    Numeric, calendar_line, date_line, dateline, juche_trailer, parse_date, resolve_month_day,
+};
 
 /// A line that opens a list of teasers; group 1 names the outlet for `More From …`.
 static SECTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -32,19 +53,51 @@ static SECTION: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?:©|\(c\)|copyright\b|all rights reserved)|.*\ball rights reserved\.?$)").unwrap()
 });
+/// Blog and comment furniture that follows an article (ends it).
+static AFTER_ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:leave a (?:reply|comment)|no comments?:?|\d+ comments?:?|(?:previous|next) (?:post|article)\b.{0,80}|full story:?|published by|posted by\b.{0,60}|share this:?|like this:?|about the author|to write your feedbacks?|comments?:?|post a comment|%d bloggers like this:?)$").unwrap()
+});
 /// Banner and button lines that are site chrome wherever they appear.
 static BANNER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[\w .&'’-]{1,40}\bis hiring[!.]?|read (?:the )?original(?: version)?(?: at source)?\.?|advertisement|sponsored(?: content)?|subscribe(?: now| today)?(?: to .{0,40})?|sign up .{0,60}|log ?in(?: to .{0,40})?|share(?: this(?: article| story)?)?:?|print(?: this)?|e-?mail|tweet|(?:back|go) to top|(?:click|tap) here .{0,60}|skip to (?:main )?content|view (?:original|source)|photo:?|\[?(?:image|photo|video)\]?)$").unwrap()
+    Regex::new(r"(?i)^(?:[\w .&'’-]{1,40}\bis hiring[!.]?|read (?:the )?original(?: version)?(?: at source)?\.?|advertisement|sponsored(?: content)?|subscribe(?: now| today)?(?: to .{0,40})?|sign up .{0,60}|log ?in(?: to .{0,40})?|share(?: this(?: article| story)?)?:?|print(?: this)?|e-?mail|tweet|(?:back|go) to top|(?:click|tap) here .{0,60}|clik here to view\.?|image may be nsfw\.?|skip to (?:main )?content|view (?:original|source)|photo:?|\[?(?:image|photo|video)\]?|you are here|accessibility links|breaking news|all news|settings|quantcast|viewing all articles|browse latest.{0,40}|.{0,40}\bshare button|x|close|top \d+ stories|go top.{0,20})$").unwrap()
 });
 /// `Date: 15/08/2022 | Source: Ministry of Foreign Affairs (EN) | Read original version at source`.
 static META_FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(date|published|posted|source|by|author|updated)\s*:\s*(.*?)\s*$").unwrap()
 });
+/// `By Pak Yon and Kim Pyong Jin`, `By | June 27, 2014 | No Comments`.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^by(?:\s+|\s*\|)").unwrap());
+/// A caption: the picture is named, or an agency credit closes it.
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:in )?this (?:undated )?(?:file )?(?:photo|picture|image|still image)\b|\bphoto (?:released|taken|shows)\b|\|\s*image:|\b[A-Z]{3,}/[A-Z]{3,}\.?$|^processed with \w+\.?$)").unwrap()
+});
+/// `Image credit: …`, `Photo: …`.
+static IMAGE_CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:image|photo|picture)s?\s*(?:credits?|source)?\s*:").unwrap());
+/// `(Reporting by …; Editing by …)`.
+static REPORTING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\((?:additional )?(?:reporting|writing|editing|compiled|translated)\b.*\)$").unwrap()
+});
+/// `(Rodong Sinmun - December 10, 2019)`: who published it and when.
+static CREDIT_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\(\s*([A-Z][^()]{1,60}?)\s+[-–—,]\s+([^()]{6,40})\)$").unwrap());
+/// `This article was written on 24 Nov 2009, and is filed under …`.
+static WRITTEN_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:this (?:article|entry|post|story) was )?(?:written|posted|published|originally published)(?: on| in [^,]{1,40}? on)\s+(.+)$").unwrap()
+});
+/// The capture tool's note of the page's date before its text: ` date 2022-02-22 …`.
+static CAPTURE_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)(?:\s+|$)").unwrap());
+/// A closing agency credit: `… Korean Peninsula. (Yonhap)`.
+static CLOSING_CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"([.!?"”’])\s*\(([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)\)\s*$"#).unwrap());
+/// `-0-` closing KCNA copy.
+static END_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*-0-\s*$").unwrap());
 
 /// What the header says.
 #[derive(Default, Debug)]
 struct Meta {
-    published: Option<annalist_model::Date>,
+    published: Option<Date>,
     outlet: Option<String>,
 }
 
@@ -71,12 +124,20 @@ fn meta_line(line: &str) -> Option<Meta> {
     any.then_some(meta)
 }
 
+/// A byline, and the date it carries (`By | June 27, 2014 | No Comments`).
+fn byline(line: &str) -> Option<Option<Date>> {
+    if !BYLINE.is_match(line) || line.split_whitespace().count() > 14 || line.ends_with(['.', '?', '!']) {
+        return None;
+    }
+    Some(line.split('|').find_map(|p| date_line(p.trim())))
+}
+
 fn is_chrome(line: &str) -> bool {
     BANNER.is_match(line) || COPYRIGHT.is_match(line) && line.len() < 120
 }
 
 fn is_terminator(line: &str) -> bool {
-    SECTION.is_match(line) || (COPYRIGHT.is_match(line) && line.len() < 120)
+    SECTION.is_match(line) || (COPYRIGHT.is_match(line) && line.len() < 120) || AFTER_ARTICLE.is_match(line)
 }
 
 /// Whether `line` can be a headline: short, not a sentence fragment ending in a comma.
@@ -85,10 +146,126 @@ fn headline_like(line: &str) -> bool {
     (2..=250).contains(&n) && !line.ends_with([',', ';', ':']) && !is_chrome(line)
 }
 
+/// A menu item or bullet of chrome: `• Facebook`, `• -2`.
+fn menu_item(line: &str) -> bool {
+    let t = line.trim_start_matches(['•', '·', '*', '›', '»']).trim();
+    t.len() < line.len() && t.split_whitespace().count() <= 3
+}
+
+fn words(line: &str) -> usize {
+    line.split_whitespace().count()
+}
+
+fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end();
+    t.ends_with(['.', '?', '!', ':', ';', '"', '”', '’', ')', '…']) || END_MARK.is_match(t)
+}
+
+/// A line of prose: a sentence long enough that it cannot be a headline or chrome.
+fn prose(line: &str) -> bool {
+    let w = words(line);
+    // A question of a dozen words is as likely a headline as a sentence.
+    w >= 12 && ((ends_sentence(line) && !line.trim_end().ends_with('?')) || w >= 20)
+}
+
+/// Whether most words of a line are capitalised, as headlines in title case are.
+fn title_case(line: &str) -> bool {
+    let ws: Vec<&str> = line.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).collect();
+    let caps =
+        ws.iter().filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)).count();
+    caps * 3 >= ws.len() * 2
+}
+
+/// A standfirst printed as a quotation right below the headline (`"As a young girl, I …"`).
+fn quoted_standfirst(line: &str) -> bool {
+    let t = line.trim();
+    let inner = t.strip_prefix(['"', '“']).and_then(|r| r.strip_suffix(['"', '”']));
+    inner.is_some_and(|r| !r.is_empty() && !r.contains(['"', '“', '”']))
+}
+
+/// Compare lines ignoring case, spacing and closing punctuation.
+fn same_text(a: &str, b: &str) -> bool {
+    let k = |s: &str| {
+        s.trim()
+            .trim_end_matches(['.', '!', '?'])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    k(a) == k(b)
+}
+
+/// Which evidence gave an article's publication date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSource {
+    /// The mirror's meta line (`Date: 27/05/2024 | Source: …`).
+    MetaLine,
+    /// The outlet's calendar line (`calendar>>August 24. 2016 Juche 105`).
+    CalendarLine,
+    /// A credit line (`(Rodong Sinmun - December 10, 2019)`).
+    CreditLine,
+    /// The Juche trailer (`(Juche113.10.8.)`).
+    JucheTrailer,
+    /// A date line below the headline, a byline's date, or "written on …".
+    DateLine,
+    /// The dateline's month and day, the year from the page's own date.
+    Dateline,
+    /// The capture tool's `date YYYY-MM-DD` note.
+    CaptureNote,
+    /// A lone date line closing the article.
+    ClosingDate,
+}
+
+/// A publication date and the line it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateEvidence {
+    pub date: Date,
+    pub source: DateSource,
+    /// The line (or for [`DateSource::Dateline`] the dateline and the reference date).
+    pub line: String,
+}
+
 /// Extract an article from a plain-text page.
 pub fn extract_text_page(text: &str) -> Article {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    read_text_page(text).0
+}
+
+/// Extract an article from a plain-text page, with the evidence for its publication date.
+pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
+    // Table chrome: lines of `|` only are blank; a trailing `|` is dropped.
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let t = l.trim_end();
+            let stripped = t.trim_end_matches(|c: char| c == '|' || c.is_whitespace());
+            if stripped.trim_start_matches(|c: char| c == '|' || c.is_whitespace()).is_empty() {
+                String::new()
+            } else if stripped.len() < t.len() {
+                stripped.to_string()
+            } else {
+                t.to_string()
+            }
+        })
+        .collect();
     let n = lines.len();
+    let mut evidence: Vec<DateEvidence> = Vec::new();
+    let note = |ev: &mut Vec<DateEvidence>, date: Option<Date>, source: DateSource, line: &str| {
+        if let Some(date) = date {
+            ev.push(DateEvidence { date, source, line: line.trim().to_string() });
+        }
+    };
+
+    // The capture tool's date note before the text.
+    if let Some(first) = lines.iter().position(|l| !l.trim().is_empty())
+        && let Some(c) = CAPTURE_NOTE.captures(&lines[first])
+    {
+        let d = parse_date(&c[1], Numeric::Unambiguous);
+        note(&mut evidence, d, DateSource::CaptureNote, &c[0]);
+        let rest = lines[first][c.get(0).map_or(0, |m| m.end())..].to_string();
+        lines[first] = rest;
+    }
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let next_nonblank = |mut i: usize| {
         while i < n && lines[i].trim().is_empty() {
             i += 1;
@@ -98,114 +275,200 @@ pub fn extract_text_page(text: &str) -> Article {
     let mut art = Article::default();
     let mut section_outlet: Option<String> = None;
 
-    // Where the article ends: the first teaser section or copyright line.
+    // Where the article ends: the first teaser section, copyright line or blog furniture.
     let end = (0..n).find(|&i| is_terminator(lines[i].trim())).unwrap_or(n);
 
-    // Mirror header.
+    // Header: the page's own date, the mirror's section, the outlet's calendar line.
     let mut i = next_nonblank(0);
-    if i < end
+    if i < end && calendar_line(lines[i]).is_some() {
+        note(&mut evidence, calendar_line(lines[i]), DateSource::CalendarLine, lines[i]);
+        i += 1;
+    } else if i < end
         && let Some(d) = date_line(lines[i])
     {
         art.captured = Some(d);
         i += 1;
         if i < end
-            && !lines[i].trim().is_empty()
-            && date_line(lines[i]).is_none()
-            && meta_line(lines[i]).is_none()
+            && let Some(rest) = lines[i].trim().strip_prefix("KCNA ")
         {
             // The mirror's section line.
-            let s = lines[i].trim();
-            section_outlet =
-                s.strip_prefix("KCNA ").map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+            section_outlet = Some(rest.trim().to_string()).filter(|r| !r.is_empty());
             i += 1;
         }
     }
-    let header_seen = art.captured.is_some();
+    let header_end = i;
 
-    // Headline.
-    i = next_nonblank(i);
-    if i < end && meta_line(lines[i]).is_none() && date_line(lines[i]).is_none() {
-        let cand = lines[i].trim();
-        let after = next_nonblank(i + 1);
-        let blank_follows = i + 1 < n && lines[i + 1].trim().is_empty();
-        let date_follows =
-            after < end && (meta_line(lines[after]).is_some() || date_line(lines[after]).is_some());
-        let longer_follows = after < end && lines[after].trim().len() > cand.len();
-        let is_title = headline_like(cand)
-            && (date_follows
-                || (header_seen && blank_follows)
-                || (blank_follows && longer_follows && !cand.ends_with(['.', '"', '”'])));
-        if is_title {
-            art.title = Some(cand.to_string());
-            i += 1;
-        }
+    // Where the body starts: a dateline, unless long prose comes first; else prose.
+    let kind = |l: &str| -> LineKind { classify(l.trim()) };
+    let first_prose =
+        (header_end..end).find(|&j| kind(lines[j]) == LineKind::Prose && !quoted_standfirst(lines[j]));
+    let first_dateline = (header_end..end).find(|&j| {
+        let t = lines[j].trim();
+        dateline(t)
+            .is_some_and(|d| d.len < t.len() && (d.month_day.is_some() || d.agency.is_some() || d.len > 0))
+            && kind(t) != LineKind::Meta
+    });
+    let long_prose_before =
+        |d: usize| (header_end..d).any(|j| kind(lines[j]) == LineKind::Prose && words(lines[j]) >= 40);
+    let body_start = match (first_dateline, first_prose) {
+        (Some(d), _) if !long_prose_before(d) => Some(d),
+        (_, Some(p)) => Some(p),
+        (d, None) => d,
     }
+    .or_else(|| short_page_body_start(&lines, header_end, end, art.captured.is_some()));
 
-    // Meta lines and the publication date.
+    // Header zone lines: meta, bylines, dates; the headline is the nearest candidate.
+    let zone_end = body_start.unwrap_or(end);
     let mut meta_outlet = None;
-    loop {
-        let j = next_nonblank(i);
-        if j >= end {
-            i = j;
-            break;
+    let mut candidates: Vec<usize> = Vec::new();
+    let mut j = header_end;
+    while j < zone_end {
+        let t = lines[j].trim();
+        match kind(t) {
+            LineKind::Meta => {
+                if let Some(m) = meta_line(t) {
+                    note(&mut evidence, m.published, DateSource::MetaLine, t);
+                    meta_outlet = meta_outlet.or(m.outlet);
+                }
+            }
+            LineKind::Byline(d) | LineKind::Date(d) => note(&mut evidence, d, DateSource::DateLine, t),
+            LineKind::Written(d) => note(&mut evidence, d, DateSource::DateLine, t),
+            LineKind::Calendar(d) => note(&mut evidence, d, DateSource::CalendarLine, t),
+            LineKind::Headline | LineKind::Prose
+                if headline_like(t) && !quoted_standfirst(t) && !caption_pair(&lines, j, zone_end) =>
+            {
+                candidates.push(j)
+            }
+            _ => {}
         }
-        if let Some(m) = meta_line(lines[j]) {
-            art.published = art.published.or(m.published);
-            meta_outlet = meta_outlet.or(m.outlet);
-            i = j + 1;
-        } else if art.title.is_some()
-            && art.published.is_none()
-            && let Some(d) = date_line(lines[j])
-        {
-            art.published = Some(d);
-            i = j + 1;
-        } else {
-            break;
-        }
+        j += 1;
     }
+    let short: Vec<usize> = candidates.iter().copied().filter(|&c| words(lines[c]) <= 20).collect();
+    let pool = if short.is_empty() { &candidates } else { &short };
+    let no_stop: Vec<usize> = pool.iter().copied().filter(|&c| !lines[c].trim().ends_with('.')).collect();
+    let pool = if no_stop.is_empty() { pool } else { &no_stop };
+    // A headline with a longer standfirst below it: the standfirst is not the headline.
+    let title_line = match pool[..] {
+        [.., above, last]
+            if words(lines[last]) >= 12
+                && words(lines[above]) * 3 <= words(lines[last]) * 2
+                && !title_case(lines[last])
+                && !lines[last].trim_end().ends_with('?') =>
+        {
+            Some(above)
+        }
+        _ => pool.last().copied(),
+    };
+    art.title = title_line.map(|c| lines[c].trim().to_string());
+    let _ = i;
 
     // Body.
-    let body = &lines[i.min(end)..end];
-    let first = body.iter().position(|l| !l.trim().is_empty());
-    let last = body.iter().rposition(|l| !l.trim().is_empty());
-    if let (Some(a), Some(b)) = (first, last) {
-        let body = &body[a..=b];
-        let blank_mode = body.iter().any(|l| l.trim().is_empty());
-        let mut para: Vec<&str> = Vec::new();
-        let flush = |para: &mut Vec<&str>, out: &mut Vec<String>| {
-            if !para.is_empty() {
-                out.push(para.join("\n"));
-                para.clear();
+    let mut dl_month_day = None;
+    let mut dl_agency = None;
+    let mut closing_credit = None;
+    let mut credit_outlet = None;
+    let mut closing_dates: Vec<(usize, Date)> = Vec::new();
+    if let Some(bs) = body_start {
+        let mut paras: Vec<String> = Vec::new();
+        let mut cur: Vec<String> = Vec::new();
+        let blank_mode = lines[bs..end].iter().any(|l| l.trim().is_empty());
+        let flush = |cur: &mut Vec<String>, paras: &mut Vec<String>| {
+            if !cur.is_empty() {
+                let p = cur.join("\n");
+                let p = END_MARK.replace(&p, "").trim_end().to_string();
+                if p.chars().any(char::is_alphanumeric) && paras.last().is_none_or(|l| !same_text(l, &p)) {
+                    paras.push(p);
+                }
+                cur.clear();
             }
         };
-        for l in body {
-            let t = l.trim();
+        for (k, raw) in lines.iter().enumerate().take(end).skip(bs) {
+            let mut t = raw.trim();
             if t.is_empty() {
-                flush(&mut para, &mut art.paragraphs);
+                flush(&mut cur, &mut paras);
                 continue;
             }
-            if is_chrome(t) || meta_line(t).is_some() {
-                continue;
+            if k == bs
+                && let Some(d) = dateline(t)
+            {
+                dl_month_day = d.month_day;
+                dl_agency = d.agency;
+                t = t[d.len..].trim_start();
             }
-            para.push(l);
-            if !blank_mode {
-                flush(&mut para, &mut art.paragraphs);
+            match kind(t) {
+                LineKind::Meta => {
+                    if let Some(m) = meta_line(t) {
+                        note(&mut evidence, m.published, DateSource::MetaLine, t);
+                        meta_outlet = meta_outlet.or(m.outlet);
+                    }
+                    continue;
+                }
+                LineKind::Trailer(d) => {
+                    note(&mut evidence, d, DateSource::JucheTrailer, t);
+                    continue;
+                }
+                LineKind::Credit(outlet, d) => {
+                    note(&mut evidence, d, DateSource::CreditLine, t);
+                    credit_outlet = credit_outlet.or(Some(outlet));
+                    continue;
+                }
+                LineKind::Written(d) => {
+                    note(&mut evidence, d, DateSource::DateLine, t);
+                    continue;
+                }
+                LineKind::Date(Some(d)) => {
+                    closing_dates.push((k, d));
+                    continue;
+                }
+                LineKind::Chrome | LineKind::Byline(_) | LineKind::Calendar(_) | LineKind::Date(None) => {
+                    continue;
+                }
+                LineKind::Headline | LineKind::Prose if caption_pair(&lines, k, end) => continue,
+                _ => {}
+            }
+            cur.push(t.to_string());
+            let next_is_dateline =
+                lines.get(k + 1).is_some_and(|l| dateline(l.trim()).is_some_and(|d| d.month_day.is_some()));
+            if !blank_mode || ends_sentence(t) || next_is_dateline {
+                flush(&mut cur, &mut paras);
             }
         }
-        flush(&mut para, &mut art.paragraphs);
+        flush(&mut cur, &mut paras);
+        // Short lines after the last sentence are the site's furniture, not body.
+        while paras.len() > 1 && paras.last().is_some_and(|p| words(p) < 12 && !ends_sentence(p)) {
+            paras.pop();
+        }
+        // A closing agency credit: `… (Yonhap)`.
+        if let Some(last) = paras.last_mut()
+            && let Some(c) = CLOSING_CREDIT.captures(last)
+        {
+            closing_credit = Some(c[2].to_string());
+            let cut = c.get(1).map_or(last.len(), |m| m.end());
+            last.truncate(cut);
+        }
+        art.paragraphs = paras;
     }
     // A headline printed again as the first body line is not body.
     if art.title.is_some() && art.paragraphs.first().map(|p| p.trim()) == art.title.as_deref() {
         art.paragraphs.remove(0);
     }
+    // A date line among the article's last lines closes it.
+    if let Some(&(_, d)) = closing_dates.last() {
+        note(&mut evidence, Some(d), DateSource::ClosingDate, &d.to_string());
+    }
 
     // Teaser sections.
     let mut more_from: Option<String> = None;
+    let mut full_story: Option<String> = None;
     let mut k = end;
     while k < n {
         let t = lines[k].trim();
         if COPYRIGHT.is_match(t) && t.len() < 120 {
             break;
+        }
+        if full_story.is_none() && t.trim_end_matches(':').eq_ignore_ascii_case("full story") {
+            let nx = next_nonblank(k + 1);
+            full_story = lines.get(nx).map(|l| l.trim().to_string()).filter(|l| (1..=5).contains(&words(l)));
         }
         if let Some(c) = SECTION.captures(t) {
             if more_from.is_none() {
@@ -223,8 +486,162 @@ pub fn extract_text_page(text: &str) -> Article {
         }
     }
 
-    art.outlet = meta_outlet.or(more_from).or(section_outlet);
-    art
+    art.outlet = meta_outlet
+        .or(more_from)
+        .or(section_outlet)
+        .or(credit_outlet)
+        .or(dl_agency)
+        .or(closing_credit)
+        .or(full_story);
+
+    // The publication date: the best evidence; a dateline's day corrects a lower kind.
+    evidence.sort_by_key(|e| e.source as u8);
+    let mut best = evidence.into_iter().next();
+    if let Some(md) = dl_month_day {
+        match &best {
+            Some(e) if (e.source as u8) < DateSource::DateLine as u8 => {}
+            Some(e) if (e.date.month(), e.date.day()) == md => {}
+            _ => {
+                let reference = best.as_ref().map(|e| e.date).or(art.captured);
+                if let Some(r) = reference
+                    && let Some(d) = resolve_month_day(md, r)
+                {
+                    best = Some(DateEvidence {
+                        date: d,
+                        source: DateSource::Dateline,
+                        line: format!("dateline {:02}-{:02}, page date {r}", md.0, md.1),
+                    });
+                }
+            }
+        }
+    }
+    art.published = best.as_ref().map(|e| e.date);
+    (art, best)
+}
+
+/// Where the body of a page without prose starts (short notes, one-line items): after a
+/// headline that stands alone (a blank line or a date follows it) and the meta and date
+/// lines below it.
+fn short_page_body_start(lines: &[&str], from: usize, end: usize, header_seen: bool) -> Option<usize> {
+    let next_nonblank = |mut i: usize| {
+        while i < end && lines[i].trim().is_empty() {
+            i += 1;
+        }
+        i
+    };
+    let mut i = next_nonblank(from);
+    if i >= end {
+        return None;
+    }
+    let dated = |l: &str| meta_line(l).is_some() || date_line(l).is_some();
+    let mut titled = false;
+    if !dated(lines[i]) {
+        let cand = lines[i].trim();
+        let after = next_nonblank(i + 1);
+        let blank_follows = i + 1 < end && lines[i + 1].trim().is_empty();
+        let date_follows = after < end && dated(lines[after]);
+        let longer_follows = after < end && lines[after].trim().len() > cand.len();
+        titled = headline_like(cand)
+            && (date_follows
+                || (header_seen && blank_follows)
+                || (blank_follows && longer_follows && !cand.ends_with(['.', '"', '”'])));
+        if titled {
+            i += 1;
+        }
+    }
+    loop {
+        let j = next_nonblank(i);
+        if j >= end {
+            return None;
+        }
+        if meta_line(lines[j]).is_some() || (titled && date_line(lines[j]).is_some()) {
+            i = j + 1;
+        } else {
+            return Some(j);
+        }
+    }
+}
+
+/// What one line of a page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Meta,
+    Byline(Option<Date>),
+    Date(Option<Date>),
+    Calendar(Option<Date>),
+    Written(Option<Date>),
+    Trailer(Option<Date>),
+    Credit(String, Option<Date>),
+    Chrome,
+    Headline,
+    Prose,
+}
+
+fn classify(t: &str) -> LineKind {
+    if t.is_empty() {
+        return LineKind::Blank;
+    }
+    if let Some(d) = calendar_line(t) {
+        return LineKind::Calendar(Some(d));
+    }
+    if meta_line(t).is_some() {
+        return LineKind::Meta;
+    }
+    if let Some(d) = date_line(t) {
+        return LineKind::Date(Some(d));
+    }
+    if let Some(d) = juche_trailer(t) {
+        return LineKind::Trailer(Some(d));
+    }
+    if let Some(d) = byline(t) {
+        return LineKind::Byline(d);
+    }
+    if let Some(c) = CREDIT_LINE.captures(t)
+        && let Some(d) = date_line(c[2].trim())
+    {
+        return LineKind::Credit(c[1].trim().to_string(), Some(d));
+    }
+    if let Some(c) = WRITTEN_ON.captures(t)
+        && t.len() < 200
+    {
+        let date_part = c[1].split([',', ';']).take(2).collect::<Vec<_>>();
+        let d = date_line(date_part[0].trim())
+            .or_else(|| date_part.get(1).and_then(|_| date_line(&date_part.join(","))))
+            .or_else(|| parse_date(c[1].trim(), Numeric::Unambiguous));
+        if d.is_some() {
+            return LineKind::Written(d);
+        }
+    }
+    if is_chrome(t)
+        || menu_item(t)
+        || IMAGE_CREDIT.is_match(t)
+        || REPORTING.is_match(t)
+        || CAPTION.is_match(t)
+        || t == "-0-"
+    {
+        return LineKind::Chrome;
+    }
+    if prose(t) { LineKind::Prose } else { LineKind::Headline }
+}
+
+/// An image's alt text and its caption printed one after the other: two neighbouring
+/// lines with the same words that differ as written (a closing stop, the case).
+fn caption_pair(lines: &[&str], j: usize, end: usize) -> bool {
+    let t = lines[j].trim();
+    let near = |k: usize| {
+        let o = lines[k].trim();
+        !o.is_empty() && o != t && same_text(o, t)
+    };
+    let mut prev = j;
+    while prev > 0 && lines[prev - 1].trim().is_empty() {
+        prev -= 1;
+    }
+    let mut next = j + 1;
+    while next < end && lines[next].trim().is_empty() {
+        next += 1;
+    }
+    (prev > 0 && near(prev - 1)) || (next < end && near(next))
 }
 
 /// Parse teaser items: `[headline, headline again,] lede, date, lede again`.
@@ -279,12 +696,15 @@ fn parse_teasers(lines: &[&str], out: &mut Vec<Teaser>) {
         };
         push(teaser, out);
     }
-    // Headlines listed without dates.
+    // Headlines listed without dates; a line after a headline printed twice is its lede.
     let mut prev: Option<&str> = None;
+    let mut doubled = false;
     for p in pending {
-        if prev != Some(p) && headline_like(p) && p.len() <= 200 {
+        let lede = doubled && prev != Some(p) && words(p) >= 12;
+        if prev != Some(p) && !lede && headline_like(p) && p.len() <= 200 {
             push(Teaser { title: Some(p.to_string()), ..Teaser::default() }, out);
         }
+        doubled = prev == Some(p);
         prev = Some(p);
     }
 }
