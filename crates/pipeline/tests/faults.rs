@@ -294,7 +294,7 @@ fn after_a_fault_at_any_write_the_archive_opens_and_a_second_run_equals_the_clea
 
     // Every write point when they are few, else a spread of them (always the first
     // and the last few, where opening and the final commit are).
-    let step = (points / 150).max(1);
+    let step = (points / 80).max(1);
     let mut at: Vec<i64> = (1..=points).step_by(step as usize).collect();
     at.extend((points - 5).max(1)..=points);
     at.sort();
