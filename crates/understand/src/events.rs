@@ -24,6 +24,11 @@ enum Dir {
     /// Passive without agent ("a reception was given"): actor after "by", else the
     /// host state.
     Passive,
+    /// A phrase attached to the visitor ("…, on a visit to the DPRK"): the actor is the
+    /// nearest named person before it, not the sentence subject.
+    Nearest,
+    /// "the visiting delegation of X (led by Y)": X (or Y) visits the outlet's state.
+    Attributive,
 }
 
 struct Trigger {
@@ -70,6 +75,14 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "051",
         ),
+        t(r"\b(?:the|a|an|its|their)\s+visiting\b", Visit, "visiting_delegation", Attributive, "042"),
+        t(
+            r"\bon\s+(?:a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}?visit\s+(?:to|here)\b",
+            Visit,
+            "visit_on_a_visit",
+            Nearest,
+            "042",
+        ),
         t(
             r"\bleft\s+(?:here|for|[A-Z]\w+)\b[^.;]{0,40}?\b(?:to\s+visit|for)\b",
             Visit,
@@ -84,7 +97,8 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "042",
         ),
-        t(r"\barrived\s+(?:here|in|at)\b", Visit, "visit_arrived", Subject, "042"),
+        t(r"\b(?:arrived|arriving|left|leaving)\s+here\b", Visit, "visit_here", Subject, "042"),
+        t(r"\barrived\s+(?:in|at)\b", Visit, "visit_arrived", Subject, "042"),
         t(r"\btalks\s+(?:were|was)\s+held\s+between\b", Meeting, "talks_held_between", Between, "046"),
         t(
             r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^.;]{0,30}?\bwith\b",
@@ -181,6 +195,11 @@ static MODAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("modal regex")
 });
 
+static MODAL_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b")
+        .expect("modal clause regex")
+});
+
 static NEG_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:not|never|refused\s+to|declined\s+to|failed\s+to|no)\s+(?:[\w-]+\s+){0,2}$")
         .expect("neg regex")
@@ -210,7 +229,7 @@ static DECEASED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LED_BY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:led|headed)\s+by\s+(?:[A-Z][\w'’.-]*\s+){0,4}$").expect("led regex"));
+    LazyLock::new(|| Regex::new(r"\b(?:led|headed)\s+by\s+(?:[\w'’.-]+\s+){0,8}$").expect("led regex"));
 
 /// A date for an event: (date, end, relative, end offset in the body, reasoning when
 /// the date is not stated in the sentence).
@@ -336,7 +355,10 @@ fn sentence_events(
     let clause_start = body[ss..ts].rfind([';']).map_or(ss, |p| ss + p + 1);
     let before = &body[clause_start..ts];
     let mut status = EventStatus::Asserted;
-    if trig.rule != "visit_left_for" {
+    if trig.dir == Dir::Nearest && MODAL_CLAUSE.is_match(before) {
+        // "… is due to arrive … on his visit to …": the phrase shares its verb's mood
+        status = EventStatus::Intent;
+    } else if trig.rule != "visit_left_for" {
         if NEG_BEFORE.is_match(before) {
             status = EventStatus::Negated;
         } else if MODAL_BEFORE.is_match(before) {
@@ -345,7 +367,10 @@ fn sentence_events(
             status = EventStatus::Hypothetical;
         }
     }
-    if trig.kind == EventType::Visit && body[te..].trim_start().starts_with("by ") {
+    if trig.kind == EventType::Visit
+        && body[ts..te].ends_with("visited")
+        && body[te..].trim_start().starts_with("by ")
+    {
         return; // "was visited by": passive, handled poorly; skip
     }
     // actors
@@ -370,6 +395,57 @@ fn sentence_events(
     let tw = ts + body[ts..te].find(char::is_whitespace).unwrap_or(te - ts);
     let mut pairs: Vec<(Option<Mention>, Option<Mention>)> = Vec::new();
     match trig.dir {
+        Dir::Subject if trig.rule == "visit_here" => {
+            // "X arrived here", "Arriving here were X and Y", "X left here for Z"
+            let after_led: Vec<&Mention> = ctx
+                .in_range(te, se)
+                .filter(|m| m.kind == EntityKind::Person && LED_BY.is_match(&body[te..m.start]))
+                .collect();
+            let actors: Vec<&Mention> = if !led.is_empty() {
+                led.clone()
+            } else if let Some(a) = best_entity(&subj_ms) {
+                vec![a]
+            } else if !after_led.is_empty() {
+                after_led
+            } else {
+                np_entity(ctx, te, se, true).or(prev_subject).into_iter().collect()
+            };
+            let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"));
+            for a in actors {
+                let foreign = a.country.is_some() && a.country.as_deref() != ctx.outlet_state;
+                let target = if arriving {
+                    None
+                } else {
+                    target_after(ctx, trig, tw, se, a.country.as_deref())
+                        .filter(|t| t.kind != EntityKind::Person)
+                        .cloned()
+                };
+                let target = target.or_else(|| foreign.then(|| host_mention(ctx, ts)).flatten());
+                pairs.push((Some(a.clone()), target));
+            }
+        }
+        Dir::Nearest => {
+            let actor = ctx
+                .in_range(ss, ts)
+                .filter(|m| m.kind == EntityKind::Person)
+                .last()
+                .or_else(|| best_entity(&subj_ms));
+            let ac = actor.and_then(|a| a.country.clone());
+            let target = target_after(ctx, trig, tw, se, ac.as_deref()).cloned();
+            pairs.push((actor.cloned(), target));
+        }
+        Dir::Attributive => {
+            // the visitor is the phrase after "visiting": its leader, else its first name
+            let np_end = body[te..se].find([';', '(']).map_or(se, |p| te + p);
+            let actor = ctx
+                .in_range(te, np_end)
+                .find(|m| m.kind == EntityKind::Person && LED_BY.is_match(&body[te..m.start]))
+                .or_else(|| np_entity(ctx, te, np_end, true));
+            let target = actor
+                .filter(|a| a.country.is_some() && a.country.as_deref() != ctx.outlet_state)
+                .and_then(|_| host_mention(ctx, ts));
+            pairs.push((actor.cloned(), target));
+        }
         Dir::Subject | Dir::NoTarget => {
             let actors: Vec<Option<&Mention>> = if led.len() > 1 {
                 led.iter().map(|m| Some(*m)).collect()
@@ -554,6 +630,21 @@ fn sentence_events(
             });
         }
     }
+}
+
+/// The outlet's own state as the host of a visit stated with "here" or "visiting".
+fn host_mention(ctx: &Ctx<'_>, at: usize) -> Option<Mention> {
+    let st = ctx.outlet_state?;
+    Some(Mention {
+        id: st.to_string(),
+        kind: EntityKind::Country,
+        country: Some(st.to_string()),
+        surface: String::new(),
+        start: at,
+        end: at,
+        attributes: Vec::new(),
+        known: true,
+    })
 }
 
 /// The target after the trigger: for visits the place/state/organisation visited,
@@ -1054,6 +1145,59 @@ mod tests {
         );
         assert!(v.contains(&"visit visit kim-kyun->chn 2011-11-08".to_string()), "{v:?}");
         assert!(v.contains(&"visit visit pak-sun-dok->chn 2011-11-08".to_string()), "{v:?}");
+    }
+
+    #[test]
+    fn delegation_movements() {
+        // "a delegation of X led by [title] Y arrived here": Y visits the host state
+        let v = events(
+            "A delegation of the Socialist Party of Peru led by its general secretary Ramon Quispe arrived here on Monday.",
+            "2011-03-08",
+        );
+        assert!(v.contains(&"visit visit_here ramon-quispe->prk 2011-03-07".to_string()), "{v:?}");
+        // inverted participle: the delegations follow the verb
+        let v = events(
+            "Arriving here on Tuesday were a delegation of the Farmers Union of Mongolia headed by Chairman Batu Dorj and a delegation of the Youth League of Nepal led by its president Hari Prasad Sharma.",
+            "2011-03-09",
+        );
+        assert!(v.contains(&"visit visit_here batu-dorj->prk 2011-03-08".to_string()), "{v:?}");
+        assert!(v.contains(&"visit visit_here hari-prasad-sharma->prk 2011-03-08".to_string()), "{v:?}");
+        // leaving for a destination named later in the clause
+        let v = events(
+            "A DPRK delegation led by Pak Ui Chun, foreign minister of the DPRK, left here on Friday to attend a meeting of ministers to be held in Indonesia.",
+            "2011-05-21",
+        );
+        assert!(v.contains(&"visit visit_here pak-ui-chun->idn 2011-05-20".to_string()), "{v:?}");
+        // a foreign guest leaving after the visit: the visit was to the host
+        let v = events(
+            "Batu Dorj, chairman of the Farmers Union of Mongolia, left here by air on Sunday after visiting the DPRK.",
+            "2011-03-14",
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit ") && e.ends_with("->prk 2011-03-13")), "{v:?}");
+        // a home delegation leaving with no destination named is no visit
+        let v = events("A DPRK delegation led by Pak Ui Chun left here on Friday.", "2011-05-21");
+        assert!(!v.iter().any(|e| e.starts_with("visit ")), "{v:?}");
+    }
+
+    #[test]
+    fn visits_in_phrases_belong_to_the_visitor() {
+        // "on a visit to": the nearest named visitor, not the sentence subject
+        let v = events(
+            "Kim Yong Nam met the delegation of the Lao Youth Union headed by Somsak Keo, on a visit to the DPRK, on Monday.",
+            "2011-04-12",
+        );
+        assert!(v.contains(&"visit visit_on_a_visit somsak-keo->prk 2011-04-11".to_string()), "{v:?}");
+        assert!(!v.iter().any(|e| e.starts_with("visit ") && e.contains("kim-yong-nam->")), "{v:?}");
+        // "the visiting delegation of X": X visits; the receiver visits nobody
+        let v = events(
+            "Kim Jong Il on Wednesday received a gift from the visiting delegation of the Communist Party of Vietnam.",
+            "2011-06-02",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("visit ") && e.contains("kim-jong-il->")), "{v:?}");
+        assert!(
+            v.iter().any(|e| e.starts_with("visit visiting_delegation") && e.ends_with("->prk 2011-06-01")),
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -479,7 +479,7 @@ static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 static BEFORE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$",
+        r"(?i)(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:led|headed)\s+by(?:\s+[\w'’.-]+){1,6}|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$",
     )
     .expect("before-name regex")
 });
@@ -1206,7 +1206,9 @@ fn unknown_people(
             titles.push(run[a].s);
             a += 1;
         }
-        let name = &run[a..];
+        // "… of its Supreme Council Vasile Orleanu": the name is the run's name-like tail
+        let tail = run[a..].iter().rposition(|t| !name_like(t.s)).map_or(a, |p| a + p + 1);
+        let name = &run[tail..];
         if name.len() < 2 || name.len() > 5 || !name.iter().all(|t| name_like(t.s)) {
             continue;
         }
