@@ -167,7 +167,7 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "051",
         ),
         t(
-            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed)\b",
+            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded)\b",
             Criticism,
             "criticism",
             Subject,
@@ -194,6 +194,42 @@ static MODAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|was\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|expected\s+to|going\s+to|may|might|could|should|wish(?:es|ed)?\s+to|hope[sd]?\s+to|invited\s+[^,.;]{1,60}?\s+to|ready\s+to|willing\s+to|soon)\s+(?:[\w-]+\s+){0,2}$|\bto\s+$")
         .expect("modal regex")
 });
+
+static OF_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<n>[a-z][a-z-]+)\s+of\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}$").expect("of regex")
+});
+
+/// Nouns that, before "of", make a title rather than a phrase about someone.
+const TITLE_NOUNS: &[&str] = &[
+    "chairman",
+    "chairwoman",
+    "vice-chairman",
+    "secretary",
+    "secretary-general",
+    "president",
+    "vice-president",
+    "premier",
+    "minister",
+    "vice-minister",
+    "leader",
+    "head",
+    "commander",
+    "member",
+    "director",
+    "chief",
+    "ambassador",
+    "envoy",
+    "spokesman",
+    "delegation",
+    "king",
+    "queen",
+];
+
+/// Whether text ending before a person's name makes it the complement of an ordinary
+/// noun ("the works of", "birth of President", "the exploits of").
+fn of_complement(before: &str) -> bool {
+    OF_PHRASE.captures(before).is_some_and(|c| !TITLE_NOUNS.contains(&&c["n"]))
+}
 
 static MODAL_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b")
@@ -301,6 +337,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
         newspaper_commentary(ctx, ss, se, default, &mut out);
         // foreign voices praising the outlet state's leaders
         praise_feats(ctx, ss, se, default, prev_subject, &mut out);
+        reported_praise(ctx, ss, se, default, &mut out);
     }
     relations_from_anniversaries(ctx, &mut out);
     treaties_from_anniversaries(ctx, &mut out);
@@ -389,8 +426,15 @@ fn sentence_events(
                 && m.attributes.iter().any(|a| a.to_lowercase().starts_with(&t))
         })
     };
+    // "the members of the committee for studying the works of Kim Il Sung": a name in
+    // an of-phrase after an ordinary noun is not the subject
+    let heads: Vec<&Mention> = subj_ms
+        .iter()
+        .copied()
+        .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+        .collect();
     let subject_actor =
-        || -> Option<&Mention> { best_entity(&subj_ms).or_else(titled_subject).or(prev_subject) };
+        || -> Option<&Mention> { best_entity(&heads).or_else(titled_subject).or(prev_subject) };
     // the target may sit inside the trigger phrase ("signed the DPRK-Russia Declaration")
     let tw = ts + body[ts..te].find(char::is_whitespace).unwrap_or(te - ts);
     let mut pairs: Vec<(Option<Mention>, Option<Mention>)> = Vec::new();
@@ -723,6 +767,79 @@ fn target_after<'m>(
 
 fn is_demonym(kb: &Kb, m: &Mention) -> bool {
     kb.entity(&m.id).is_some_and(|e| e.demonyms.iter().any(|d| d.eq_ignore_ascii_case(&m.surface)))
+}
+
+static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated)\b")
+        .expect("speech regex")
+});
+
+/// A foreign voice on the outlet state's leaders or party in reported speech: "X said
+/// (in an article titled …) that <leader/party> …", or "<…leader/party…>, noted X in a
+/// statement". The speaker is the actor, the home leader or party the target.
+fn reported_praise(ctx: &Ctx<'_>, ss: usize, se: usize, default: Option<PartialDate>, out: &mut Vec<Event>) {
+    let Some(home) = ctx.outlet_state else { return };
+    if out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise) {
+        return;
+    }
+    let body = ctx.body;
+    let sent = &body[ss..se];
+    let is_home_target = |m: &Mention| {
+        m.known
+            && m.country.as_deref() == Some(home)
+            && matches!(m.kind, EntityKind::Person | EntityKind::Organization)
+    };
+    let foreign = |m: &Mention| {
+        m.kind != EntityKind::Place && m.country.is_some() && m.country.as_deref() != Some(home)
+    };
+    for v in SPEECH.find_iter(sent) {
+        let (vs, ve) = (ss + v.start(), ss + v.end());
+        // speaker first: "X said … that T …"
+        let that = body[ve..se].find(" that ").map(|p| ve + p + 6);
+        let speaker_before: Vec<&Mention> = ctx
+            .in_range(ss, vs)
+            .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+            .collect();
+        let pair = if let Some(th) = that.filter(|&th| th - ve <= 160)
+            && let Some(sp) = best_entity(&speaker_before).filter(|m| foreign(m))
+            && let Some(t) = ctx.in_range(th, se).find(|m| is_home_target(m))
+        {
+            Some((sp, t, vs))
+        } else if body[..vs].trim_end().ends_with(',') {
+            // speaker after: "…T…, noted X in a statement"
+            let sp = np_entity(ctx, ve, se, true).filter(|m| foreign(m) && m.start <= ve + 12);
+            let t = ctx.in_range(ss, vs).find(|m| is_home_target(m));
+            sp.zip(t).map(|(sp, t)| (sp, t, ss))
+        } else {
+            None
+        };
+        let Some((actor, target, ev_start)) = pair else { continue };
+        if MODAL_BEFORE.is_match(&body[ss..vs]) || NEG_BEFORE.is_match(&body[ss..vs]) {
+            return;
+        }
+        let date = ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
+        out.push(Event {
+            kind: EventType::Praise,
+            actor: Some(actor.id.clone()),
+            actor_country: actor.country.clone(),
+            target: Some(target.id.clone()),
+            target_country: target.country.clone(),
+            date,
+            date_end: None,
+            place: None,
+            occasion: None,
+            evidence: body[ev_start..se].to_string(),
+            evidence_start: ev_start,
+            evidence_end: se,
+            rule: "reported_praise".into(),
+            cameo: "051".into(),
+            goldstein: cameo::goldstein("051"),
+            inferred: false,
+            reasoning: None,
+            status: EventStatus::Asserted,
+        });
+        return;
+    }
 }
 
 /// "X said that Kim Jong Il performed distinguished feats": praise by a foreign
@@ -1198,6 +1315,55 @@ mod tests {
             v.iter().any(|e| e.starts_with("visit visiting_delegation") && e.ends_with("->prk 2011-06-01")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn praise_in_reported_speech() {
+        // the speaker of "X said … that <home leader/party> …" praises them
+        let v = events(
+            "The Bolivian newspaper La Razon said in an article titled \"Leader of the People\" on Monday that Kim Jong Il devoted his whole life to the people.",
+            "2011-05-03",
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("praise reported_praise") && e.contains("->kim-jong-il 2011-05-02")),
+            "{v:?}"
+        );
+        // the speaker after the quote
+        let v = events(
+            "The Workers' Party of Korea is a party of the people, noted the Nepal Youth League in a statement on Tuesday.",
+            "2011-05-04",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise reported_praise")
+                && e.contains("->workers-party-of-korea 2011-05-03")),
+            "{v:?}"
+        );
+        // a home speaker is not a foreign voice; a home subject is never its own praiser
+        let v = events("Kim Yong Nam said that Kim Jong Il is the leader of the people.", "2011-05-04");
+        assert!(!v.iter().any(|e| e.starts_with("praise reported_praise")), "{v:?}");
+    }
+
+    #[test]
+    fn a_name_inside_an_of_phrase_is_not_the_subject() {
+        let v = events(
+            "The members of the Peruvian committee for studying the works of President Kim Il Sung on Friday warmly hailed the Workers' Party of Korea.",
+            "2011-05-07",
+        );
+        assert!(v.iter().any(|e| e.starts_with("praise praise per->workers-party-of-korea")), "{v:?}");
+        assert!(!v.iter().any(|e| e.contains("kim-il-sung->")), "{v:?}");
+    }
+
+    #[test]
+    fn criticism_verbs() {
+        let v = events(
+            "The Japanese newspaper Akahata on Monday chided the U.S. for its arms buildup.",
+            "2011-05-03",
+        );
+        assert!(v.iter().any(|e| e.starts_with("criticism ") && e.contains("->usa")), "{v:?}");
+        let v =
+            events("Farmers of the Nepal Peasants League deplored the trade policy of Japan.", "2011-05-03");
+        assert!(v.iter().any(|e| e.starts_with("criticism ") && e.contains("->jpn")), "{v:?}");
     }
 
     #[test]
