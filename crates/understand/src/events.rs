@@ -116,6 +116,14 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "040",
         ),
+        // "X received Y (and had a talk with …)": a call on X; not "received a gift from"
+        t(
+            r"\breceived\s+(?:and\s+had\s+a\s+(?:[\w-]+\s+)?talk\s+with\s+)?(?:the\s+|a\s+|an\s+)?(?:(?-i:[A-Z])|(?:[\w-]+\s+){0,4}?(?:delegation|delegates|ambassador|envoy|minister|officials?|group|troupe|party|guests?|visitors?|president|premier|chairman|secretary|representatives?)\b)",
+            Meeting,
+            "received_visitor",
+            Subject,
+            "040",
+        ),
         t(
             r"\b(?:treaty|declaration|agreement|accord|protocol|memorandum)\b[^.;]{0,220}?\b(?:was|were)\s+signed\s+between\b",
             Agreement,
@@ -388,6 +396,21 @@ fn sentence_events(
     out: &mut Vec<Event>,
 ) {
     let body = ctx.body;
+    if trig.rule == "received_visitor"
+        && body[ts..te].split_whitespace().any(|w| matches!(w, "from" | "gift" | "gifts"))
+    {
+        return; // "received a gift from the ambassador": no call on anyone
+    }
+    if trig.rule == "received_visitor"
+        && (body[te..].trim_start().starts_with("by ")
+            || body[..ts]
+                .trim_end()
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| matches!(w, "being" | "been" | "was" | "were")))
+    {
+        return; // "had the honour of being received by": the passive of someone else's call
+    }
     // status
     let clause_start = body[ss..ts].rfind([';']).map_or(ss, |p| ss + p + 1);
     let before = &body[clause_start..ts];
@@ -722,6 +745,14 @@ fn target_after<'m>(
                 .copied()
         }
         _ => {
+            // "… with a delegation of X led by Y": the leader is the other side
+            if let Some(m) = cands.iter().find(|m| {
+                m.kind == EntityKind::Person
+                    && LED_BY.is_match(&body[te..m.start])
+                    && !body[te..m.start].contains(['.', ';'])
+            }) {
+                return Some(m);
+            }
             let mut i = 0;
             while i < cands.len() {
                 let m = cands[i];
@@ -1364,6 +1395,29 @@ mod tests {
         let v =
             events("Farmers of the Nepal Peasants League deplored the trade policy of Japan.", "2011-05-03");
         assert!(v.iter().any(|e| e.starts_with("criticism ") && e.contains("->jpn")), "{v:?}");
+    }
+
+    #[test]
+    fn receiving_a_visitor_is_a_meeting_and_a_led_delegation_is_its_leader() {
+        let v = events(
+            "Kim Yong Nam on Monday received the Cuban friendship delegation led by Jorge Luis Perez.",
+            "2011-05-10",
+        );
+        assert!(
+            v.contains(&"meeting received_visitor kim-yong-nam->jorge-luis-perez 2011-05-09".to_string()),
+            "{v:?}"
+        );
+        let v = events(
+            "Kim Yong Nam met and had a talk with a delegation of the Socialist Party of Chile led by its chairman Pedro Soto on Tuesday.",
+            "2011-05-11",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("meeting ") && e.contains("kim-yong-nam->pedro-soto 2011-05-10")),
+            "{v:?}"
+        );
+        // a gift received is no meeting with the giver
+        let v = events("Kim Jong Il received a gift from the Cuban ambassador on Monday.", "2011-05-10");
+        assert!(!v.iter().any(|e| e.starts_with("meeting received_visitor")), "{v:?}");
     }
 
     #[test]
