@@ -168,7 +168,7 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "054",
         ),
         t(
-            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|spoke\s+highly\s+of|paid\s+(?:high\s+)?tribute\s+to|highly\s+appreciated|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
+            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|spoke\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|highly\s+appreciated|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
             Praise,
             "praise",
             Subject,
@@ -805,6 +805,10 @@ static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
         .expect("speech regex")
 });
 
+fn is_capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// A foreign voice on the outlet state's leaders or party in reported speech: "X said
 /// (in an article titled …) that <leader/party> …", or "<…leader/party…>, noted X in a
 /// statement". The speaker is the actor, the home leader or party the target.
@@ -818,7 +822,8 @@ fn reported_praise(ctx: &Ctx<'_>, ss: usize, se: usize, default: Option<PartialD
     let is_home_target = |m: &Mention| {
         m.known
             && m.country.as_deref() == Some(home)
-            && matches!(m.kind, EntityKind::Person | EntityKind::Organization)
+            && (m.kind == EntityKind::Person
+                || (m.kind == EntityKind::Organization && m.id.contains("party")))
     };
     let foreign = |m: &Mention| {
         m.kind != EntityKind::Place && m.country.is_some() && m.country.as_deref() != Some(home)
@@ -826,7 +831,14 @@ fn reported_praise(ctx: &Ctx<'_>, ss: usize, se: usize, default: Option<PartialD
     for v in SPEECH.find_iter(sent) {
         let (vs, ve) = (ss + v.start(), ss + v.end());
         // speaker first: "X said … that T …"
-        let that = body[ve..se].find(" that ").map(|p| ve + p + 6);
+        // "X said that T …"; "X said the proposal of T is …" (no "that") when T follows
+        // closely
+        let that = body[ve..se].find(" that ").map(|p| ve + p + 6).or_else(|| {
+            let next = body[ve..se].trim_start().split(' ').next().unwrap_or("");
+            let opens = matches!(next, "the" | "a" | "an" | "his" | "its" | "their") || is_capitalised(next);
+            let inverted = body[..vs].trim_end().ends_with(',');
+            (opens && !inverted && !body[ve..se].trim_start().starts_with("in ")).then_some(ve)
+        });
         let speaker_before: Vec<&Mention> = ctx
             .in_range(ss, vs)
             .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
