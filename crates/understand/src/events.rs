@@ -29,6 +29,9 @@ enum Dir {
     Nearest,
     /// "the visiting delegation of X (led by Y)": X (or Y) visits the outlet's state.
     Attributive,
+    /// "A letter to Y was adopted (at the meeting)": the target follows "to"; the actor
+    /// is whoever held the meeting, the last named subject.
+    Adopted,
 }
 
 struct Trigger {
@@ -59,6 +62,21 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Message,
             "message_sent",
             Subject,
+            "051",
+        ),
+        // passives: "a message of greeting sent by X (to Y)", "a letter to Y was adopted"
+        t(
+            r"\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|reply)\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
+            Message,
+            "message_sent_by",
+            FromAfter,
+            "051",
+        ),
+        t(
+            r"\b(?:letter|message)\s+to\b[^.;]{0,120}?\b(?:was|were)\s+adopted\b",
+            Message,
+            "letter_adopted",
+            Adopted,
             "051",
         ),
         t(
@@ -491,6 +509,11 @@ fn sentence_events(
                 pairs.push((Some(a.clone()), target));
             }
         }
+        Dir::Adopted => {
+            let to = body[ts..te].find(" to ").map_or(te, |p| ts + p + 4);
+            let target = np_entity(ctx, to, te, true);
+            pairs.push((prev_subject.cloned(), target.cloned()));
+        }
         Dir::Nearest => {
             let actor = ctx
                 .in_range(ss, ts)
@@ -535,7 +558,12 @@ fn sentence_events(
         }
         Dir::FromAfter => {
             let actor = np_entity(ctx, te, se, true);
-            let target = subject_actor();
+            // "sent by X to Y": the addressee follows the sender
+            let to = actor.filter(|_| trig.rule == "message_sent_by").and_then(|a| {
+                let p = body[a.end..se].find(" to ")?;
+                np_entity(ctx, a.end + p + 4, se, true)
+            });
+            let target = to.or_else(subject_actor);
             pairs.push((actor.cloned(), target.cloned()));
         }
         Dir::Between => {
@@ -1430,6 +1458,23 @@ mod tests {
         // a gift received is no meeting with the giver
         let v = events("Kim Jong Il received a gift from the Cuban ambassador on Monday.", "2011-05-10");
         assert!(!v.iter().any(|e| e.starts_with("meeting received_visitor")), "{v:?}");
+    }
+
+    #[test]
+    fn messages_in_the_passive() {
+        let v = events(
+            "Read out at the ceremony was a message of greeting sent by the Korean Students Union in Japan to Kim Jong Il on Friday.",
+            "2011-06-04",
+        );
+        assert!(v.iter().any(|e| e.starts_with("message message_sent_by") && e.contains("->")), "{v:?}");
+        let v = events(
+            "The Association of Korean Teachers in Japan held a meeting on Friday. A letter to Kim Jong Il was adopted there.",
+            "2011-06-04",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message letter_adopted") && e.contains("->kim-jong-il")),
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -1123,8 +1123,14 @@ fn emit_generic(
         .replace("C.C., ", "Central Committee of the ")
         .replace("C.C. of the ", "Central Committee of the ");
     let id = slug(&id_text);
+    // "… of Korean Residents in Japan": an organisation is of the state it is in
+    let located = kbm
+        .iter()
+        .filter(|m| m.start >= s && m.end <= e && m.kind == EntityKind::Country)
+        .find(|m| body[..m.start].ends_with(" in "))
+        .and_then(|m| m.country.clone());
     let country = if kind == EntityKind::Organization {
-        country_in(kbm, s, e).or_else(|| {
+        located.or_else(|| country_in(kbm, s, e)).or_else(|| {
             // nearest state named before it in the sentence, else the outlet's
             let sent_start = body[..s].rfind(['.', '\n']).map_or(0, |p| p + 1);
             kbm.iter()
