@@ -43,6 +43,9 @@ struct Trigger {
 }
 
 fn t(re: &str, kind: EventType, rule: &'static str, dir: Dir, cameo: &'static str) -> Trigger {
+    // ASCII word boundaries: a Unicode \b makes the fast engines give up on any text
+    // with a curly quote or a dash, and English trigger words need no more
+    let re = re.replace(r"\b", r"(?-u:\b)");
     Trigger { re: Regex::new(&format!("(?i){re}")).expect(rule), kind, rule, dir, cameo }
 }
 
@@ -221,10 +224,6 @@ static MODAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("modal regex")
 });
 
-static OF_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<n>[a-z][a-z-]+)\s+of\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}$").expect("of regex")
-});
-
 /// Nouns that, before "of", make a title rather than a phrase about someone.
 const TITLE_NOUNS: &[&str] = &[
     "chairman",
@@ -254,7 +253,22 @@ const TITLE_NOUNS: &[&str] = &[
 /// Whether text ending before a person's name makes it the complement of an ordinary
 /// noun ("the works of", "birth of President", "the exploits of").
 fn of_complement(before: &str) -> bool {
-    OF_PHRASE.captures(before).is_some_and(|c| !TITLE_NOUNS.contains(&&c["n"]))
+    // read backwards: up to three capitalised words, "the", "of", then the noun
+    let mut words = before.split_whitespace().rev().peekable();
+    for _ in 0..3 {
+        if words.peek().is_some_and(|w| is_capitalised(w)) {
+            words.next();
+        }
+    }
+    if words.peek() == Some(&"the") {
+        words.next();
+    }
+    if words.next() != Some("of") {
+        return false;
+    }
+    words.next().is_some_and(|n| {
+        n.len() > 1 && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') && !TITLE_NOUNS.contains(&n)
+    })
 }
 
 static MODAL_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -289,9 +303,6 @@ static DECEASED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$")
         .expect("deceased regex")
 });
-
-static LED_BY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:led|headed)\s+by\s+(?:[\w'’.-]+\s+){0,8}$").expect("led regex"));
 
 /// A date for an event: (date, end, relative, end offset in the body, reasoning when
 /// the date is not stated in the sentence).
@@ -456,7 +467,7 @@ fn sentence_events(
     let led: Vec<&Mention> = subj_ms
         .iter()
         .copied()
-        .filter(|m| m.kind == EntityKind::Person && LED_BY.is_match(&body[ss..m.start]))
+        .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[ss..m.start]))
         .collect();
     let titled_subject = || -> Option<&Mention> {
         let c = TITLED_SUBJECT.captures(&body[ss..ts])?;
@@ -484,7 +495,7 @@ fn sentence_events(
             // "X arrived here", "Arriving here were X and Y", "X left here for Z"
             let after_led: Vec<&Mention> = ctx
                 .in_range(te, se)
-                .filter(|m| m.kind == EntityKind::Person && LED_BY.is_match(&body[te..m.start]))
+                .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
                 .collect();
             let actors: Vec<&Mention> = if !led.is_empty() {
                 led.clone()
@@ -529,7 +540,7 @@ fn sentence_events(
             let np_end = body[te..se].find([';', '(']).map_or(se, |p| te + p);
             let actor = ctx
                 .in_range(te, np_end)
-                .find(|m| m.kind == EntityKind::Person && LED_BY.is_match(&body[te..m.start]))
+                .find(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
                 .or_else(|| np_entity(ctx, te, np_end, true));
             let target = actor
                 .filter(|a| a.country.is_some() && a.country.as_deref() != ctx.outlet_state)
@@ -776,7 +787,7 @@ fn target_after<'m>(
             // "… with a delegation of X led by Y": the leader is the other side
             if let Some(m) = cands.iter().find(|m| {
                 m.kind == EntityKind::Person
-                    && LED_BY.is_match(&body[te..m.start])
+                    && crate::text::led_by(&body[te..m.start])
                     && !body[te..m.start].contains(['.', ';'])
             }) {
                 return Some(m);

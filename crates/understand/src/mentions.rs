@@ -479,7 +479,7 @@ static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 
 static BEFORE_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:led|headed)\s+by(?:\s+[\w'’.-]+){1,6}|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$",
+        r"(?i)(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$",
     )
     .expect("before-name regex")
 });
@@ -1236,7 +1236,7 @@ fn unknown_people(
         let titled = titles.iter().any(|t| PERSON_TITLES.contains(t) || is_title(t));
         let before = &body[floor_char(body, s.saturating_sub(80))..s];
         let titled_after = TITLE_AFTER.is_match(after);
-        let led_by = BEFORE_NAME.is_match(before);
+        let led_by = BEFORE_NAME.is_match(before) || crate::text::led_by(before);
         // directly after a state's name or demonym and a title ("Venezuelan President X")
         let after_demonym =
             a > 0 && kbm.iter().any(|m| m.kind == EntityKind::Country && m.end + 1 == run[0].start);
