@@ -221,6 +221,12 @@ const PERSON_TITLES: &[&str] = &[
 
 /// Head nouns of organisation names.
 const ORG_HEADS: &[&str] = &[
+    "Confederation",
+    "Unions",
+    "Parties",
+    "Associations",
+    "Organizations",
+    "Organisations",
     "Party",
     "Committee",
     "Commission",
@@ -1128,7 +1134,18 @@ fn emit_generic(
         .iter()
         .filter(|m| m.start >= s && m.end <= e && m.kind == EntityKind::Country)
         .find(|m| body[..m.start].ends_with(" in "))
-        .and_then(|m| m.country.clone());
+        .and_then(|m| m.country.clone())
+        .or_else(|| {
+            // KCNA writes the ROK lower-case: "the south Korean Confederation of …"
+            let w = &body[floor_char(body, s.saturating_sub(6))..s];
+            (st[0].s == "Korean" && w.eq_ignore_ascii_case("south ")).then(|| "kor".to_string())
+        })
+        .or_else(|| {
+            // "south Korean Confederation …": a demonym that opens the name
+            kbm.iter()
+                .find(|m| m.kind == EntityKind::Country && m.start < s && m.end > s)
+                .and_then(|m| m.country.clone())
+        });
     let country = if kind == EntityKind::Organization {
         located.or_else(|| country_in(kbm, s, e)).or_else(|| {
             // nearest state named before it in the sentence, else the outlet's
@@ -1592,5 +1609,14 @@ mod tests {
         assert!(all.contains(&"ecuadorian-friendship-society"), "{all:?}");
         assert!(all.contains(&"national-defence-commission"), "{all:?}");
         assert!(!all.iter().any(|i| i.contains("kim-jong-il") && *i != "kim-jong-il"), "{all:?}");
+    }
+
+    #[test]
+    fn organisations_take_the_state_they_are_of() {
+        let v = ids(
+            "Members of the south Korean Confederation of Farmers Unions met the Union of Korean Teachers in Japan.",
+        );
+        assert!(has(&v, "korean-confederation-of-farmers-unions", Some("kor")), "{v:?}");
+        assert!(has(&v, "union-of-korean-teachers-in-japan", Some("jpn")), "{v:?}");
     }
 }
