@@ -71,6 +71,36 @@ pub fn load_docs(shared: &Path) -> Vec<(String, Article)> {
         let v: Value = serde_json::from_str(&line).expect("json");
         docs.push((v["doc"].as_str().unwrap_or("").to_string(), record_article(&v)));
     }
+    // gold records that name a corpus line ("kcna_2011.jsonl.gz#N") but are not in the
+    // sample (gold-dev2): read those lines from the corpus
+    let have: std::collections::HashSet<String> = docs.iter().map(|(d, _)| d.clone()).collect();
+    let mut want: Vec<(usize, String)> = Vec::new();
+    for g in ["eval/gold-dev.jsonl", "eval/gold-dev2.jsonl"] {
+        let Ok(f) = std::fs::File::open(shared.join(g)) else { continue };
+        for line in BufReader::new(f).lines().map_while(Result::ok) {
+            let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
+            let doc = v["doc"].as_str().unwrap_or("").to_string();
+            if let Some(n) = doc.strip_prefix("kcna_2011.jsonl.gz#").and_then(|n| n.parse().ok())
+                && !have.contains(&doc)
+            {
+                want.push((n, doc));
+            }
+        }
+    }
+    want.sort();
+    if !want.is_empty()
+        && let Ok(f) = std::fs::File::open(shared.join("corpora/kcna_2011.jsonl.gz"))
+    {
+        let mut it = want.iter().peekable();
+        for (i, line) in BufReader::new(flate2::read::GzDecoder::new(f)).lines().enumerate() {
+            let Some((n, doc)) = it.peek() else { break };
+            if *n == i + 1 {
+                let v: Value = serde_json::from_str(&line.expect("line")).expect("json");
+                docs.push((doc.clone(), record_article(&v)));
+                it.next();
+            }
+        }
+    }
     let mut seeds: Vec<PathBuf> = std::fs::read_dir(shared.join("seeds"))
         .expect("seeds")
         .map(|e| e.expect("entry").path())

@@ -24,6 +24,14 @@ enum Dir {
     /// Passive without agent ("a reception was given"): actor after "by", else the
     /// host state.
     Passive,
+    /// A phrase attached to the visitor ("…, on a visit to the DPRK"): the actor is the
+    /// nearest named person before it, not the sentence subject.
+    Nearest,
+    /// "the visiting delegation of X (led by Y)": X (or Y) visits the outlet's state.
+    Attributive,
+    /// "A letter to Y was adopted (at the meeting)": the target follows "to"; the actor
+    /// is whoever held the meeting, the last named subject.
+    Adopted,
 }
 
 struct Trigger {
@@ -35,6 +43,9 @@ struct Trigger {
 }
 
 fn t(re: &str, kind: EventType, rule: &'static str, dir: Dir, cameo: &'static str) -> Trigger {
+    // ASCII word boundaries: a Unicode \b makes the fast engines give up on any text
+    // with a curly quote or a dash, and English trigger words need no more
+    let re = re.replace(r"\b", r"(?-u:\b)");
     Trigger { re: Regex::new(&format!("(?i){re}")).expect(rule), kind, rule, dir, cameo }
 }
 
@@ -56,6 +67,21 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "051",
         ),
+        // passives: "a message of greeting sent by X (to Y)", "a letter to Y was adopted"
+        t(
+            r"\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|reply)\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
+            Message,
+            "message_sent_by",
+            FromAfter,
+            "051",
+        ),
+        t(
+            r"\b(?:letter|message)\s+to\b[^.;]{0,120}?\b(?:was|were)\s+adopted\b",
+            Message,
+            "letter_adopted",
+            Adopted,
+            "051",
+        ),
         t(
             r"\b(?:expressed|expressing|extended|conveyed)\b[^.;]{0,40}?\bcondolences?\b",
             Message,
@@ -69,6 +95,14 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "greetings_extended",
             Subject,
             "051",
+        ),
+        t(r"\b(?:the|a|an|its|their)\s+visiting\b", Visit, "visiting_delegation", Attributive, "042"),
+        t(
+            r"\bon\s+(?:a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}?visit\s+(?:to|here)\b",
+            Visit,
+            "visit_on_a_visit",
+            Nearest,
+            "042",
         ),
         t(
             r"\bleft\s+(?:here|for|[A-Z]\w+)\b[^.;]{0,40}?\b(?:to\s+visit|for)\b",
@@ -84,7 +118,8 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "042",
         ),
-        t(r"\barrived\s+(?:here|in|at)\b", Visit, "visit_arrived", Subject, "042"),
+        t(r"\b(?:arrived|arriving|left|leaving)\s+here\b", Visit, "visit_here", Subject, "042"),
+        t(r"\barrived\s+(?:in|at)\b", Visit, "visit_arrived", Subject, "042"),
         t(r"\btalks\s+(?:were|was)\s+held\s+between\b", Meeting, "talks_held_between", Between, "046"),
         t(
             r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^.;]{0,30}?\bwith\b",
@@ -99,6 +134,14 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             r"\breceived\s+(?:the\s+)?(?:letters?\s+of\s+)?credentials\s+from\b",
             Meeting,
             "credentials_received",
+            Subject,
+            "040",
+        ),
+        // "X received Y (and had a talk with …)": a call on X; not "received a gift from"
+        t(
+            r"\breceived\s+(?:and\s+had\s+a\s+(?:[\w-]+\s+)?talk\s+with\s+)?(?:the\s+|a\s+|an\s+)?(?:(?-i:[A-Z])|(?:[\w-]+\s+){0,4}?(?:delegation|delegates|ambassador|envoy|minister|officials?|group|troupe|party|guests?|visitors?|president|premier|chairman|secretary|representatives?)\b)",
+            Meeting,
+            "received_visitor",
             Subject,
             "040",
         ),
@@ -146,14 +189,14 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "054",
         ),
         t(
-            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|spoke\s+highly\s+of|paid\s+(?:high\s+)?tribute\s+to|highly\s+appreciated|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
+            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|spoke\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|highly\s+appreciated|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
             Praise,
             "praise",
             Subject,
             "051",
         ),
         t(
-            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed)\b",
+            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded)\b",
             Criticism,
             "criticism",
             Subject,
@@ -179,6 +222,58 @@ static FEATS_SAID: LazyLock<Regex> = LazyLock::new(|| {
 static MODAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|was\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|expected\s+to|going\s+to|may|might|could|should|wish(?:es|ed)?\s+to|hope[sd]?\s+to|invited\s+[^,.;]{1,60}?\s+to|ready\s+to|willing\s+to|soon)\s+(?:[\w-]+\s+){0,2}$|\bto\s+$")
         .expect("modal regex")
+});
+
+/// Nouns that, before "of", make a title rather than a phrase about someone.
+const TITLE_NOUNS: &[&str] = &[
+    "chairman",
+    "chairwoman",
+    "vice-chairman",
+    "secretary",
+    "secretary-general",
+    "president",
+    "vice-president",
+    "premier",
+    "minister",
+    "vice-minister",
+    "leader",
+    "head",
+    "commander",
+    "member",
+    "director",
+    "chief",
+    "ambassador",
+    "envoy",
+    "spokesman",
+    "delegation",
+    "king",
+    "queen",
+];
+
+/// Whether text ending before a person's name makes it the complement of an ordinary
+/// noun ("the works of", "birth of President", "the exploits of").
+fn of_complement(before: &str) -> bool {
+    // read backwards: up to three capitalised words, "the", "of", then the noun
+    let mut words = before.split_whitespace().rev().peekable();
+    for _ in 0..3 {
+        if words.peek().is_some_and(|w| is_capitalised(w)) {
+            words.next();
+        }
+    }
+    if words.peek() == Some(&"the") {
+        words.next();
+    }
+    if words.next() != Some("of") {
+        return false;
+    }
+    words.next().is_some_and(|n| {
+        n.len() > 1 && n.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') && !TITLE_NOUNS.contains(&n)
+    })
+}
+
+static MODAL_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b")
+        .expect("modal clause regex")
 });
 
 static NEG_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -208,9 +303,6 @@ static DECEASED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$")
         .expect("deceased regex")
 });
-
-static LED_BY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:led|headed)\s+by\s+(?:[A-Z][\w'’.-]*\s+){0,4}$").expect("led regex"));
 
 /// A date for an event: (date, end, relative, end offset in the body, reasoning when
 /// the date is not stated in the sentence).
@@ -282,6 +374,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
         newspaper_commentary(ctx, ss, se, default, &mut out);
         // foreign voices praising the outlet state's leaders
         praise_feats(ctx, ss, se, default, prev_subject, &mut out);
+        reported_praise(ctx, ss, se, default, &mut out);
     }
     relations_from_anniversaries(ctx, &mut out);
     treaties_from_anniversaries(ctx, &mut out);
@@ -332,11 +425,29 @@ fn sentence_events(
     out: &mut Vec<Event>,
 ) {
     let body = ctx.body;
+    if trig.rule == "received_visitor"
+        && body[ts..te].split_whitespace().any(|w| matches!(w, "from" | "gift" | "gifts"))
+    {
+        return; // "received a gift from the ambassador": no call on anyone
+    }
+    if trig.rule == "received_visitor"
+        && (body[te..].trim_start().starts_with("by ")
+            || body[..ts]
+                .trim_end()
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| matches!(w, "being" | "been" | "was" | "were")))
+    {
+        return; // "had the honour of being received by": the passive of someone else's call
+    }
     // status
     let clause_start = body[ss..ts].rfind([';']).map_or(ss, |p| ss + p + 1);
     let before = &body[clause_start..ts];
     let mut status = EventStatus::Asserted;
-    if trig.rule != "visit_left_for" {
+    if trig.dir == Dir::Nearest && MODAL_CLAUSE.is_match(before) {
+        // "… is due to arrive … on his visit to …": the phrase shares its verb's mood
+        status = EventStatus::Intent;
+    } else if trig.rule != "visit_left_for" {
         if NEG_BEFORE.is_match(before) {
             status = EventStatus::Negated;
         } else if MODAL_BEFORE.is_match(before) {
@@ -345,7 +456,10 @@ fn sentence_events(
             status = EventStatus::Hypothetical;
         }
     }
-    if trig.kind == EventType::Visit && body[te..].trim_start().starts_with("by ") {
+    if trig.kind == EventType::Visit
+        && body[ts..te].ends_with("visited")
+        && body[te..].trim_start().starts_with("by ")
+    {
         return; // "was visited by": passive, handled poorly; skip
     }
     // actors
@@ -353,7 +467,7 @@ fn sentence_events(
     let led: Vec<&Mention> = subj_ms
         .iter()
         .copied()
-        .filter(|m| m.kind == EntityKind::Person && LED_BY.is_match(&body[ss..m.start]))
+        .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[ss..m.start]))
         .collect();
     let titled_subject = || -> Option<&Mention> {
         let c = TITLED_SUBJECT.captures(&body[ss..ts])?;
@@ -364,12 +478,75 @@ fn sentence_events(
                 && m.attributes.iter().any(|a| a.to_lowercase().starts_with(&t))
         })
     };
+    // "the members of the committee for studying the works of Kim Il Sung": a name in
+    // an of-phrase after an ordinary noun is not the subject
+    let heads: Vec<&Mention> = subj_ms
+        .iter()
+        .copied()
+        .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+        .collect();
     let subject_actor =
-        || -> Option<&Mention> { best_entity(&subj_ms).or_else(titled_subject).or(prev_subject) };
+        || -> Option<&Mention> { best_entity(&heads).or_else(titled_subject).or(prev_subject) };
     // the target may sit inside the trigger phrase ("signed the DPRK-Russia Declaration")
     let tw = ts + body[ts..te].find(char::is_whitespace).unwrap_or(te - ts);
     let mut pairs: Vec<(Option<Mention>, Option<Mention>)> = Vec::new();
     match trig.dir {
+        Dir::Subject if trig.rule == "visit_here" => {
+            // "X arrived here", "Arriving here were X and Y", "X left here for Z"
+            let after_led: Vec<&Mention> = ctx
+                .in_range(te, se)
+                .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
+                .collect();
+            let actors: Vec<&Mention> = if !led.is_empty() {
+                led.clone()
+            } else if let Some(a) = best_entity(&subj_ms) {
+                vec![a]
+            } else if !after_led.is_empty() {
+                after_led
+            } else {
+                np_entity(ctx, te, se, true).or(prev_subject).into_iter().collect()
+            };
+            let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"));
+            for a in actors {
+                let foreign = a.country.is_some() && a.country.as_deref() != ctx.outlet_state;
+                let target = if arriving {
+                    None
+                } else {
+                    target_after(ctx, trig, tw, se, a.country.as_deref())
+                        .filter(|t| t.kind != EntityKind::Person)
+                        .cloned()
+                };
+                let target = target.or_else(|| foreign.then(|| host_mention(ctx, ts)).flatten());
+                pairs.push((Some(a.clone()), target));
+            }
+        }
+        Dir::Adopted => {
+            let to = body[ts..te].find(" to ").map_or(te, |p| ts + p + 4);
+            let target = np_entity(ctx, to, te, true);
+            pairs.push((prev_subject.cloned(), target.cloned()));
+        }
+        Dir::Nearest => {
+            let actor = ctx
+                .in_range(ss, ts)
+                .filter(|m| m.kind == EntityKind::Person)
+                .last()
+                .or_else(|| best_entity(&subj_ms));
+            let ac = actor.and_then(|a| a.country.clone());
+            let target = target_after(ctx, trig, tw, se, ac.as_deref()).cloned();
+            pairs.push((actor.cloned(), target));
+        }
+        Dir::Attributive => {
+            // the visitor is the phrase after "visiting": its leader, else its first name
+            let np_end = body[te..se].find([';', '(']).map_or(se, |p| te + p);
+            let actor = ctx
+                .in_range(te, np_end)
+                .find(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
+                .or_else(|| np_entity(ctx, te, np_end, true));
+            let target = actor
+                .filter(|a| a.country.is_some() && a.country.as_deref() != ctx.outlet_state)
+                .and_then(|_| host_mention(ctx, ts));
+            pairs.push((actor.cloned(), target));
+        }
         Dir::Subject | Dir::NoTarget => {
             let actors: Vec<Option<&Mention>> = if led.len() > 1 {
                 led.iter().map(|m| Some(*m)).collect()
@@ -392,7 +569,12 @@ fn sentence_events(
         }
         Dir::FromAfter => {
             let actor = np_entity(ctx, te, se, true);
-            let target = subject_actor();
+            // "sent by X to Y": the addressee follows the sender
+            let to = actor.filter(|_| trig.rule == "message_sent_by").and_then(|a| {
+                let p = body[a.end..se].find(" to ")?;
+                np_entity(ctx, a.end + p + 4, se, true)
+            });
+            let target = to.or_else(subject_actor);
             pairs.push((actor.cloned(), target.cloned()));
         }
         Dir::Between => {
@@ -556,6 +738,21 @@ fn sentence_events(
     }
 }
 
+/// The outlet's own state as the host of a visit stated with "here" or "visiting".
+fn host_mention(ctx: &Ctx<'_>, at: usize) -> Option<Mention> {
+    let st = ctx.outlet_state?;
+    Some(Mention {
+        id: st.to_string(),
+        kind: EntityKind::Country,
+        country: Some(st.to_string()),
+        surface: String::new(),
+        start: at,
+        end: at,
+        attributes: Vec::new(),
+        known: true,
+    })
+}
+
 /// The target after the trigger: for visits the place/state/organisation visited,
 /// for condolences the bereaved rather than the deceased, else the first named side.
 fn target_after<'m>(
@@ -587,6 +784,14 @@ fn target_after<'m>(
                 .copied()
         }
         _ => {
+            // "… with a delegation of X led by Y": the leader is the other side
+            if let Some(m) = cands.iter().find(|m| {
+                m.kind == EntityKind::Person
+                    && crate::text::led_by(&body[te..m.start])
+                    && !body[te..m.start].contains(['.', ';'])
+            }) {
+                return Some(m);
+            }
             let mut i = 0;
             while i < cands.len() {
                 let m = cands[i];
@@ -632,6 +837,91 @@ fn target_after<'m>(
 
 fn is_demonym(kb: &Kb, m: &Mention) -> bool {
     kb.entity(&m.id).is_some_and(|e| e.demonyms.iter().any(|d| d.eq_ignore_ascii_case(&m.surface)))
+}
+
+static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated)\b")
+        .expect("speech regex")
+});
+
+fn is_capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A foreign voice on the outlet state's leaders or party in reported speech: "X said
+/// (in an article titled …) that <leader/party> …", or "<…leader/party…>, noted X in a
+/// statement". The speaker is the actor, the home leader or party the target.
+fn reported_praise(ctx: &Ctx<'_>, ss: usize, se: usize, default: Option<PartialDate>, out: &mut Vec<Event>) {
+    let Some(home) = ctx.outlet_state else { return };
+    if out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise) {
+        return;
+    }
+    let body = ctx.body;
+    let sent = &body[ss..se];
+    let is_home_target = |m: &Mention| {
+        m.known
+            && m.country.as_deref() == Some(home)
+            && (m.kind == EntityKind::Person
+                || (m.kind == EntityKind::Organization && m.id.contains("party")))
+    };
+    let foreign = |m: &Mention| {
+        m.kind != EntityKind::Place && m.country.is_some() && m.country.as_deref() != Some(home)
+    };
+    for v in SPEECH.find_iter(sent) {
+        let (vs, ve) = (ss + v.start(), ss + v.end());
+        // speaker first: "X said … that T …"
+        // "X said that T …"; "X said the proposal of T is …" (no "that") when T follows
+        // closely
+        let that = body[ve..se].find(" that ").map(|p| ve + p + 6).or_else(|| {
+            let next = body[ve..se].trim_start().split(' ').next().unwrap_or("");
+            let opens = matches!(next, "the" | "a" | "an" | "his" | "its" | "their") || is_capitalised(next);
+            let inverted = body[..vs].trim_end().ends_with(',');
+            (opens && !inverted && !body[ve..se].trim_start().starts_with("in ")).then_some(ve)
+        });
+        let speaker_before: Vec<&Mention> = ctx
+            .in_range(ss, vs)
+            .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+            .collect();
+        let pair = if let Some(th) = that.filter(|&th| th - ve <= 160)
+            && let Some(sp) = best_entity(&speaker_before).filter(|m| foreign(m))
+            && let Some(t) = ctx.in_range(th, se).find(|m| is_home_target(m))
+        {
+            Some((sp, t, vs))
+        } else if body[..vs].trim_end().ends_with(',') {
+            // speaker after: "…T…, noted X in a statement"
+            let sp = np_entity(ctx, ve, se, true).filter(|m| foreign(m) && m.start <= ve + 12);
+            let t = ctx.in_range(ss, vs).find(|m| is_home_target(m));
+            sp.zip(t).map(|(sp, t)| (sp, t, ss))
+        } else {
+            None
+        };
+        let Some((actor, target, ev_start)) = pair else { continue };
+        if MODAL_BEFORE.is_match(&body[ss..vs]) || NEG_BEFORE.is_match(&body[ss..vs]) {
+            return;
+        }
+        let date = ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
+        out.push(Event {
+            kind: EventType::Praise,
+            actor: Some(actor.id.clone()),
+            actor_country: actor.country.clone(),
+            target: Some(target.id.clone()),
+            target_country: target.country.clone(),
+            date,
+            date_end: None,
+            place: None,
+            occasion: None,
+            evidence: body[ev_start..se].to_string(),
+            evidence_start: ev_start,
+            evidence_end: se,
+            rule: "reported_praise".into(),
+            cameo: "051".into(),
+            goldstein: cameo::goldstein("051"),
+            inferred: false,
+            reasoning: None,
+            status: EventStatus::Asserted,
+        });
+        return;
+    }
 }
 
 /// "X said that Kim Jong Il performed distinguished feats": praise by a foreign
@@ -1054,6 +1344,148 @@ mod tests {
         );
         assert!(v.contains(&"visit visit kim-kyun->chn 2011-11-08".to_string()), "{v:?}");
         assert!(v.contains(&"visit visit pak-sun-dok->chn 2011-11-08".to_string()), "{v:?}");
+    }
+
+    #[test]
+    fn delegation_movements() {
+        // "a delegation of X led by [title] Y arrived here": Y visits the host state
+        let v = events(
+            "A delegation of the Socialist Party of Peru led by its general secretary Ramon Quispe arrived here on Monday.",
+            "2011-03-08",
+        );
+        assert!(v.contains(&"visit visit_here ramon-quispe->prk 2011-03-07".to_string()), "{v:?}");
+        // inverted participle: the delegations follow the verb
+        let v = events(
+            "Arriving here on Tuesday were a delegation of the Farmers Union of Mongolia headed by Chairman Batu Dorj and a delegation of the Youth League of Nepal led by its president Hari Prasad Sharma.",
+            "2011-03-09",
+        );
+        assert!(v.contains(&"visit visit_here batu-dorj->prk 2011-03-08".to_string()), "{v:?}");
+        assert!(v.contains(&"visit visit_here hari-prasad-sharma->prk 2011-03-08".to_string()), "{v:?}");
+        // leaving for a destination named later in the clause
+        let v = events(
+            "A DPRK delegation led by Pak Ui Chun, foreign minister of the DPRK, left here on Friday to attend a meeting of ministers to be held in Indonesia.",
+            "2011-05-21",
+        );
+        assert!(v.contains(&"visit visit_here pak-ui-chun->idn 2011-05-20".to_string()), "{v:?}");
+        // a foreign guest leaving after the visit: the visit was to the host
+        let v = events(
+            "Batu Dorj, chairman of the Farmers Union of Mongolia, left here by air on Sunday after visiting the DPRK.",
+            "2011-03-14",
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit ") && e.ends_with("->prk 2011-03-13")), "{v:?}");
+        // a home delegation leaving with no destination named is no visit
+        let v = events("A DPRK delegation led by Pak Ui Chun left here on Friday.", "2011-05-21");
+        assert!(!v.iter().any(|e| e.starts_with("visit ")), "{v:?}");
+    }
+
+    #[test]
+    fn visits_in_phrases_belong_to_the_visitor() {
+        // "on a visit to": the nearest named visitor, not the sentence subject
+        let v = events(
+            "Kim Yong Nam met the delegation of the Lao Youth Union headed by Somsak Keo, on a visit to the DPRK, on Monday.",
+            "2011-04-12",
+        );
+        assert!(v.contains(&"visit visit_on_a_visit somsak-keo->prk 2011-04-11".to_string()), "{v:?}");
+        assert!(!v.iter().any(|e| e.starts_with("visit ") && e.contains("kim-yong-nam->")), "{v:?}");
+        // "the visiting delegation of X": X visits; the receiver visits nobody
+        let v = events(
+            "Kim Jong Il on Wednesday received a gift from the visiting delegation of the Communist Party of Vietnam.",
+            "2011-06-02",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("visit ") && e.contains("kim-jong-il->")), "{v:?}");
+        assert!(
+            v.iter().any(|e| e.starts_with("visit visiting_delegation") && e.ends_with("->prk 2011-06-01")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn praise_in_reported_speech() {
+        // the speaker of "X said … that <home leader/party> …" praises them
+        let v = events(
+            "The Bolivian newspaper La Razon said in an article titled \"Leader of the People\" on Monday that Kim Jong Il devoted his whole life to the people.",
+            "2011-05-03",
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("praise reported_praise") && e.contains("->kim-jong-il 2011-05-02")),
+            "{v:?}"
+        );
+        // the speaker after the quote
+        let v = events(
+            "The Workers' Party of Korea is a party of the people, noted the Nepal Youth League in a statement on Tuesday.",
+            "2011-05-04",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise reported_praise")
+                && e.contains("->workers-party-of-korea 2011-05-03")),
+            "{v:?}"
+        );
+        // a home speaker is not a foreign voice; a home subject is never its own praiser
+        let v = events("Kim Yong Nam said that Kim Jong Il is the leader of the people.", "2011-05-04");
+        assert!(!v.iter().any(|e| e.starts_with("praise reported_praise")), "{v:?}");
+    }
+
+    #[test]
+    fn a_name_inside_an_of_phrase_is_not_the_subject() {
+        let v = events(
+            "The members of the Peruvian committee for studying the works of President Kim Il Sung on Friday warmly hailed the Workers' Party of Korea.",
+            "2011-05-07",
+        );
+        assert!(v.iter().any(|e| e.starts_with("praise praise per->workers-party-of-korea")), "{v:?}");
+        assert!(!v.iter().any(|e| e.contains("kim-il-sung->")), "{v:?}");
+    }
+
+    #[test]
+    fn criticism_verbs() {
+        let v = events(
+            "The Japanese newspaper Akahata on Monday chided the U.S. for its arms buildup.",
+            "2011-05-03",
+        );
+        assert!(v.iter().any(|e| e.starts_with("criticism ") && e.contains("->usa")), "{v:?}");
+        let v =
+            events("Farmers of the Nepal Peasants League deplored the trade policy of Japan.", "2011-05-03");
+        assert!(v.iter().any(|e| e.starts_with("criticism ") && e.contains("->jpn")), "{v:?}");
+    }
+
+    #[test]
+    fn receiving_a_visitor_is_a_meeting_and_a_led_delegation_is_its_leader() {
+        let v = events(
+            "Kim Yong Nam on Monday received the Cuban friendship delegation led by Jorge Luis Perez.",
+            "2011-05-10",
+        );
+        assert!(
+            v.contains(&"meeting received_visitor kim-yong-nam->jorge-luis-perez 2011-05-09".to_string()),
+            "{v:?}"
+        );
+        let v = events(
+            "Kim Yong Nam met and had a talk with a delegation of the Socialist Party of Chile led by its chairman Pedro Soto on Tuesday.",
+            "2011-05-11",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("meeting ") && e.contains("kim-yong-nam->pedro-soto 2011-05-10")),
+            "{v:?}"
+        );
+        // a gift received is no meeting with the giver
+        let v = events("Kim Jong Il received a gift from the Cuban ambassador on Monday.", "2011-05-10");
+        assert!(!v.iter().any(|e| e.starts_with("meeting received_visitor")), "{v:?}");
+    }
+
+    #[test]
+    fn messages_in_the_passive() {
+        let v = events(
+            "Read out at the ceremony was a message of greeting sent by the Korean Students Union in Japan to Kim Jong Il on Friday.",
+            "2011-06-04",
+        );
+        assert!(v.iter().any(|e| e.starts_with("message message_sent_by") && e.contains("->")), "{v:?}");
+        let v = events(
+            "The Association of Korean Teachers in Japan held a meeting on Friday. A letter to Kim Jong Il was adopted there.",
+            "2011-06-04",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message letter_adopted") && e.contains("->kim-jong-il")),
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -221,6 +221,12 @@ const PERSON_TITLES: &[&str] = &[
 
 /// Head nouns of organisation names.
 const ORG_HEADS: &[&str] = &[
+    "Confederation",
+    "Unions",
+    "Parties",
+    "Associations",
+    "Organizations",
+    "Organisations",
     "Party",
     "Committee",
     "Commission",
@@ -581,6 +587,141 @@ fn tokens(body: &str) -> Vec<Tok<'_>> {
     out
 }
 
+const WEEKDAYS: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Titles and ranks that stand before a name or an "of" phrase ("Chairman of the
+/// Central Committee", "Vice-Marshal … Kim Yong Chun"). They become attributes of the
+/// person, never part of an entity id.
+const TITLE_WORDS: &[&str] = &[
+    "Comrade",
+    "Chairman",
+    "Chairwoman",
+    "Chairperson",
+    "Vice-Chairman",
+    "Vice-Chairwoman",
+    "President",
+    "Vice-President",
+    "Premier",
+    "Vice-Premier",
+    "Minister",
+    "Vice-Minister",
+    "Secretary",
+    "Secretary-General",
+    "Director",
+    "Director-General",
+    "Marshal",
+    "Vice-Marshal",
+    "Commander",
+    "Commander-in-Chief",
+    "Chief",
+    "Ambassador",
+    "Professor",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Mr",
+    "Mrs",
+    "Dr",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Sheikh",
+    "Colonel",
+    "Lieutenant",
+    "Captain",
+    "Admiral",
+    "Vice-Admiral",
+    "Col.",
+    "Gen.",
+    "Lt.",
+    "Maj.",
+    "Editor-in-Chief",
+    "Spokesman",
+];
+
+/// Words that qualify a following title ("First Vice-Chairman", "Prime Minister",
+/// "General Secretary", "Supreme Commander"); alone they open ordinary names.
+const TITLE_MODIFIERS: &[&str] = &[
+    "First",
+    "Vice",
+    "Deputy",
+    "Senior",
+    "Executive",
+    "Acting",
+    "Honorary",
+    "Emeritus",
+    "Prime",
+    "Foreign",
+    "General",
+    "Supreme",
+    "Permanent",
+    "Former",
+    "Respected",
+    "Great",
+    "Dear",
+    "Beloved",
+    "Leader",
+];
+
+/// How many tokens at the start of `st` are a title ("Vice-Marshal", "General
+/// Secretary", "First Vice-Premier"); 0 when it does not open with one.
+fn is_title(w: &str) -> bool {
+    TITLE_WORDS.iter().any(|t| t.eq_ignore_ascii_case(w))
+}
+
+fn title_run(st: &[Tok<'_>]) -> usize {
+    let mut a = 0;
+    let mut j = 0;
+    while j < st.len() {
+        if is_title(st[j].s) {
+            j += 1;
+            a = j;
+        } else if TITLE_MODIFIERS.contains(&st[j].s) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    a
+}
+
+/// A capitalised token that ends (or cannot open) an organisation or place name: a
+/// weekday, or a month that is not the start of a dated name ("February 8 Vinalon
+/// Complex", "June 15 Joint Declaration").
+fn breaks_name(body: &str, toks: &[Tok<'_>], k: usize) -> bool {
+    let w = toks[k].s;
+    if WEEKDAYS.contains(&w) {
+        return true;
+    }
+    if MONTHS.contains(&w) {
+        let spaced = |a: usize| toks.get(a + 1).is_some_and(|n| &body[toks[a].end..n.start] == " ");
+        let num = spaced(k)
+            && toks.get(k + 1).is_some_and(|t| t.s.len() <= 2 && t.s.bytes().all(|b| b.is_ascii_digit()));
+        let cap = spaced(k + 1)
+            && toks.get(k + 2).is_some_and(|t| {
+                is_cap(t.s) && !WEEKDAYS.contains(&t.s) && !MONTHS.contains(&t.s) && t.s != "Juche"
+            });
+        return !(num && cap);
+    }
+    false
+}
+
 fn is_cap(s: &str) -> bool {
     s.chars().next().is_some_and(char::is_uppercase)
 }
@@ -743,7 +884,7 @@ fn generic_names(
     let mut out: Vec<Mention> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        if !is_cap(toks[i].s) {
+        if !is_cap(toks[i].s) || breaks_name(body, toks, i) {
             i += 1;
             continue;
         }
@@ -767,6 +908,9 @@ fn generic_names(
                 break;
             }
             if is_cap(toks[k].s) {
+                if breaks_name(body, toks, k) {
+                    break; // "… Army on Wednesday", "… Assembly in March"
+                }
                 if gap == " (" {
                     // "(Communist)" after a head noun belongs to the name; acronyms do not
                     let close = body[toks[k].end..].starts_with(')');
@@ -877,6 +1021,65 @@ fn emit_generic(
     if st.len() < 2 || depth > 6 {
         return;
     }
+    // a title opening the span is not part of a name: read what it governs
+    // ("Chairman of the X" → X; "President Kim Il Sung and the Y" → the rest)
+    let a = title_run(st);
+    if a > 0 {
+        let mut q = a;
+        while q < st.len() && matches!(st[q].s, "of" | "the" | "and") {
+            q += 1;
+        }
+        if q < st.len() {
+            emit_generic(kb, body, &st[q..], kbm, outlet_state, out, depth + 1);
+        }
+        return;
+    }
+    let person_at = |s: usize| kbm.iter().find(|m| m.kind == EntityKind::Person && m.start == s);
+    // a known person opening the span and joined to the rest by a connector
+    // ("Kim Il Sung and the Kuwait-DPRK Friendship Association", "… in Hamhung City")
+    if let Some(p) = person_at(st[0].start) {
+        let mut q = st.iter().position(|t| t.start >= p.end).unwrap_or(st.len());
+        if q < st.len() && matches!(st[q].s, "and" | "in" | "on" | "at" | "of" | "for") {
+            while q < st.len() && !is_cap(st[q].s) {
+                q += 1;
+            }
+            emit_generic(kb, body, &st[q..], kbm, outlet_state, out, depth + 1);
+            return;
+        }
+    }
+    // a known person closing the span in apposition ("… Defence Commission Kim Jong
+    // Il", "… Association and Kim Yong Nam"); "Centenary of Birth of Kim Il Sung" keeps it
+    if let Some(p) = kbm
+        .iter()
+        .find(|m| m.kind == EntityKind::Person && m.end == st[st.len() - 1].end && m.start > st[0].start)
+        && let Some(mut p0) = st.iter().position(|t| t.start == p.start)
+    {
+        while p0 > 0 && (is_title(st[p0 - 1].s) || TITLE_MODIFIERS.contains(&st[p0 - 1].s)) {
+            p0 -= 1;
+        }
+        let prev = if p0 > 0 { st[p0 - 1].s } else { "" };
+        if !matches!(prev, "of" | "for" | "After" | "Named" | "the") {
+            emit_generic(kb, body, &st[..p0], kbm, outlet_state, out, depth + 1);
+            return;
+        }
+    }
+    // two names coordinated ("the X Mill and the Y Mill", "X and the Secretary-General of
+    // Y"): each is its own entity
+    let has_head = |x: &[Tok<'_>]| x.iter().any(|t| ORG_HEADS.contains(&t.s) || PLACE_HEADS.contains(&t.s));
+    if let Some(p) = st.iter().position(|t| t.s == "and")
+        && p > 0
+    {
+        let mut q = p + 1;
+        while q < st.len() && st[q].s == "the" {
+            q += 1;
+        }
+        let (left, right) = (&st[..p], &st[q..]);
+        if !right.is_empty() && (title_run(right) > 0 || (has_head(left) && has_head(right))) {
+            emit_generic(kb, body, left, kbm, outlet_state, out, depth + 1);
+            emit_generic(kb, body, right, kbm, outlet_state, out, depth + 1);
+            return;
+        }
+    }
     let head_org = st.iter().any(|t| ORG_HEADS.contains(&t.s));
     let head_place = st.iter().rposition(|t| PLACE_HEADS.contains(&t.s));
     let last_org = st.iter().rposition(|t| ORG_HEADS.contains(&t.s));
@@ -889,6 +1092,16 @@ fn emit_generic(
         _ => return,
     };
     let _ = head_org;
+    // a name in apposition after the head ("… Friendship Group Eddie Kekana"): the
+    // organisation ends at its head
+    if kind == EntityKind::Organization
+        && let Some(lh) = last_org
+        && st.len() - lh > 2
+        && st[lh + 1..].iter().all(|t| name_like(t.s) && !is_title(t.s))
+    {
+        emit_generic(kb, body, &st[..=lh], kbm, outlet_state, out, depth + 1);
+        return;
+    }
     let head_tok = match kind {
         EntityKind::Place => head_place.map(|p| st[p]),
         _ => last_org.map(|p| st[p]),
@@ -916,8 +1129,25 @@ fn emit_generic(
         .replace("C.C., ", "Central Committee of the ")
         .replace("C.C. of the ", "Central Committee of the ");
     let id = slug(&id_text);
+    // "… of Korean Residents in Japan": an organisation is of the state it is in
+    let located = kbm
+        .iter()
+        .filter(|m| m.start >= s && m.end <= e && m.kind == EntityKind::Country)
+        .find(|m| body[..m.start].ends_with(" in "))
+        .and_then(|m| m.country.clone())
+        .or_else(|| {
+            // KCNA writes the ROK lower-case: "the south Korean Confederation of …"
+            let w = &body[floor_char(body, s.saturating_sub(6))..s];
+            (st[0].s == "Korean" && w.eq_ignore_ascii_case("south ")).then(|| "kor".to_string())
+        })
+        .or_else(|| {
+            // "south Korean Confederation …": a demonym that opens the name
+            kbm.iter()
+                .find(|m| m.kind == EntityKind::Country && m.start < s && m.end > s)
+                .and_then(|m| m.country.clone())
+        });
     let country = if kind == EntityKind::Organization {
-        country_in(kbm, s, e).or_else(|| {
+        located.or_else(|| country_in(kbm, s, e)).or_else(|| {
             // nearest state named before it in the sentence, else the outlet's
             let sent_start = body[..s].rfind(['.', '\n']).map_or(0, |p| p + 1);
             kbm.iter()
@@ -995,11 +1225,13 @@ fn unknown_people(
         i = j + 1;
         let mut a = 0;
         let mut titles: Vec<&str> = Vec::new();
-        while a < run.len() && LEAD_STRIP.contains(&run[a].s) {
+        while a < run.len() && (LEAD_STRIP.contains(&run[a].s) || is_title(run[a].s)) {
             titles.push(run[a].s);
             a += 1;
         }
-        let name = &run[a..];
+        // "… of its Supreme Council Vasile Orleanu": the name is the run's name-like tail
+        let tail = run[a..].iter().rposition(|t| !name_like(t.s)).map_or(a, |p| a + p + 1);
+        let name = &run[tail..];
         if name.len() < 2 || name.len() > 5 || !name.iter().all(|t| name_like(t.s)) {
             continue;
         }
@@ -1018,10 +1250,10 @@ fn unknown_people(
             && KOREAN_SURNAMES.contains(&name[0].s)
             && name[1..].iter().all(|t| t.s.len() <= 6 && !t.s.contains('-'));
         let korean_evidence = korean && name.len() == 3;
-        let titled = titles.iter().any(|t| PERSON_TITLES.contains(t));
+        let titled = titles.iter().any(|t| PERSON_TITLES.contains(t) || is_title(t));
         let before = &body[floor_char(body, s.saturating_sub(80))..s];
         let titled_after = TITLE_AFTER.is_match(after);
-        let led_by = BEFORE_NAME.is_match(before);
+        let led_by = BEFORE_NAME.is_match(before) || crate::text::led_by(before);
         // directly after a state's name or demonym and a title ("Venezuelan President X")
         let after_demonym =
             a > 0 && kbm.iter().any(|m| m.kind == EntityKind::Country && m.end + 1 == run[0].start);
@@ -1347,5 +1579,44 @@ mod tests {
         let m = f.mentions.iter().find(|m| m.id == "kim-jong-un").unwrap();
         assert_eq!(m.surface, "Kim Jong Un");
         assert_eq!(m.attributes, vec!["Respected Comrade", "President of the State Affairs of the DPRK"]);
+    }
+
+    #[test]
+    fn ids_never_absorb_weekdays_months_or_titles() {
+        let v = ids("The Mongolian Writers Union on Tuesday issued a call. \
+             The Peace Farm Cooperative in October harvested rice. \
+             Workers of the May 9 Paper Mill and the Hamhung Textile Mill met Friday. \
+             Present were Vice-Chairman of the Central Committee of the Farmers Union of Korea and \
+             the Secretary-General of the Nepal Peace Society.");
+        let all: Vec<&str> = v.iter().map(|(i, _)| i.as_str()).collect();
+        for id in &all {
+            for bad in ["tuesday", "october", "friday", "vice-chairman", "secretary-general"] {
+                assert!(!id.split('-').collect::<Vec<_>>().join("-").contains(bad), "{id} in {all:?}");
+            }
+        }
+        assert!(all.contains(&"mongolian-writers-union"), "{all:?}");
+        assert!(all.contains(&"peace-farm-cooperative"), "{all:?}");
+        assert!(all.contains(&"may-9-paper-mill"), "{all:?}");
+        assert!(all.contains(&"nepal-peace-society"), "{all:?}");
+        assert!(all.iter().any(|i| i.starts_with("central-committee-of-the-farmers-union")), "{all:?}");
+    }
+
+    #[test]
+    fn a_person_in_apposition_is_not_part_of_an_organisation() {
+        let v = ids("A wreath was laid by Kim Yong Nam and the Ecuadorian Friendship Society. \
+             It was sent by the Chairman of the National Defence Commission Kim Jong Il.");
+        let all: Vec<&str> = v.iter().map(|(i, _)| i.as_str()).collect();
+        assert!(all.contains(&"ecuadorian-friendship-society"), "{all:?}");
+        assert!(all.contains(&"national-defence-commission"), "{all:?}");
+        assert!(!all.iter().any(|i| i.contains("kim-jong-il") && *i != "kim-jong-il"), "{all:?}");
+    }
+
+    #[test]
+    fn organisations_take_the_state_they_are_of() {
+        let v = ids(
+            "Members of the south Korean Confederation of Farmers Unions met the Union of Korean Teachers in Japan.",
+        );
+        assert!(has(&v, "korean-confederation-of-farmers-unions", Some("kor")), "{v:?}");
+        assert!(has(&v, "union-of-korean-teachers-in-japan", Some("jpn")), "{v:?}");
     }
 }

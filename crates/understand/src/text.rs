@@ -109,6 +109,25 @@ pub fn sentences(body: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether `before` ends with "led by" or "headed by" and at most eight words (a
+/// title: "headed by Commander of the district"), just before a name.
+pub(crate) fn led_by(before: &str) -> bool {
+    if !before.ends_with(char::is_whitespace) {
+        return false;
+    }
+    let mut words = before.split_whitespace().rev();
+    for _ in 0..=8 {
+        let Some(w) = words.next() else { return false };
+        if !w.chars().all(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '.' | '-')) {
+            return false;
+        }
+        if w == "by" {
+            return words.next().is_some_and(|v| v == "led" || v == "headed");
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
