@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::util::{full_store, http, start_server};
+use crate::util::{full_store, http, rss, start_server};
 
 /// Answer-or-refusal time allowed per request (the server's own query time is set
 /// below it, so that a refusal has time to travel).
@@ -172,20 +172,6 @@ fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
-}
-
-fn rss(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-            * 1024
-    };
-    (kb("VmRSS:"), kb("VmHWM:"))
 }
 
 #[test]

@@ -11,21 +11,10 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use crate::util::{full_store, http, start_server};
+use crate::util::{full_store, http, rss, start_server};
 
 fn knob(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn rss(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-    };
-    (kb("VmRSS:").unwrap_or(0) << 10, kb("VmHWM:").unwrap_or(0) << 10)
 }
 
 #[test]

@@ -221,3 +221,15 @@ fn dechunk(mut s: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// A process's resident memory now and its high-water mark (`VmRSS`, `VmHWM`), in bytes.
+pub fn rss(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+    };
+    (kb("VmRSS:").unwrap_or(0) << 10, kb("VmHWM:").unwrap_or(0) << 10)
+}
