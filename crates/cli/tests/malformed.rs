@@ -116,3 +116,35 @@ fn missing_path_is_reported() {
     assert_eq!(r.status, 1);
     assert!(r.stderr.contains("nope.txt: "), "{}", r.stderr);
 }
+
+#[test]
+fn library_warnings_stay_in_the_log() {
+    // Text inside a table but outside its cells makes html5ever warn ("foster
+    // parenting not implemented"): not something the user can act on.
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("table.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>Table Page</title></head><body><table><tr><td>cell</td></tr>\
+         stray words in the table<b>bold</b></table><p>The delegation arrived in Pyongyang on Monday \
+         by air and was welcomed at the airport by officials.</p></body></html>",
+    )
+    .unwrap();
+    let run = |log: Option<&str>| {
+        let mut c = std::process::Command::new(bin());
+        c.arg("--data").arg(dir.path().join(format!("data-{}", log.unwrap_or("default"))));
+        c.args(["ingest", "--quiet", page.to_str().unwrap()]);
+        c.env_remove("ANNALIST_LOG");
+        if let Some(l) = log {
+            c.env("ANNALIST_LOG", l);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let quiet = run(None);
+    assert!(!quiet.contains("foster"), "a library warning reached the terminal: {quiet}");
+    // The log has it when asked for.
+    let logged = run(Some("warn"));
+    assert!(logged.contains("foster parenting"), "ANNALIST_LOG=warn shows library warnings: {logged}");
+}
