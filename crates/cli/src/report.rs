@@ -44,7 +44,11 @@ pub fn show(data: &Path, id: i64, versions: bool, json: bool) -> anyhow::Result<
         Some((d, why)) if a.published.as_deref() == Some(d.to_string().as_str()) => {
             println!("{:>10}: {d} (inferred from the body: {why})", "published")
         }
-        _ => field("published", &a.published),
+        _ => match (&a.published, &a.published_by) {
+            // Where the date was read, so that a reader can check it on the page.
+            (Some(d), Some(e)) => println!("{:>10}: {d} ({}: {})", "published", e.source.as_str(), e.text),
+            _ => field("published", &a.published),
+        },
     }
     field("captured", &a.captured);
     field("listed", &a.listed);

@@ -1274,3 +1274,105 @@ impl std::ops::DerefMut for Reaped {
         &mut self.0
     }
 }
+
+/// An article page that shows no date anywhere (no meta, no `<time>`, no date line,
+/// no date in its URL), or the one given.
+fn undated_html(title: &str, paras: &[&str], published: Option<&str>) -> String {
+    let meta = published
+        .map(|d| format!(r#"<meta property="article:published_time" content="{d}T10:00:00+09:00">"#))
+        .unwrap_or_default();
+    let paras: String = paras.iter().map(|p| format!("<p>{}</p>\n", esc(p))).collect();
+    format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{t}</title>{meta}</head>
+<body><article><h1>{t}</h1>
+{paras}</article></body></html>"#,
+        t = esc(title)
+    )
+}
+
+#[test]
+fn watch_dates_pages_by_their_feed_item_when_they_show_no_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let fx = Fixture::start();
+    let body = [
+        "The delegation of the friendship society toured the exhibition hall of the grand people's study house.",
+        "Its members laid a floral basket and expressed their deep impression of what they saw there.",
+    ];
+    let other = [
+        "A message of greetings was sent to the president on the occasion of the national day of his country.",
+        "It wished him bigger success in his responsible work for the prosperity of the country.",
+    ];
+    let third = [
+        "Working people of the city held a meeting at the cultural hall to mark the founding anniversary.",
+        "Speakers said the achievements of the past years were made by the devoted efforts of the people.",
+    ];
+    fx.set(
+        "/item/undated.html",
+        Route::html(undated_html("Friendship Delegation Tours Exhibition", &body, None)),
+    );
+    fx.set(
+        "/item/dated.html",
+        Route::html(undated_html("Greetings Sent to Foreign Leader", &other, Some("2024-10-05"))),
+    );
+    // A server that says when the page last changed, and a feed that gives no date.
+    fx.set(
+        "/item/modified.html",
+        Route {
+            etag: false,
+            last_modified: true,
+            ..Route::html(undated_html("Working People Hold Meeting", &third, None))
+        },
+    );
+    let item = |p: &str, date: Option<&str>| {
+        let date = date.map(|d| format!("<pubDate>{d}</pubDate>")).unwrap_or_default();
+        format!("<item><title>Feed title of {p}</title><link>{}</link>{date}</item>\n", fx.url(p))
+    };
+    // 08:30 in Pyongyang is still the day before in UTC: the feed's own day counts.
+    let items = [
+        item("/item/undated.html", Some("Tue, 08 Oct 2024 08:30:00 +0900")),
+        item("/item/dated.html", Some("Tue, 08 Oct 2024 08:30:00 +0900")),
+        item("/item/modified.html", None),
+    ]
+    .concat();
+    let feed = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>KCNA</title>
+<link>{}</link><description>news</description>
+{items}</channel></rss>"#,
+        fx.url("/")
+    );
+    fx.set("/rss.xml", Route::new("application/rss+xml", feed));
+    let cfg = write_config(
+        dir.path(),
+        "sources.toml",
+        &format!(
+            "{FETCH}\n[[source]]\nname = \"kcna\"\nfeed = \"{}\"\ninterval = \"1h\"\n\n[alerts]\nstdout = false\n",
+            fx.url("/rss.xml")
+        ),
+    );
+    watch_once_ok(&data, &cfg, 0);
+    let arts = by_url(&data);
+    let a = &arts[&fx.url("/item/undated.html")];
+    assert_eq!(a["published"], "2024-10-08", "{a:#}");
+    assert_eq!(a["published_by"]["source"], "feed-item", "{a:#}");
+    assert_eq!(a["published_by"]["text"], "2024-10-08T08:30:00", "{a:#}");
+    // The page's own date wins over the feed's.
+    let a = &arts[&fx.url("/item/dated.html")];
+    assert_eq!(a["published"], "2024-10-05", "{a:#}");
+    assert_eq!(a["published_by"]["source"], "meta-tag", "{a:#}");
+    // No date on the page or in the feed: the response's Last-Modified, named as such.
+    let a = &arts[&fx.url("/item/modified.html")];
+    let lm = fx.route("/item/modified.html").last_modified_value();
+    assert_eq!(a["published"], "2024-01-01", "{a:#}");
+    assert_eq!(a["published_by"]["source"], "last-modified", "{a:#}");
+    assert_eq!(a["published_by"]["text"], lm.as_str(), "{a:#}");
+    // What the feed said travels in the WARC the watcher wrote: a replay agrees.
+    let fresh = dir.path().join("fresh");
+    annalist_ok(&fresh, &["ingest", "--quiet", data.join("warc").to_str().unwrap()], 0);
+    let replayed = by_url(&fresh);
+    assert_eq!(replayed[&fx.url("/item/undated.html")]["published"], "2024-10-08");
+    // And `show` says where the date came from.
+    let id = arts[&fx.url("/item/undated.html")]["id"].as_i64().unwrap();
+    let out = annalist_ok(&data, &["show", &id.to_string()], 0).stdout;
+    assert!(out.contains("2024-10-08 (feed-item: 2024-10-08T08:30:00)"), "{out}");
+}

@@ -102,14 +102,31 @@ static TRAILING_TIME: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// A label and a time of day before a date: `Post date : `, `Published on `,
+/// `All News 10:05 `, `10:05 `. The label words are at most three, and without a
+/// time only the known labels count (else a headline ending in a date would be one).
+static LEADING_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:post(?:ed)?(?:\s+date)?|published|publication\s+date|released|issued|updated|date)(?:\s+on)?\s*[:：]?\s+|(?:[A-Z][\w&'’-]*\s+){0,3}\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\s+)?)").unwrap()
+});
+/// `Juche112(2023) / 1 / 8 /`: a Juche-year date with its Gregorian year, then month and day.
+static JUCHE_SLASHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*juche\s*\d{1,3}\s*\((\d{4})\)\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})\s*[/.]?\s*$")
+        .unwrap()
+});
+
 /// The date when the whole line is a date (or one date printed twice), possibly with a
-/// time of day after it or its year written the Juche way (`June 20, Juche108(2019)`).
+/// time of day before or after it, a label before it (`Post date : …`), or its year
+/// written the Juche way (`June 20, Juche108(2019)`, `Juche112(2023) / 1 / 8 /`).
 pub fn date_line(line: &str) -> Option<Date> {
     if line.len() > 80 {
         return None;
     }
+    if let Some(c) = JUCHE_SLASHED.captures(line) {
+        return make(&c[1], c[2].parse().ok()?, &c[3]);
+    }
     let line = JUCHE_WITH_YEAR.replace_all(line, "$1");
     let line = TRAILING_TIME.replace(&line, "");
+    let line = LEADING_LABEL.replace(&line, "");
     let c = DATE_LINE.captures(&line)?;
     let first = parse_date(&c[1], Numeric::DayFirst)?;
     if let Some(second) = c.get(2) {
@@ -142,6 +159,13 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// `June 2 (UPI) -- `: a dateline with the date and the agency but no place.
+static PLACELESS_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*((?i:{MONTH}))\s*(\d{{1,2}})\s*\(([A-Z][A-Za-z-]{{1,20}}(?: [A-Z][A-Za-z-]{{1,20}})?)\)\s*(?:--|—|–|-)\s*"
+    ))
+    .unwrap()
+});
 static BRACKET_DATELINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\[[A-Z][A-Z .'-]{1,30}\]\s+").unwrap());
 
@@ -149,6 +173,10 @@ static BRACKET_DATELINE: LazyLock<Regex> =
 pub(crate) fn dateline(line: &str) -> Option<Dateline> {
     if let Some(m) = BRACKET_DATELINE.find(line) {
         return Some(Dateline { len: m.end(), month_day: None, agency: None });
+    }
+    if let Some(c) = PLACELESS_DATELINE.captures(line) {
+        let month_day = Some((month_number(&c[1])?, c[2].parse().ok()?));
+        return Some(Dateline { len: c.get(0)?.end(), month_day, agency: Some(c[3].to_string()) });
     }
     let c = DATELINE.captures(line)?;
     let whole = c.get(0)?;
@@ -261,6 +289,30 @@ fn base64_text(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_lines_with_labels_times_and_juche_years() {
+        let l = |s: &str| date_line(s).map(|d| d.to_string());
+        assert_eq!(l("10:05 October 10, 2023").as_deref(), Some("2023-10-10"));
+        assert_eq!(l("Latest Stories 09:41 May 3, 2021").as_deref(), Some("2021-05-03"));
+        assert_eq!(l("Post date : 2021-03-04").as_deref(), Some("2021-03-04"));
+        assert_eq!(l("Published on 4 March 2021").as_deref(), Some("2021-03-04"));
+        assert_eq!(l("Juche110(2021) / 3 / 4 /").as_deref(), Some("2021-03-04"));
+        // A headline that ends in a date is not a date line.
+        assert_eq!(l("Talks Held in Beijing May 3, 2021"), None);
+        assert_eq!(l("Meeting Opens 09:41 May 3, 2021 Session"), None);
+    }
+
+    #[test]
+    fn a_dateline_without_a_place() {
+        let d = dateline("March 9 (AFP) -- The leader of the country said").unwrap();
+        assert_eq!((d.month_day, d.agency.as_deref()), (Some((3, 9)), Some("AFP")));
+        assert_eq!(
+            &"March 9 (AFP) -- The leader of the country said"[d.len..],
+            "The leader of the country said"
+        );
+        assert!(dateline("March 9 (AFP) said the leader").is_none());
+    }
 
     fn d(s: &str) -> Option<String> {
         parse_date(s, Numeric::Unambiguous).map(|d| d.to_string())

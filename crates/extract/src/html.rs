@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use annalist_model::{Article, Teaser};
+use annalist_model::{Article, DateEvidence, DateSource, Teaser};
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
@@ -146,6 +146,9 @@ const STRONG_CHROME_WORDS: &[&str] = &[
     "promo",
 ];
 
+/// class/id words of a comment thread.
+const COMMENT_WORDS: &[&str] = &["comment", "comments", "commentlist", "respond", "disqus"];
+
 /// How strictly chrome is recognised: by tag and class/id words, or (for pages whose
 /// content wrappers are named like chrome, or that wrap the page in a `<form>`) by
 /// tag alone.
@@ -158,7 +161,10 @@ enum Chrome {
 fn is_chrome(el: &scraper::node::Element, mode: Chrome) -> bool {
     match mode {
         Chrome::Named => is_chrome_element(el),
-        Chrome::TagsOnly => el.name() != "form" && SKIP_TAGS.contains(&el.name()),
+        // Comment threads are never the article, however the page names its wrappers.
+        Chrome::TagsOnly => {
+            (el.name() != "form" && SKIP_TAGS.contains(&el.name())) || has_word(el, COMMENT_WORDS)
+        }
     }
 }
 
@@ -183,6 +189,83 @@ fn is_chrome_element(el: &scraper::node::Element) -> bool {
 }
 
 /// Collapse runs of whitespace to one space and trim.
+/// A date the page prints near its headline (`<p class="date">October 8, 2024</p>`,
+/// `<span>2024-10-08 09:30</span>`): the first text that is a whole date line among
+/// the few texts after the first `<h1>` (or, with no `<h1>`, at the top of the body).
+/// Bounded: at most 12 texts looked at, after at most 20,000 nodes.
+fn visible_date(doc: &Html) -> Option<(annalist_model::Date, String)> {
+    let start = doc.select(&H1).next().map(|h| h.id());
+    let mut after_start = start.is_none();
+    let mut looked = 0;
+    let mut skip: Option<NodeId> = None;
+    for (n, edge) in doc.root_element().traverse().enumerate() {
+        if n > 20_000 || looked >= 12 {
+            break;
+        }
+        match edge {
+            Edge::Open(node) => {
+                if skip.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Element(e)
+                        if matches!(e.name(), "script" | "style" | "noscript" | "template" | "head") =>
+                    {
+                        skip = Some(node.id())
+                    }
+                    Node::Text(t) if after_start => {
+                        let t = collapse(t);
+                        if t.is_empty() {
+                            continue;
+                        }
+                        looked += 1;
+                        if let Some(d) = crate::dates::date_line(&t)
+                            && unambiguous_date(&t)
+                        {
+                            return Some((d, t));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => {
+                if skip == Some(node.id()) {
+                    skip = None;
+                }
+                if Some(node.id()) == start {
+                    after_start = true;
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether a date line reads one way only: a month name, the year first, or a first
+/// number above 12 (`10/08/2024` is October in one country and August in another).
+fn unambiguous_date(t: &str) -> bool {
+    if t.chars().any(|c| c.is_alphabetic()) {
+        return true;
+    }
+    let mut nums = t.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty());
+    match nums.next() {
+        Some(first) => first.len() == 4 || first.parse::<u32>().is_ok_and(|n| n > 12),
+        None => false,
+    }
+}
+
+/// Whether an element is one of a run of siblings with its tag and class (cards).
+fn repeated_card(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    let Some(e) = node.value().as_element() else { return false };
+    let Some(class) = e.attr("class") else { return false };
+    let like = |n: ego_tree::NodeRef<'_, Node>| {
+        n.value().as_element().is_some_and(|o| o.name() == e.name() && o.attr("class") == Some(class))
+    };
+    node.prev_siblings().take(64).filter(|n| like(*n)).count()
+        + node.next_siblings().take(64).filter(|n| like(*n)).count()
+        >= 2
+}
+
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
@@ -363,28 +446,45 @@ pub fn extract_html(text: &str) -> Article {
         .or_else(|| title_tag.as_deref().map(|t| strip_site_name(t, site.as_deref())))
         .filter(|t| !t.is_empty());
 
-    let date_text = ld
+    // The publication date, best evidence first: JSON-LD, a <meta> tag, a <time>.
+    const DATE_META: &[&str] = &[
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "date",
+        "dc.date.issued",
+        "dc.date",
+        "citation_publication_date",
+        "sailthru.date",
+        "parsely-pub-date",
+    ];
+    let candidates = ld
         .published
-        .clone()
-        .or_else(|| {
-            [
-                "article:published_time",
-                "og:published_time",
-                "datepublished",
-                "pubdate",
-                "publishdate",
-                "date",
-                "dc.date.issued",
-                "dc.date",
-                "citation_publication_date",
-                "sailthru.date",
-                "parsely-pub-date",
-            ]
-            .iter()
-            .find_map(|k| meta.get(*k).cloned())
-        })
-        .or_else(|| doc.select(&TIME).find_map(|t| t.value().attr("datetime").map(str::to_string)));
-    art.published = date_text.and_then(|d| parse_date(&d, Numeric::Unambiguous));
+        .iter()
+        .map(|d| (DateSource::JsonLd, d.clone(), format!("datePublished {d}")))
+        .chain(DATE_META.iter().filter_map(|k| {
+            meta.get(*k).map(|d| (DateSource::MetaTag, d.clone(), format!("<meta {k}> {d}")))
+        }))
+        .chain(doc.select(&TIME).filter_map(|t| {
+            t.value()
+                .attr("datetime")
+                .map(|d| (DateSource::TimeElement, d.to_string(), format!("<time> {d}")))
+        }));
+    for (source, text, cite) in candidates {
+        if let Some(d) = parse_date(&text, Numeric::Unambiguous) {
+            art.published = Some(d);
+            art.published_evidence = Some(DateEvidence::new(source, cite));
+            break;
+        }
+    }
+    if art.published.is_none()
+        && let Some((d, line)) = visible_date(&doc)
+    {
+        art.published = Some(d);
+        art.published_evidence = Some(DateEvidence::new(DateSource::DateLine, line));
+    }
 
     let root = doc.root_element();
     art.language_label = ld
@@ -441,12 +541,22 @@ fn main_paragraphs(doc: &Html) -> Vec<String> {
         (strict, strict_score, strict_scores, strict_held, Chrome::Named)
     };
     // The article split over blocks further up (cards, chunks): climb while the
-    // ancestor holds a quarter more paragraph text than the container.
+    // ancestor holds a quarter more paragraph text than the container (or is a bare
+    // wrapper of it whose own parent does).
     let mut best = best.and_then(|id| doc.tree.get(id));
     while let Some(node) = best
         && let Some(parent) = node.parent()
         && parent.value().as_element().is_some_and(|e| !matches!(e.name(), "body" | "html"))
-        && held.get(&parent.id()).copied().unwrap_or(0) * 4 >= held.get(&node.id()).copied().unwrap_or(0) * 5
+        && {
+            // A card that holds no more than the container, one of a run of like
+            // cards (a paragraph per card), is climbed through; past it, the 1.25 rule.
+            let (p, n) =
+                (held.get(&parent.id()).copied().unwrap_or(0), held.get(&node.id()).copied().unwrap_or(0));
+            p * 4 >= n * 5
+                || (p == n
+                    && repeated_card(parent)
+                    && parent.parent().is_some_and(|g| held.get(&g.id()).copied().unwrap_or(0) * 4 >= n * 5))
+        }
     {
         best = Some(parent);
     }
@@ -764,6 +874,49 @@ fn teasers(doc: &Html) -> Vec<Teaser> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dated(head: &str, body: &str) -> (Option<String>, Option<DateSource>, Option<String>) {
+        let para = "The delegation arrived in the capital on Monday and was met at the station by officials.";
+        let a = extract_html(&format!("<html><head>{head}</head><body>{body}<p>{para}</p></body></html>"));
+        let e = a.published_evidence.clone();
+        (a.published.map(|d| d.to_string()), e.as_ref().map(|e| e.source), e.map(|e| e.text))
+    }
+
+    #[test]
+    fn every_date_names_its_evidence() {
+        let (d, src, text) = dated(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2019-12-10"}</script>
+               <meta property="article:published_time" content="2019-12-11">"#,
+            "<h1>H</h1>",
+        );
+        assert_eq!((d.as_deref(), src), (Some("2019-12-10"), Some(DateSource::JsonLd)));
+        assert_eq!(text.as_deref(), Some("datePublished 2019-12-10"));
+        // A tag that does not read as a date gives way to the next evidence.
+        let (d, src, text) = dated(
+            r#"<meta name="date" content="yesterday"><meta name="dc.date" content="2020-03-04">"#,
+            "<h1>H</h1>",
+        );
+        assert_eq!((d.as_deref(), src), (Some("2020-03-04"), Some(DateSource::MetaTag)));
+        assert_eq!(text.as_deref(), Some("<meta dc.date> 2020-03-04"));
+        let (d, src, _) = dated("", r#"<h1>H</h1><time datetime="2021-05-06T10:00:00+09:00">May 6</time>"#);
+        assert_eq!((d.as_deref(), src), (Some("2021-05-06"), Some(DateSource::TimeElement)));
+    }
+
+    #[test]
+    fn a_date_printed_under_the_headline() {
+        let (d, src, text) = dated(
+            "",
+            r#"<div class="menu">Home</div><h1>Greetings Sent</h1><p class="meta">October 8, 2024 09:30</p>"#,
+        );
+        assert_eq!((d.as_deref(), src), (Some("2024-10-08"), Some(DateSource::DateLine)));
+        assert_eq!(text.as_deref(), Some("October 8, 2024 09:30"));
+        assert_eq!(dated("", "<h1>H</h1><span>2024.10.08</span>").0.as_deref(), Some("2024-10-08"));
+        assert_eq!(dated("", "<h1>H</h1><span>25/12/2023</span>").0.as_deref(), Some("2023-12-25"));
+        // Day and month could be either way round: no date rather than a wrong one.
+        assert_eq!(dated("", "<h1>H</h1><span>10/08/2024</span>").0, None);
+        // A date above the headline (a menu's calendar) is not the article's.
+        assert_eq!(dated("", "<span>October 1, 2024</span><h1>H</h1><p>no date here</p>").0, None);
+    }
 
     #[test]
     fn metadata_and_main_content() {

@@ -23,11 +23,12 @@ use annalist_ingest::{InputKind, Unit, decode_text, looks_html};
 use annalist_model::Article;
 use serde_json::Value;
 
+pub use annalist_model::{DateEvidence, DateSource};
 pub use dates::{Numeric, date_line, parse_date, url_date};
 pub use html::extract_html;
 pub use lang::detect_language;
 pub use record::outlet_for_url;
-pub use text_page::{DateEvidence, DateSource, extract_text_page, read_text_page};
+pub use text_page::{extract_text_page, read_text_page};
 
 /// Overrides of which dataset column holds which article field, as given by
 /// `--map field=column` (fields: title, published, body, url, language, outlet, captured).
@@ -137,6 +138,7 @@ pub fn extract(unit: &Unit, opts: &ExtractOptions) -> Result<Article, ExtractErr
                 art.captured = parse_date(f, Numeric::Unambiguous).or(art.captured);
             }
             date_from_url(&mut art);
+            from_container(&mut art, &unit.meta);
             page_result(art)
         }
     }
@@ -145,8 +147,37 @@ pub fn extract(unit: &Unit, opts: &ExtractOptions) -> Result<Article, ExtractErr
 /// The date in the article's URL (`…/20160824-34ee.html`, Rodong's base64 keys) when
 /// the page itself gave none: evidence ranked below every date the page shows.
 fn date_from_url(art: &mut Article) {
+    if art.published.is_none()
+        && let Some(url) = art.url.as_deref()
+        && let Some(d) = url_date(url)
+    {
+        art.published = Some(d);
+        art.published_evidence = Some(DateEvidence::new(DateSource::Url, url));
+    }
+}
+
+/// What the capturing tool said about the page, below everything the page and its
+/// URL say: the feed item's date, then the response's `Last-Modified` (the day the
+/// server last changed the page: only a last resort); the feed item's title when the
+/// page shows no headline.
+fn from_container(art: &mut Article, meta: &annalist_ingest::UnitMeta) {
     if art.published.is_none() {
-        art.published = art.url.as_deref().and_then(url_date);
+        let found = [
+            (DateSource::FeedItem, meta.feed_published.as_deref()),
+            (DateSource::LastModified, meta.last_modified.as_deref()),
+        ]
+        .into_iter()
+        .find_map(|(source, text)| {
+            let text = text?;
+            Some((parse_date(text, Numeric::Unambiguous)?, source, text))
+        });
+        if let Some((d, source, text)) = found {
+            art.published = Some(d);
+            art.published_evidence = Some(DateEvidence::new(source, text));
+        }
+    }
+    if art.title.is_none() {
+        art.title = meta.feed_title.clone().filter(|t| !t.trim().is_empty());
     }
 }
 
@@ -207,4 +238,59 @@ pub fn extract_csv_row(raw: &[u8], map: &FieldMap) -> Result<Article, ExtractErr
         ExtractError::NoContent(m) => ExtractError::NoContent(m.replace("JSON object", "CSV row")),
         other => other,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use annalist_ingest::UnitMeta;
+    use annalist_model::Provenance;
+
+    use super::*;
+
+    fn warc_page(html: &str, meta: UnitMeta) -> Article {
+        let unit = Unit {
+            provenance: Provenance {
+                path: "x.warc".into(),
+                line: None,
+                record: Some(1),
+                kind: InputKind::Warc,
+            },
+            raw: html.as_bytes().to_vec(),
+            meta: UnitMeta { content_type: Some("text/html".into()), ..meta },
+        };
+        extract(&unit, &ExtractOptions::default()).unwrap()
+    }
+
+    const BODY: &str = "<p>The delegation arrived in the capital on Monday and was met at the station.</p>";
+
+    #[test]
+    fn the_page_outranks_its_url_which_outranks_the_feed_and_the_server() {
+        let meta = UnitMeta {
+            url: Some("http://news.test/item/2016/201608/news24/20160824-34ee.html".into()),
+            feed_published: Some("2016-08-25T08:00:00".into()),
+            last_modified: Some("Fri, 26 Aug 2016 10:00:00 GMT".into()),
+            feed_title: Some("Feed Headline".into()),
+            ..UnitMeta::default()
+        };
+        let page = format!(
+            "<html><head><meta name=\"date\" content=\"2016-08-23\"></head><body><h1>Own</h1>{BODY}</body></html>"
+        );
+        let a = warc_page(&page, meta.clone());
+        assert_eq!(a.published.unwrap().to_string(), "2016-08-23");
+        assert_eq!(a.published_evidence.unwrap().source, DateSource::MetaTag);
+        assert_eq!(a.title.as_deref(), Some("Own"));
+        let bare = format!("<html><body>{BODY}</body></html>");
+        let a = warc_page(&bare, meta.clone());
+        assert_eq!(a.published.unwrap().to_string(), "2016-08-24");
+        assert_eq!(a.published_evidence.unwrap().source, DateSource::Url);
+        // The feed item's title stands in for a missing headline.
+        assert_eq!(a.title.as_deref(), Some("Feed Headline"));
+        let a = warc_page(&bare, UnitMeta { url: Some("http://news.test/a.html".into()), ..meta.clone() });
+        assert_eq!(a.published.unwrap().to_string(), "2016-08-25");
+        assert_eq!(a.published_evidence.unwrap().source, DateSource::FeedItem);
+        let a = warc_page(&bare, UnitMeta { url: None, feed_published: None, ..meta });
+        assert_eq!(a.published.unwrap().to_string(), "2016-08-26");
+        let e = a.published_evidence.unwrap();
+        assert_eq!((e.source, e.text.as_str()), (DateSource::LastModified, "Fri, 26 Aug 2016 10:00:00 GMT"));
+    }
 }

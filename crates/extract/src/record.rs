@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use annalist_model::Article;
+use annalist_model::{Article, DateEvidence, DateSource};
 use serde_json::Value;
 
 use crate::dates::{Numeric, parse_date};
@@ -166,11 +166,14 @@ pub(crate) fn extract_record(rec: &Record, map: &FieldMap) -> Result<Article, Ex
             annalist_ingest::fields::title_or_body_names()
         )));
     }
-    let published = rec.get(map, "published", DATE_NAMES).and_then(|v| match v {
-        Value::String(s) => parse_date(s, Numeric::Unambiguous),
-        Value::Number(n) => parse_date(&n.to_string(), Numeric::Unambiguous),
+    let published_text = rec.get(map, "published", DATE_NAMES).and_then(|v| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
         _ => None,
     });
+    let published = published_text.as_deref().and_then(|s| parse_date(s, Numeric::Unambiguous));
+    let published_evidence =
+        published.and(published_text).map(|t| DateEvidence::new(DateSource::RecordField, t));
     let captured = rec
         .get(map, "captured", &["captured", "fetched", "crawled", "retrieved"])
         .and_then(as_text)
@@ -193,6 +196,7 @@ pub(crate) fn extract_record(rec: &Record, map: &FieldMap) -> Result<Article, Ex
         title,
         outlet,
         published,
+        published_evidence,
         captured,
         url,
         language,

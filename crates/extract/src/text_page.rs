@@ -91,6 +91,22 @@ static CAPTURE_NOTE: LazyLock<Regex> =
 /// A closing agency credit: `… Korean Peninsula. (Yonhap)`.
 static CLOSING_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"([.!?"”’])\s*\(([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)\)\s*$"#).unwrap());
+/// A reporter's sign-off: an e-mail address alone on its line, or `(END)`.
+static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(end\)|\(\s*end\s*\)\s*/?)$").unwrap()
+});
+/// A line naming an organisation or a publication and nothing else: a credit
+/// (`Korean Central News Agency of DPRK via Korea News Service (KNS)`), a site's name
+/// (`Korean Friendship Association`), a byline's paper (`The Pyongyang Times`).
+static ORG_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[A-Z][\w'’.&-]*\s+(?:(?:of|the|for|and|via|de|du)\s+)*){0,10}(?:Association|Agency|Service|Committee|Society|Times|News|Sinmun|Press|Network|Federation|Institute|Cent(?:er|re)|Council|League|Bureau|Broadcasting|Television|Radio)(?:\s*\([A-Z]{2,8}\))?\.?$").unwrap()
+});
+/// A heading that opens the next item of a page of several (`Peerlessly brilliant commander ::`).
+static NEXT_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{1,150}?)\s*::$").unwrap());
+/// A Juche trailer closing the last paragraph: `… of the KPA. -0- (Juche113.1.7.)`.
+static INLINE_TRAILER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*(?:-0-\s*)?((?:(?:www\.)?[a-z0-9.-]+\.[a-z]{2,}\s*)?\(\s*juche\s*\d{1,3}\s*\.\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*\))\s*$").unwrap()
+});
 /// `-0-` closing KCNA copy.
 static END_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*-0-\s*$").unwrap());
 
@@ -183,6 +199,19 @@ fn quoted_standfirst(line: &str) -> bool {
     inner.is_some_and(|r| !r.is_empty() && !r.contains(['"', '“', '”']))
 }
 
+/// A headline with a menu's breadcrumb printed before it on the same line, set apart
+/// by a run of spaces or a tab (`News     Spokesman for … answers …`): the headline.
+fn without_breadcrumb(line: &str) -> &str {
+    let gap = line.find("   ").or_else(|| line.find('\t'));
+    match gap {
+        Some(g) if words(&line[..g]) <= 3 => {
+            let rest = line[g..].trim();
+            if headline_like(rest) && words(rest) >= 3 { rest } else { line }
+        }
+        _ => line,
+    }
+}
+
 /// Compare lines ignoring case, spacing and closing punctuation.
 fn same_text(a: &str, b: &str) -> bool {
     let k = |s: &str| {
@@ -196,34 +225,15 @@ fn same_text(a: &str, b: &str) -> bool {
     k(a) == k(b)
 }
 
-/// Which evidence gave an article's publication date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateSource {
-    /// The mirror's meta line (`Date: 27/05/2024 | Source: …`).
-    MetaLine,
-    /// The outlet's calendar line (`calendar>>August 24. 2016 Juche 105`).
-    CalendarLine,
-    /// A credit line (`(Rodong Sinmun - December 10, 2019)`).
-    CreditLine,
-    /// The Juche trailer (`(Juche113.10.8.)`).
-    JucheTrailer,
-    /// A date line below the headline, a byline's date, or "written on …".
-    DateLine,
-    /// The dateline's month and day, the year from the page's own date.
-    Dateline,
-    /// The capture tool's `date YYYY-MM-DD` note.
-    CaptureNote,
-    /// A lone date line closing the article.
-    ClosingDate,
-}
+use annalist_model::{DateEvidence, DateSource};
 
-/// A publication date and the line it was read from.
+/// A publication date found on the page and the line it was read from; the page's
+/// date is the best of them (by [`DateSource`] order).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DateEvidence {
-    pub date: Date,
-    pub source: DateSource,
-    /// The line (or for [`DateSource::Dateline`] the dateline and the reference date).
-    pub line: String,
+struct Found {
+    date: Date,
+    source: DateSource,
+    line: String,
 }
 
 /// Extract an article from a plain-text page.
@@ -249,10 +259,10 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         })
         .collect();
     let n = lines.len();
-    let mut evidence: Vec<DateEvidence> = Vec::new();
-    let note = |ev: &mut Vec<DateEvidence>, date: Option<Date>, source: DateSource, line: &str| {
+    let mut evidence: Vec<Found> = Vec::new();
+    let note = |ev: &mut Vec<Found>, date: Option<Date>, source: DateSource, line: &str| {
         if let Some(date) = date {
-            ev.push(DateEvidence { date, source, line: line.trim().to_string() });
+            ev.push(Found { date, source, line: line.trim().to_string() });
         }
     };
 
@@ -347,6 +357,10 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
     let pool = if short.is_empty() { &candidates } else { &short };
     let no_stop: Vec<usize> = pool.iter().copied().filter(|&c| !lines[c].trim().ends_with('.')).collect();
     let pool = if no_stop.is_empty() { pool } else { &no_stop };
+    // A credit, site name or paper's name between the headline and the body names who
+    // published it; it is the headline only when nothing else can be.
+    let no_org: Vec<usize> = pool.iter().copied().filter(|&c| !ORG_LINE.is_match(lines[c].trim())).collect();
+    let pool = if no_org.is_empty() { pool } else { &no_org };
     // A headline with a longer standfirst below it: the standfirst is not the headline.
     let title_line = match pool[..] {
         [.., above, last]
@@ -359,7 +373,7 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         }
         _ => pool.last().copied(),
     };
-    art.title = title_line.map(|c| lines[c].trim().to_string());
+    art.title = title_line.map(|c| without_breadcrumb(lines[c].trim()).to_string());
     let _ = i;
 
     // Body.
@@ -368,6 +382,8 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
     let mut closing_credit = None;
     let mut credit_outlet = None;
     let mut closing_dates: Vec<(usize, Date)> = Vec::new();
+    let mut next_items: Vec<Teaser> = Vec::new();
+    let mut next_item_day: Option<(i8, i8)> = None;
     if let Some(bs) = body_start {
         let mut paras: Vec<String> = Vec::new();
         let mut cur: Vec<String> = Vec::new();
@@ -382,12 +398,53 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
                 cur.clear();
             }
         };
+        let last_text = lines.iter().rposition(|l| !l.trim().is_empty());
+        let mut tail_at_capture_end = false;
+        let mut last_push: Option<usize> = None;
+        let mut stripped: String;
         for (k, raw) in lines.iter().enumerate().take(end).skip(bs) {
             let mut t = raw.trim();
             if t.is_empty() {
                 flush(&mut cur, &mut paras);
                 continue;
             }
+            // The next item of a page of several: a `… ::` heading, or a lone headline
+            // over a dateline once the article has a paragraph.
+            let lone = blank_mode && k > 0 && lines[k - 1].trim().is_empty();
+            // The month and day of a dateline on the next line of text.
+            let next_dated = || {
+                let nx = next_nonblank(k + 1);
+                (nx < end).then(|| dateline(lines[nx].trim()).and_then(|d| d.month_day)).flatten()
+            };
+            if !paras.is_empty() && cur.is_empty() {
+                if let Some(c) = NEXT_ITEM.captures(t) {
+                    next_items.push(Teaser { title: Some(c[1].trim().to_string()), ..Teaser::default() });
+                    break;
+                }
+                if lone
+                    && words(t) <= 20
+                    && headline_like(t)
+                    && !ends_sentence(t)
+                    && dateline(t).is_none()
+                    && kind(t) == LineKind::Headline
+                    && let Some(md) = next_dated()
+                {
+                    next_items.push(Teaser { title: Some(t.to_string()), ..Teaser::default() });
+                    next_item_day = Some(md);
+                    break;
+                }
+            }
+            // A Juche trailer at the end of the last paragraph's line.
+            if let Some(m) = INLINE_TRAILER.captures(t)
+                && let Some(whole) = m.get(0)
+                && whole.start() > 0
+                && let Some(d) = juche_trailer(&m[1])
+            {
+                note(&mut evidence, Some(d), DateSource::JucheTrailer, &m[1]);
+                stripped = t[..whole.start()].to_string();
+                t = stripped.as_str();
+            }
+
             if k == bs
                 && let Some(d) = dateline(t)
             {
@@ -427,6 +484,12 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
                 _ => {}
             }
             cur.push(t.to_string());
+            // The capture's last text, right after body text with nothing skipped between.
+            if Some(k) == last_text {
+                tail_at_capture_end =
+                    last_push.is_some_and(|p| lines[p + 1..k].iter().all(|l| l.trim().is_empty()));
+            }
+            last_push = Some(k);
             let next_is_dateline =
                 lines.get(k + 1).is_some_and(|l| dateline(l.trim()).is_some_and(|d| d.month_day.is_some()));
             if !blank_mode || ends_sentence(t) || next_is_dateline {
@@ -434,8 +497,24 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
             }
         }
         flush(&mut cur, &mut paras);
-        // Short lines after the last sentence are the site's furniture, not body.
-        while paras.len() > 1 && paras.last().is_some_and(|p| words(p) < 12 && !ends_sentence(p)) {
+        // Short lines after the last sentence are the site's furniture, not body -- unless
+        // the capture stops there in mid-sentence (an excerpt, a page cut short): a
+        // fragment of prose that ends the whole text is the article's last words.
+        let cut_prose = |p: &str| {
+            const SMALL: &[&str] =
+                &["and", "the", "for", "with", "from", "our", "all", "more", "about", "this"];
+            let lower_word = p.split_whitespace().any(|w| {
+                w.chars().next().is_some_and(char::is_lowercase)
+                    && w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                    && !SMALL.contains(&w)
+            });
+            p.trim_end().ends_with(',') || (words(p) >= 3 && lower_word)
+        };
+        let keep_tail = end == n && tail_at_capture_end && paras.last().is_some_and(|p| cut_prose(p));
+        while !keep_tail
+            && paras.len() > 1
+            && paras.last().is_some_and(|p| words(p) < 12 && !ends_sentence(p))
+        {
             paras.pop();
         }
         // A closing agency credit: `… (Yonhap)`.
@@ -457,7 +536,8 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         note(&mut evidence, Some(d), DateSource::ClosingDate, &d.to_string());
     }
 
-    // Teaser sections.
+    // Teaser sections; the next items of a page of several come first.
+    art.teasers = next_items;
     let mut more_from: Option<String> = None;
     let mut full_story: Option<String> = None;
     let mut k = end;
@@ -506,7 +586,7 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
                 if let Some(r) = reference
                     && let Some(d) = resolve_month_day(md, r)
                 {
-                    best = Some(DateEvidence {
+                    best = Some(Found {
                         date: d,
                         source: DateSource::Dateline,
                         line: format!("dateline {:02}-{:02}, page date {r}", md.0, md.1),
@@ -516,7 +596,15 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         }
     }
     art.published = best.as_ref().map(|e| e.date);
-    (art, best)
+    // The next item's dateline, dated by this page's date.
+    if let (Some(md), Some(p)) = (next_item_day, art.published)
+        && let Some(t) = art.teasers.first_mut()
+    {
+        t.date = resolve_month_day(md, p);
+    }
+    art.published_evidence = best.map(|e| DateEvidence::new(e.source, e.line));
+    let evidence = art.published_evidence.clone();
+    (art, evidence)
 }
 
 /// Where the body of a page without prose starts (short notes, one-line items): after a
@@ -618,6 +706,7 @@ fn classify(t: &str) -> LineKind {
         || IMAGE_CREDIT.is_match(t)
         || REPORTING.is_match(t)
         || CAPTION.is_match(t)
+        || SIGN_OFF.is_match(t)
         || t == "-0-"
     {
         return LineKind::Chrome;
@@ -650,7 +739,16 @@ fn parse_teasers(lines: &[&str], out: &mut Vec<Teaser>) {
         lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty() && !is_chrome(l)).collect();
     let mut pending: Vec<&str> = Vec::new();
     let mut i = 0;
-    let push = |t: Teaser, out: &mut Vec<Teaser>| {
+    let push = |mut t: Teaser, out: &mut Vec<Teaser>| {
+        // A teaser that opens with a dateline is a lede, not a headline.
+        if let Some(title) = t.title.as_deref()
+            && let Some(d) = dateline(title)
+            && d.len < title.len()
+            && t.lede.is_none()
+        {
+            t.lede = Some(title[d.len..].trim().to_string());
+            t.title = None;
+        }
         if out.last() != Some(&t) {
             out.push(t);
         }

@@ -182,3 +182,114 @@ fn headline_then_body_lines_without_blank_lines() {
     assert_eq!(a.published, None);
     assert_eq!(a.paragraphs.len(), 2);
 }
+
+#[test]
+fn a_credit_or_site_name_between_headline_and_dateline_is_not_the_headline() {
+    for credit in [
+        "Korean Central News Agency of DPRK via Korea News Service (KNS)",
+        "Scottish Friendship Society",
+        "The Pyongyang Times",
+    ] {
+        let (a, _) = read(&format!(
+            "Paper Calls for Stronger Unity\n\n{credit}\n\nPyongyang, May 4 (KCNA) -- A newspaper today called on all the people to unite more firmly in the work of the year.\n\nIt said that unity is the source of strength. -0-\n\n(Juche112.5.4.)"
+        ));
+        assert_eq!(a.title.as_deref(), Some("Paper Calls for Stronger Unity"), "{credit}");
+        assert_eq!(day(&a).as_deref(), Some("2023-05-04"));
+    }
+}
+
+#[test]
+fn date_lines_with_a_section_a_time_or_a_label() {
+    for (line, want) in [
+        ("Top Stories 11:20 March 14, 2022", "2022-03-14"),
+        ("11:20 March 14, 2022", "2022-03-14"),
+        ("Post date : 2022-03-14", "2022-03-14"),
+        ("Juche111(2022) / 3 / 14 /", "2022-03-14"),
+    ] {
+        let (a, src) = read(&format!(
+            "Envoy Says Talks Will Go On\n\n{line}\n\nSEOUL, March 14 (Yonhap) -- An envoy said on Monday that the talks would go on next week as planned.\n\nHe added that both sides want an agreement soon."
+        ));
+        assert_eq!(a.title.as_deref(), Some("Envoy Says Talks Will Go On"), "{line}");
+        assert_eq!(day(&a).as_deref(), Some(want), "{line}");
+        assert!(matches!(src, Some(DateSource::DateLine | DateSource::Dateline)), "{line}: {src:?}");
+    }
+}
+
+#[test]
+fn a_breadcrumb_printed_before_the_headline() {
+    let (a, _) = read(
+        "Home     Ministry Spokesman Answers Question on Drills\n  A spokesman for the ministry answered a question put by the news agency today about the joint drills.\n  He said the drills are a grave provocation that must stop.",
+    );
+    assert_eq!(a.title.as_deref(), Some("Ministry Spokesman Answers Question on Drills"));
+}
+
+#[test]
+fn a_juche_trailer_at_the_end_of_the_last_line() {
+    let (a, src) = read(
+        "Farmers Finish Sowing\n\nPyongyang, May 20 (KCNA) -- Farmers of the province finished the sowing of rice ahead of schedule this year.\n\nThey are now weeding the fields. -0- (Juche114.5.20.)",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2025-05-20"));
+    assert_eq!(src, Some(DateSource::JucheTrailer));
+    assert_eq!(a.paragraphs.last().map(String::as_str), Some("They are now weeding the fields."));
+}
+
+#[test]
+fn reporters_sign_off_is_not_body() {
+    let (a, _) = read(
+        "Agency Reports Launch\n\nSEOUL, June 2 (Yonhap) -- The agency reported on Sunday that a rocket was launched from the west coast.\n\nIt gave no further details.\n\nreporter1@news.example.com\n\n(END)",
+    );
+    assert_eq!(a.paragraphs.last().map(String::as_str), Some("It gave no further details."));
+    assert_eq!(a.paragraphs.len(), 2);
+}
+
+#[test]
+fn a_dateline_without_a_place_names_the_agency() {
+    let (a, _) = read(
+        "Leader Inspects Factory\n\nJune 2 (AFP) -- The leader inspected a machine factory and called for more output, state media said on Sunday.\n\nHe was accompanied by senior officials.",
+    );
+    assert!(a.paragraphs[0].starts_with("The leader inspected"), "{:?}", a.paragraphs[0]);
+    assert_eq!(a.outlet.as_deref(), Some("AFP"));
+}
+
+#[test]
+fn pages_of_several_articles_end_the_first_at_the_next() {
+    // The next one under a headline and its own dateline.
+    let (a, _) = read(
+        "Delegation Arrives\n\nPyongyang, June 30 (KCNA) -- A delegation of the friendship society arrived here by air on Sunday.\n\nIt was met at the airport by officials. -0-\n\nMinister Meets Ambassador\n\nPyongyang, June 30 (KCNA) -- The minister met the new ambassador at his office on Sunday and had a talk with him.\n\n(Juche108.6.30.)",
+    );
+    assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+    assert_eq!(a.teasers.len(), 1);
+    assert_eq!(a.teasers[0].title.as_deref(), Some("Minister Meets Ambassador"));
+    // The next one under a `… ::` heading.
+    let (a, _) = read(
+        "Minister's Boast\n\nThe outgoing minister boasted of his term as he left the office last week.\n\nHis record speaks for itself, the article said.\n\nBrilliant commander ::\n\nThe service personnel celebrate the anniversary of the conferring of the title.",
+    );
+    assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+    assert_eq!(a.teasers[0].title.as_deref(), Some("Brilliant commander"));
+}
+
+#[test]
+fn a_capture_cut_in_mid_sentence_keeps_its_last_words_but_not_crumbs() {
+    let (a, _) = read(
+        "Talks Held\n\nPyongyang, May 3 (KCNA) -- Talks were held between the two delegations at the hall on Monday.\n\nThe two sides exchanged views on the develop",
+    );
+    assert_eq!(a.paragraphs.last().map(String::as_str), Some("The two sides exchanged views on the develop"));
+    let (a, _) = read(
+        "Talks Held\n\nPyongyang, May 3 (KCNA) -- Talks were held between the two delegations at the hall on Monday.\n\nMore From Naena",
+    );
+    assert_eq!(a.paragraphs.len(), 1, "{:?}", a.paragraphs);
+}
+
+#[test]
+fn a_teaser_that_opens_with_a_dateline_is_a_lede() {
+    let (a, _) = read(
+        "Talks Held\n\nPyongyang, May 3 (KCNA) -- Talks were held between the two delegations at the hall on Monday.\n\nMore From KCNA\n\nPyongyang, May 2 (KCNA) -- A newspaper said today that the new stand\n\nMay 02, 2024",
+    );
+    assert_eq!(a.teasers.len(), 1, "{:?}", a.teasers);
+    assert_eq!(a.teasers[0].title, None);
+    assert!(
+        a.teasers[0].lede.as_deref().is_some_and(|l| l.starts_with("A newspaper said")),
+        "{:?}",
+        a.teasers
+    );
+}

@@ -102,6 +102,16 @@ pub struct UnitMeta {
     /// e.g. `HTTP 404` or `removed from listing …`. The unit's bytes are the note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gone: Option<String>,
+    /// What the feed item that linked the page said (`Annalist-Feed-Published`,
+    /// `Annalist-Feed-Title` WARC headers, written by `annalist watch`): evidence for
+    /// the article, ranked below what the page itself says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_title: Option<String>,
+    /// The HTTP `Last-Modified` header of the page's response, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
 }
 
 /// Limits for reading.

@@ -582,6 +582,13 @@ fn read_warc(ctx: &mut Ctx, stream: impl Read) -> Result<(), InputError> {
             continue;
         }
         let outlet = headers.get("Annalist-Outlet").map(str::to_string);
+        let feed_published = headers.get("Annalist-Feed-Published").map(str::to_string);
+        let feed_title = headers.get("Annalist-Feed-Title").map(str::to_string);
+        let resource = |body: Vec<u8>| Payload {
+            body,
+            content_type: headers.get("Content-Type").map(str::to_string),
+            last_modified: None,
+        };
         let result = match wtype.as_str() {
             "response" => {
                 let is_http =
@@ -590,20 +597,33 @@ fn read_warc(ctx: &mut Ctx, stream: impl Read) -> Result<(), InputError> {
                 if is_http {
                     http_payload(&block, ctx.opts.max_unit_bytes)
                 } else {
-                    Ok(Some((block, headers.get("Content-Type").map(str::to_string))))
+                    Ok(Some(resource(block)))
                 }
             }
-            "resource" => Ok(Some((block, headers.get("Content-Type").map(str::to_string)))),
+            "resource" => Ok(Some(resource(block))),
             _ => Ok(None),
         };
         let result = match result {
-            Ok(Some((payload, content_type))) if is_textual(content_type.as_deref()) => {
-                let charset =
-                    content_type.as_deref().and_then(crate::encoding_for_hint).map(|e| e.name().to_string());
+            Ok(Some(p)) if is_textual(p.content_type.as_deref()) => {
+                let charset = p
+                    .content_type
+                    .as_deref()
+                    .and_then(crate::encoding_for_hint)
+                    .map(|e| e.name().to_string());
                 Ok(Unit {
                     provenance: ctx.prov(InputKind::Warc, None, Some(record)),
-                    raw: payload,
-                    meta: UnitMeta { url, fetched, charset, content_type, outlet, gone: None },
+                    raw: p.body,
+                    meta: UnitMeta {
+                        url,
+                        fetched,
+                        charset,
+                        content_type: p.content_type,
+                        outlet,
+                        gone: None,
+                        feed_published,
+                        feed_title,
+                        last_modified: p.last_modified,
+                    },
                 })
             }
             Ok(_) => {
@@ -625,10 +645,16 @@ fn is_textual(ct: Option<&str>) -> bool {
     ct.is_empty() || ct.starts_with("text/") || ct.contains("html") || ct.contains("xml")
 }
 
+/// The body of an HTTP response and what its headers say about it.
+struct Payload {
+    body: Vec<u8>,
+    content_type: Option<String>,
+    last_modified: Option<String>,
+}
+
 /// The body of an HTTP response message, de-chunked and decompressed, with its
 /// content type; `None` for responses that are not 2xx.
-#[allow(clippy::type_complexity)]
-fn http_payload(block: &[u8], max: usize) -> Result<Option<(Vec<u8>, Option<String>)>, String> {
+fn http_payload(block: &[u8], max: usize) -> Result<Option<Payload>, String> {
     let (head_end, body_start) = match memchr::memmem::find(block, b"\r\n\r\n") {
         Some(i) => (i, i + 4),
         None => match memchr::memmem::find(block, b"\n\n") {
@@ -677,7 +703,11 @@ fn http_payload(block: &[u8], max: usize) -> Result<Option<(Vec<u8>, Option<Stri
     if body.len() > max {
         return Err(format!("HTTP body is over the {} limit when decompressed", human_size(max as u64)));
     }
-    Ok(Some((body, headers.get("Content-Type").map(str::to_string))))
+    Ok(Some(Payload {
+        body,
+        content_type: headers.get("Content-Type").map(str::to_string),
+        last_modified: headers.get("Last-Modified").map(str::to_string),
+    }))
 }
 
 /// Undo HTTP/1.1 chunked transfer coding; `None` when the data is not validly chunked.

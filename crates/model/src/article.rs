@@ -93,6 +93,90 @@ pub struct Teaser {
     pub url: Option<String>,
 }
 
+/// Where a publication date was read, so that a reader can check it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateSource {
+    /// A mirror's meta line (`Date: 27/05/2024 | Source: …`).
+    MetaLine,
+    /// The outlet's calendar line (`calendar>>August 24. 2016 Juche 105`).
+    CalendarLine,
+    /// A credit line (`(Rodong Sinmun - December 10, 2019)`).
+    CreditLine,
+    /// The Juche trailer (`(Juche113.10.8.)`, Juche year + 1911).
+    JucheTrailer,
+    /// A date line below the headline, a byline's date, or "written on …".
+    DateLine,
+    /// The dateline's month and day, the year from the page's own date.
+    Dateline,
+    /// A capture tool's `date YYYY-MM-DD` note.
+    CaptureNote,
+    /// A lone date line closing the article.
+    ClosingDate,
+    /// A dataset record's date field.
+    RecordField,
+    /// The page's JSON-LD `datePublished` (or `dateCreated`).
+    JsonLd,
+    /// A `<meta>` tag (`article:published_time`, `date`, …).
+    MetaTag,
+    /// A `<time datetime>` element.
+    TimeElement,
+    /// The date in the article's URL (`…/20160824-34ee.html`, Rodong's article keys).
+    Url,
+    /// The `pubDate`/`published` of the feed item that linked the page.
+    FeedItem,
+    /// The HTTP `Last-Modified` header of the page's response.
+    LastModified,
+}
+
+impl DateSource {
+    /// The name shown to people and stored (`calendar-line`, `feed-item`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateSource::MetaLine => "meta-line",
+            DateSource::CalendarLine => "calendar-line",
+            DateSource::CreditLine => "credit-line",
+            DateSource::JucheTrailer => "juche-trailer",
+            DateSource::DateLine => "date-line",
+            DateSource::Dateline => "dateline",
+            DateSource::CaptureNote => "capture-note",
+            DateSource::ClosingDate => "closing-date",
+            DateSource::RecordField => "record-field",
+            DateSource::JsonLd => "json-ld",
+            DateSource::MetaTag => "meta-tag",
+            DateSource::TimeElement => "time-element",
+            DateSource::Url => "url",
+            DateSource::FeedItem => "feed-item",
+            DateSource::LastModified => "last-modified",
+        }
+    }
+}
+
+/// The evidence of a publication date: its kind and the text it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateEvidence {
+    pub source: DateSource,
+    /// The line, field value, tag, URL or header the date was read from (for a
+    /// dateline resolved against the page's own date, both).
+    pub text: String,
+}
+
+impl DateEvidence {
+    pub fn new(source: DateSource, text: impl Into<String>) -> Self {
+        // Evidence is a citation, not a copy: long lines are cut at a char boundary.
+        let mut text: String = text.into().trim().to_string();
+        if text.len() > 300 {
+            let mut end = 300;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+            text.push('…');
+        }
+        DateEvidence { source, text }
+    }
+}
+
 /// One article as extraction reads it from one capture.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Article {
@@ -102,6 +186,9 @@ pub struct Article {
     pub outlet: Option<String>,
     /// The day the original outlet published the article.
     pub published: Option<Date>,
+    /// Which evidence gave `published` (the line, field, tag or URL it was read from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_evidence: Option<DateEvidence>,
     /// The date the mirror or archive shows for its own page.
     pub captured: Option<Date>,
     /// The original URL when the capture gives one.

@@ -9,7 +9,7 @@ mod article;
 mod date;
 mod understanding;
 
-pub use article::{Article, InputKind, Provenance, Teaser};
+pub use article::{Article, DateEvidence, DateSource, InputKind, Provenance, Teaser};
 pub use date::{Date, PartialDate, PartialDateError};
 pub use understanding::{EntityKind, Event, EventStatus, EventType, Mention, Understanding};
 

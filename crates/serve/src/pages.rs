@@ -289,7 +289,14 @@ fn article_page(app: &App, id: i64) -> Result<String, ApiError> {
         let _ = write!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
     };
     row(&mut h, "Outlet", opt(&a.outlet));
-    row(&mut h, "Published", opt(&a.published));
+    match (&a.published, &a.published_by) {
+        (Some(d), Some(e)) => row(
+            &mut h,
+            "Published",
+            format!("{} <span class=\"muted\">{}: {}</span>", esc(d), e.source.as_str(), esc(&e.text)),
+        ),
+        _ => row(&mut h, "Published", opt(&a.published)),
+    }
     if let Some((d, why)) = a.understanding.as_ref().and_then(|u| u.published_inferred.as_ref()) {
         row(
             &mut h,

@@ -1,7 +1,7 @@
 //! Reading: articles with their versions and sources, listings, statistics,
 //! events, the evaluation export, and change feeds for derived indexes.
 
-use annalist_model::{Event, Understanding};
+use annalist_model::{DateEvidence, Event, Understanding};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -17,6 +17,9 @@ pub struct ArticleRecord {
     pub display_title: String,
     pub outlet: Option<String>,
     pub published: Option<String>,
+    /// Which evidence of a capture gave `published` (the line, tag, field or URL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_by: Option<DateEvidence>,
     pub captured: Option<String>,
     pub url: Option<String>,
     pub language: Option<String>,
@@ -240,6 +243,7 @@ impl Store {
                         display_title: r.get(3)?,
                         outlet: r.get(4)?,
                         published: r.get(5)?,
+                        published_by: None,
                         captured: r.get(6)?,
                         url: r.get(7)?,
                         language: r.get(8)?,
@@ -262,6 +266,27 @@ impl Store {
         let mut st = conn
             .prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE article_id=?1 ORDER BY id"))?;
         rec.sources = st.query_map([id], source_from_row)?.collect::<rusqlite::Result<_>>()?;
+        // The evidence of the first capture that gave the article's date.
+        if let Some(published) = &rec.published {
+            let mut st = conn.prepare_cached(
+                "SELECT header FROM sources WHERE article_id=?1 AND header IS NOT NULL ORDER BY id",
+            )?;
+            let headers = st.query_map([id], |r| r.get::<_, String>(0))?;
+            for h in headers {
+                #[derive(serde::Deserialize)]
+                struct Said {
+                    published: Option<String>,
+                    published_by: Option<DateEvidence>,
+                }
+                // Headers stored before evidence was recorded have none: no evidence shown.
+                if let Ok(Said { published: Some(p), published_by: Some(e) }) = serde_json::from_str(&h?)
+                    && &p == published
+                {
+                    rec.published_by = Some(e);
+                    break;
+                }
+            }
+        }
         // Teasers of the newest source that has any.
         for s in rec.sources.iter().rev() {
             let t = teasers_of_source(conn, s.id)?;

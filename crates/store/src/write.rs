@@ -96,6 +96,7 @@ impl Incoming {
                 let header = json!({
                     "title": a.title, "outlet": a.outlet,
                     "published": a.published.map(|d| d.to_string()),
+                    "published_by": a.published_evidence,
                     "captured": a.captured.map(|d| d.to_string()),
                     "url": a.url, "language": a.language, "language_label": a.language_label,
                 });

@@ -338,7 +338,7 @@ impl Watcher {
         poll_listing: bool,
         round: &mut Round,
     ) -> anyhow::Result<()> {
-        let tags = Tags { source: Some(&src.name), outlet: src.outlet.as_deref() };
+        let tags = Tags { source: Some(&src.name), outlet: src.outlet.as_deref(), ..Tags::default() };
         let mut done: HashSet<String> = HashSet::new();
         let seen = if poll_listing { self.poll_listing(src, &tags, round).await? } else { None };
         if let Some(seen) = seen {
@@ -427,19 +427,26 @@ impl Watcher {
             return failed(format!("{}: HTTP {}", r.url, r.status), round);
         }
         round.fetched += 1;
-        let urls = match role {
+        let items = match role {
             Role::Feed => links::from_feed(&r.body, &r.url),
-            _ => links::from_listing(&r.body, r.header("content-type"), &r.url, src.link_pattern.as_ref()),
+            _ => links::from_listing(&r.body, r.header("content-type"), &r.url, src.link_pattern.as_ref())
+                .map(|urls| {
+                    urls.into_iter().map(|url| links::FeedItem { url, ..Default::default() }).collect()
+                }),
         };
-        let urls: Vec<String> = match urls {
-            Ok(urls) => urls.into_iter().filter(|u| src.wants(u)).collect(),
+        let items: Vec<links::FeedItem> = match items {
+            Ok(items) => items.into_iter().filter(|i| src.wants(&i.url)).collect(),
             Err(e) => return failed(format!("{}: {e}", r.url), round),
         };
         // Recorded before the poll is: once a later poll may answer 304, these URLs
         // are known from here only.
-        for u in &urls {
-            self.state.add_page(u, &src.name, &now_str(now))?;
+        for i in &items {
+            self.state.add_page(&i.url, &src.name, &now_str(now))?;
+            if i.published.is_some() || i.title.is_some() {
+                self.state.page_feed_item(&i.url, i.published.as_deref(), i.title.as_deref())?;
+            }
         }
+        let urls: Vec<String> = items.into_iter().map(|i| i.url).collect();
         self.state.source_polled(&src.name, &now_str(now), &next_poll, None)?;
         Ok(Some(Listing {
             urls,
@@ -459,7 +466,15 @@ impl Watcher {
         let Some(page) = self.state.page(url)? else { return Ok(()) };
         let Ok(parsed) = Url::parse(url) else { return Ok(()) };
         let now = Timestamp::now();
-        let archive = |r: &Response, role: Role| self.archive(r, role, tags);
+        // The page's response carries what its feed item said; robots.txt does not.
+        let page_tags = Tags {
+            feed_published: page.feed_published.as_deref(),
+            feed_title: page.feed_title.as_deref(),
+            ..tags.clone()
+        };
+        let archive = |r: &Response, role: Role| {
+            self.archive(r, role, if role == Role::Article { &page_tags } else { tags })
+        };
         // A page found gone is asked for in full: if it answers, the answer is archived
         // and filed, which tells the archive that it is back.
         let validators = match page.gone_at {

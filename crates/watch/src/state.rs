@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS pages (
     last_error  TEXT,
     gone_at     TEXT,              -- first seen missing (a note was archived)
     gone_reason TEXT,
-    answered_url TEXT              -- the URL that answered last, when a redirect led there
+    answered_url TEXT,             -- the URL that answered last, when a redirect led there
+    feed_published TEXT,           -- the feed item's date, local time as written
+    feed_title  TEXT               -- the feed item's title
 );
 CREATE INDEX IF NOT EXISTS pages_due ON pages(next_fetch);
 CREATE TABLE IF NOT EXISTS warc_files (
@@ -104,6 +106,9 @@ pub struct Page {
     /// The URL that answered last, when a redirect led away from `url`: the page
     /// is filed in the archive under it.
     pub answered_url: Option<String>,
+    /// What the feed item that linked the page said (see [`State::page_feed_item`]).
+    pub feed_published: Option<String>,
+    pub feed_title: Option<String>,
 }
 
 /// One alert waiting in (or delivered from) the outbox.
@@ -127,8 +132,10 @@ impl State {
         let has = |table: &str, col: &str| -> rusqlite::Result<bool> {
             conn.prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name=?2")?.exists([table, col])
         };
-        if !has("pages", "answered_url")? {
-            conn.execute_batch("ALTER TABLE pages ADD COLUMN answered_url TEXT")?;
+        for col in ["answered_url", "feed_published", "feed_title"] {
+            if !has("pages", col)? {
+                conn.execute_batch(&format!("ALTER TABLE pages ADD COLUMN {col} TEXT"))?;
+            }
         }
         Ok(State { conn })
     }
@@ -270,11 +277,28 @@ impl State {
         )? > 0)
     }
 
+    /// What the feed said about a page (its latest item wins; a missing field keeps
+    /// what an earlier item gave).
+    pub fn page_feed_item(
+        &self,
+        url: &str,
+        published: Option<&str>,
+        title: Option<&str>,
+    ) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE pages SET feed_published=COALESCE(?2, feed_published), feed_title=COALESCE(?3, feed_title)
+             WHERE url=?1",
+            params![url, published, title],
+        )?;
+        Ok(())
+    }
+
     pub fn page(&self, url: &str) -> anyhow::Result<Option<Page>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT url, source, first_seen, fetches, etag, last_modified, gone_at, answered_url
+                "SELECT url, source, first_seen, fetches, etag, last_modified, gone_at, answered_url,
+                        feed_published, feed_title
                  FROM pages WHERE url=?1",
                 [url],
                 |r| {
@@ -287,6 +311,8 @@ impl State {
                         last_modified: r.get(5)?,
                         gone_at: r.get(6)?,
                         answered_url: r.get(7)?,
+                        feed_published: r.get(8)?,
+                        feed_title: r.get(9)?,
                     })
                 },
             )

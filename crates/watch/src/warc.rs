@@ -43,6 +43,9 @@ struct Current {
 pub struct Tags<'a> {
     pub source: Option<&'a str>,
     pub outlet: Option<&'a str>,
+    /// What the feed item that linked an article page said about it.
+    pub feed_published: Option<&'a str>,
+    pub feed_title: Option<&'a str>,
 }
 
 impl WarcWriter {
@@ -165,6 +168,12 @@ fn push_tags(headers: &mut Vec<(&str, String)>, tags: &Tags) {
     if let Some(o) = tags.outlet {
         headers.push(("Annalist-Outlet", o.to_string()));
     }
+    if let Some(p) = tags.feed_published {
+        headers.push(("Annalist-Feed-Published", p.to_string()));
+    }
+    if let Some(t) = tags.feed_title {
+        headers.push(("Annalist-Feed-Title", t.to_string()));
+    }
 }
 
 /// Header values on one line (a hostile server could send CR/LF in a header value).
@@ -249,7 +258,7 @@ mod tests {
         let mut noise = || -> String { (0..300).map(|_| rng.alphanumeric()).collect() };
         let limit = 900;
         let mut w = WarcWriter::open(dir.path(), limit).unwrap();
-        let tags = Tags { source: Some("s"), outlet: Some("KCNA") };
+        let tags = Tags { source: Some("s"), outlet: Some("KCNA"), ..Tags::default() };
         let a = w.response(&resp("http://x.test/a", &noise()), Role::Article, &tags).unwrap();
         let b = w.response(&resp("http://x.test/b", &noise()), Role::Article, &tags).unwrap();
         let c =
