@@ -9,6 +9,7 @@ mod check;
 mod concurrent;
 mod crash;
 mod eval;
+mod exports;
 mod fuzz_queries;
 mod hostile;
 mod malformed;
