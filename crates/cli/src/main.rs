@@ -122,6 +122,10 @@ enum Cmd {
     /// Stateless: merge event reports (JSON Lines on standard input, as `process`
     /// writes them) into merged events (JSON Lines, as `annalist events` writes them).
     Merge(process::MergeArgs),
+    /// Stateless: file processed units (`process --raw` objects with a `seq`) with the
+    /// archive's duplicate and revision rules in a temporary archive; write its
+    /// articles and event reports as JSON Lines.
+    Dedup(process::DedupArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,6 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Export { format, out } => export::export(&cli.data, format, out.as_deref()),
         Cmd::Process(args) => process::process(&cli.kb, args),
         Cmd::Merge(args) => process::merge(args),
+        Cmd::Dedup(args) => process::dedup(args),
         Cmd::Bench(cmd) => bench::bench(&cli.data, &cli.kb, cmd),
         Cmd::Search(args) => search::search(&cli.data, args),
         Cmd::Reindex => search::reindex(&cli.data),

@@ -43,6 +43,9 @@ pub struct ProcessArgs {
     /// Skip understanding (entities, dates, events).
     #[arg(long)]
     no_understand: bool,
+    /// Also write each unit's raw text (`raw`), which `annalist dedup` needs.
+    #[arg(long)]
+    raw: bool,
 }
 
 #[derive(Deserialize)]
@@ -50,12 +53,17 @@ struct Envelope {
     path: String,
     line: u64,
     raw: String,
+    /// The unit's place in the whole input (passed through as `seq`).
+    #[serde(default)]
+    seq: Option<u64>,
 }
 
 struct Processor<'a, W: Write> {
     kb: Option<&'a Kb>,
     opts: annalist_extract::ExtractOptions,
-    pending: Vec<Result<Unit, InputError>>,
+    pending: Vec<(Result<Unit, InputError>, Option<u64>)>,
+    raw: bool,
+    seq: Option<u64>,
     out: W,
     failed: u64,
     /// Writing the output failed: reading stops.
@@ -74,7 +82,7 @@ impl<W: Write> Processor<'_, W> {
     }
 
     fn push(&mut self, u: Result<Unit, InputError>) -> anyhow::Result<()> {
-        self.pending.push(u);
+        self.pending.push((u, self.seq));
         if self.pending.len() >= CHUNK {
             self.flush()?;
         }
@@ -83,9 +91,17 @@ impl<W: Write> Processor<'_, W> {
 
     fn flush(&mut self) -> anyhow::Result<()> {
         let units = std::mem::take(&mut self.pending);
-        let (kb, opts) = (self.kb, &self.opts);
-        let lines: Vec<anyhow::Result<(Value, bool)>> =
-            units.into_par_iter().map(|u| unit_object(kb, opts, u)).collect();
+        let (kb, opts, raw) = (self.kb, &self.opts, self.raw);
+        let lines: Vec<anyhow::Result<(Value, bool)>> = units
+            .into_par_iter()
+            .map(|(u, seq)| {
+                let (mut v, ok) = unit_object(kb, opts, u, raw)?;
+                if let Some(seq) = seq {
+                    v["seq"] = json!(seq);
+                }
+                Ok((v, ok))
+            })
+            .collect();
         for l in lines {
             let (v, ok) = l?;
             if !ok {
@@ -104,6 +120,7 @@ fn unit_object(
     kb: Option<&Kb>,
     opts: &annalist_extract::ExtractOptions,
     u: Result<Unit, InputError>,
+    with_raw: bool,
 ) -> anyhow::Result<(Value, bool)> {
     let (unit, failed) = match u {
         Ok(u) => (u, None),
@@ -118,6 +135,9 @@ fn unit_object(
         "location": p.display(), "blob": annalist_store::blob_hash(&unit.raw),
         "meta": serde_json::to_value(&unit.meta).context("recording the unit's metadata")?,
     });
+    if with_raw {
+        v["raw"] = json!(String::from_utf8_lossy(&unit.raw));
+    }
     let result = match failed {
         Some(reason) => Err(reason),
         None => annalist_extract::extract(&unit, opts).map_err(|e| e.to_string()),
@@ -153,6 +173,8 @@ pub fn process(kb_files: &[PathBuf], args: ProcessArgs) -> anyhow::Result<ExitCo
         kb: kb.as_ref(),
         opts: annalist_pipeline::extract_options(&args.map)?,
         pending: Vec::new(),
+        raw: args.raw,
+        seq: None,
         out: BufWriter::new(std::io::stdout().lock()),
         failed: 0,
         fatal: None,
@@ -179,6 +201,7 @@ pub fn process(kb_files: &[PathBuf], args: ProcessArgs) -> anyhow::Result<ExitCo
             if let Err(e) = res {
                 ends.push(InputError::new(format!("{}:{}", env.path, env.line), e.reason));
             }
+            p.seq = env.seq;
             for mut u in units {
                 let fix = |p: &mut Provenance| p.line = Some(env.line);
                 match &mut u {
@@ -254,6 +277,111 @@ pub fn merge(_args: MergeArgs) -> anyhow::Result<ExitCode> {
     let mut w = BufWriter::new(std::io::stdout().lock());
     for e in annalist_understand::merge(&input) {
         serde_json::to_writer(&mut w, &crate::events::event_json(&e))?;
+        w.write_all(b"\n")?;
+    }
+    w.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DedupArgs {}
+
+/// One unit on `annalist dedup`'s input (an `annalist process --raw` object).
+#[derive(Deserialize)]
+struct ProcessedUnit {
+    seq: u64,
+    path: String,
+    line: Option<u64>,
+    record: Option<u64>,
+    kind: String,
+    ok: bool,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    raw: String,
+    #[serde(default)]
+    meta: Value,
+    #[serde(default)]
+    article: Option<annalist_model::Article>,
+    #[serde(default)]
+    understanding: Option<annalist_model::Understanding>,
+}
+
+/// `annalist dedup`: files processed units (whole groups of units sharing filing
+/// keys, see `annalist_store::filing_keys`) into a temporary archive in `seq` order
+/// with the archive's own rules, and writes its articles and event reports. An
+/// article's id is the `seq` of its first source, so ids keep filing order across
+/// groups; each report carries the key `annalist merge` groups by.
+pub fn dedup(_args: DedupArgs) -> anyhow::Result<ExitCode> {
+    let mut units: Vec<ProcessedUnit> = Vec::new();
+    for (i, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.context("reading standard input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        units.push(serde_json::from_str(&line).with_context(|| {
+            format!("standard input line {}: not a unit of `annalist process --raw` with a seq", i + 1)
+        })?);
+    }
+    units.sort_by_key(|u| u.seq);
+    let tmp = tempfile::tempdir().context("creating a temporary archive")?;
+    let mut store = annalist_store::Store::open(tmp.path()).context("opening a temporary archive")?;
+    let mut seq_of: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    {
+        let mut b = store.batch()?;
+        for u in units {
+            let kind = annalist_model::InputKind::parse(&u.kind)
+                .with_context(|| format!("unit {}: unknown kind {:?}", u.seq, u.kind))?;
+            let provenance = Provenance { path: u.path, line: u.line, record: u.record, kind };
+            let result = match (u.ok, u.article) {
+                (true, Some(a)) => Ok((a, u.understanding)),
+                _ => Err(u.error.unwrap_or_else(|| "not extracted".into())),
+            };
+            let page_url = match kind {
+                annalist_model::InputKind::Warc => {
+                    u.meta.get("url").and_then(Value::as_str).map(String::from)
+                }
+                _ => None,
+            };
+            seq_of.insert((provenance.path.clone(), annalist_store::locator(&provenance)), u.seq);
+            let inc = annalist_store::Incoming {
+                provenance,
+                raw: u.raw.into_bytes(),
+                meta: u.meta,
+                result,
+                page_url,
+                gone: None,
+            };
+            b.put(&inc)?;
+        }
+        b.commit()?;
+    }
+    let mut w = BufWriter::new(std::io::stdout().lock());
+    let mut article_seq: std::collections::BTreeMap<i64, u64> = Default::default();
+    for id in store.article_ids()? {
+        let Some(a) = store.article(id)? else { continue };
+        let Some(first) = a.sources.first() else { continue };
+        let seq = seq_of.get(&(first.path.clone(), first.locator.clone())).copied().unwrap_or(0);
+        article_seq.insert(id, seq);
+        let v = json!({
+            "kind": "article", "article_id": seq, "title": a.title, "display_title": a.display_title,
+            "outlet": a.outlet, "published": a.published, "captured": a.captured, "url": a.url,
+            "language": a.language, "versions": a.versions, "sources": a.sources.len(),
+            "paragraphs": a.paragraphs.len(), "first_doc": first.doc, "body": a.paragraphs.join("\n\n"),
+            "docs": a.sources.iter().map(|s| s.doc.as_str()).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer(&mut w, &v)?;
+        w.write_all(b"\n")?;
+    }
+    for r in store.events(false)? {
+        let (a, b) = annalist_understand::dyad(&r.event);
+        let (a, b) = (a.unwrap_or(""), b.unwrap_or(""));
+        let pair = if a <= b { format!("{a}|{b}") } else { format!("{b}|{a}") };
+        let v = json!({
+            "kind": "report", "key": format!("{}|{pair}", r.event.kind.as_str()),
+            "article": article_seq.get(&r.article_id), "doc": r.doc, "event": r.event,
+        });
+        serde_json::to_writer(&mut w, &v)?;
         w.write_all(b"\n")?;
     }
     w.flush()?;

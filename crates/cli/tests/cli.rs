@@ -16,5 +16,6 @@ mod malformed;
 mod roundtrip;
 mod search;
 mod soak;
+mod spark;
 mod understanding;
 mod watch;

@@ -134,7 +134,7 @@ fn gdelt_table_has_gdelt_columns_eight_digit_dates_and_integer_counts() {
 }
 
 /// Whether python3 can import `modules`; otherwise the reason to skip (a failure in CI).
-fn python_with(modules: &[&str]) -> bool {
+pub fn python_with(modules: &[&str]) -> bool {
     let probe = Command::new("python3").arg("-c").arg(format!("import {}", modules.join(", "))).output();
     if probe.is_ok_and(|o| o.status.success()) {
         return true;
