@@ -361,7 +361,9 @@ pub fn dedup(_args: DedupArgs) -> anyhow::Result<ExitCode> {
     for id in store.article_ids()? {
         let Some(a) = store.article(id)? else { continue };
         let Some(first) = a.sources.first() else { continue };
-        let seq = seq_of.get(&(first.path.clone(), first.locator.clone())).copied().unwrap_or(0);
+        let seq = seq_of.get(&(first.path.clone(), first.locator.clone())).copied().with_context(|| {
+            format!("article {id}: its first source {} is not among the input units", first.doc)
+        })?;
         article_seq.insert(id, seq);
         let v = json!({
             "kind": "article", "article_id": seq, "title": a.title, "display_title": a.display_title,
