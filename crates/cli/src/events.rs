@@ -19,9 +19,10 @@ pub enum EventsFormat {
     Jsonl,
     /// One merged event per row.
     Csv,
-    /// GDELT-style columns: date, actor codes and names, CAMEO event and root codes,
-    /// quad class, Goldstein, mentions, sources, source URL.
-    Cameo,
+    /// GDELT 2.0 event columns, tab-separated (GDELT's 61, then annalist's
+    /// DatePrecision, DateEnd, EventType, ActionGeo_CountryISO3, AnnalistEventID).
+    #[value(alias = "cameo")]
+    Gdelt,
 }
 
 #[derive(clap::Args, Debug)]
@@ -44,6 +45,11 @@ pub struct EventsArgs {
     /// Write here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// With --format gdelt: a first line naming the columns (GDELT's files have none).
+    #[arg(long)]
+    header: bool,
+    #[arg(skip)]
+    pub kb: Vec<PathBuf>,
 }
 
 fn parse_date(s: &Option<String>, what: &str) -> anyhow::Result<Option<PartialDate>> {
@@ -71,10 +77,6 @@ pub fn events(data: &Path, args: EventsArgs) -> anyhow::Result<ExitCode> {
         until: parse_date(&args.until, "until")?,
         entity: None,
     };
-    let store = open_store(data)?;
-    let urls: BTreeMap<i64, Option<String>> =
-        store.events(false)?.into_iter().map(|r| (r.article_id, r.url)).collect();
-    drop(store);
     let events: Vec<CanonicalEvent> = merged_events(data)?.into_iter().filter(|e| filter.keep(e)).collect();
     let mut w: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(
@@ -130,63 +132,22 @@ pub fn events(data: &Path, args: EventsArgs) -> anyhow::Result<ExitCode> {
             }
             c.flush()?;
         }
-        EventsFormat::Cameo => {
-            let mut c = csv::WriterBuilder::new().delimiter(b'\t').from_writer(&mut w);
-            c.write_record([
-                "GLOBALEVENTID",
-                "SQLDATE",
-                "Actor1Code",
-                "Actor1Name",
-                "Actor1CountryCode",
-                "Actor2Code",
-                "Actor2Name",
-                "Actor2CountryCode",
-                "EventCode",
-                "EventRootCode",
-                "QuadClass",
-                "GoldsteinScale",
-                "NumMentions",
-                "NumSources",
-                "NumArticles",
-                "SOURCEURL",
-            ])?;
-            for e in &events {
-                let ev = &e.event;
-                let first_url = e
-                    .reports
-                    .iter()
-                    .find_map(|r| urls.get(&r.article).cloned().flatten())
-                    .unwrap_or_default();
-                let articles: std::collections::BTreeSet<i64> = e.reports.iter().map(|r| r.article).collect();
-                c.write_record([
-                    e.id.clone(),
-                    ev.date.map(|d| d.to_string().replace('-', "")).unwrap_or_default(),
-                    cameo_actor(ev.actor_country.as_deref()),
-                    ev.actor.clone().unwrap_or_default(),
-                    cameo_actor(ev.actor_country.as_deref()),
-                    cameo_actor(ev.target_country.as_deref()),
-                    ev.target.clone().unwrap_or_default(),
-                    cameo_actor(ev.target_country.as_deref()),
-                    ev.cameo.clone(),
-                    annalist_understand::cameo_root(&ev.cameo).to_string(),
-                    annalist_understand::quad_class(&ev.cameo).to_string(),
-                    format!("{:.1}", ev.goldstein),
-                    e.reports.len().to_string(),
-                    sources(e),
-                    articles.len().to_string(),
-                    first_url,
-                ])?;
+        EventsFormat::Gdelt => {
+            let kb = load_kb(&args.kb)?;
+            let store = open_store(data)?;
+            let facts = annalist_export::facts(&store)?;
+            let (rows, undated) =
+                annalist_export::gdelt_rows(&events, &kb, &facts.by_article, &facts.surfaces);
+            annalist_export::write_gdelt(&mut w, &rows, args.header)?;
+            if undated > 0 {
+                eprintln!(
+                    "annalist: {undated} merged event(s) left out: neither the event nor any article reporting it has a date"
+                );
             }
-            c.flush()?;
         }
     }
     w.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// CAMEO actor codes are upper-case ISO alpha-3 for states.
-fn cameo_actor(c: Option<&str>) -> String {
-    c.map(|c| c.to_ascii_uppercase()).unwrap_or_default()
 }
 
 fn opt(d: Option<PartialDate>) -> String {
@@ -199,7 +160,7 @@ fn sources(e: &CanonicalEvent) -> String {
     docs.join(" ")
 }
 
-fn event_json(e: &CanonicalEvent) -> serde_json::Value {
+pub fn event_json(e: &CanonicalEvent) -> serde_json::Value {
     let mut v = serde_json::to_value(&e.event).unwrap_or_default();
     v["id"] = json!(e.id);
     v["reports"] = json!(e

@@ -1,4 +1,5 @@
-//! `annalist export`: the archive as evaluation JSON Lines, article JSON Lines or CSV.
+//! `annalist export`: the archive as evaluation JSON Lines, article JSON Lines, CSV
+//! or (through `annalist-export`) Parquet tables.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -20,6 +21,21 @@ fn output(out: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
         }
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     })
+}
+
+/// `annalist export --format parquet --out DIR`: the seven tables, and what was written.
+pub fn parquet(data: &Path, kb: &[std::path::PathBuf], out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let Some(out) = out else {
+        anyhow::bail!("--format parquet writes a directory of tables: give it with --out DIR");
+    };
+    let kb = crate::events::load_kb(kb)?;
+    let store = open_store(data)?;
+    let facts = annalist_export::facts(&store)?;
+    let written = annalist_export::write_parquet(&facts, &kb, out)?;
+    for t in &written {
+        println!("{:<14} {:>8} rows  {:>3} files  {:>10} bytes", t.table, t.rows, t.files, t.bytes);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn export(data: &Path, format: ExportFormat, out: Option<&Path>) -> anyhow::Result<ExitCode> {
@@ -48,6 +64,7 @@ pub fn export(data: &Path, format: ExportFormat, out: Option<&Path>) -> anyhow::
                 }
             }
         }
+        ExportFormat::Parquet => anyhow::bail!("--format parquet writes a directory: give it with --out DIR"),
         ExportFormat::Csv => {
             let mut c = csv::Writer::from_writer(&mut w);
             c.write_record([

@@ -6,6 +6,7 @@ mod bench;
 mod events;
 mod export;
 mod ingest;
+mod process;
 mod report;
 mod search;
 mod serve;
@@ -110,10 +111,21 @@ enum Cmd {
     Export {
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// Write here instead of standard output.
+        /// Write here instead of standard output (for parquet: the directory to write
+        /// the tables into, required).
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Stateless: extract and understand captures (files, or JSON Lines on standard
+    /// input) and write one JSON object per unit to standard output; no archive.
+    Process(process::ProcessArgs),
+    /// Stateless: merge event reports (JSON Lines on standard input, as `process`
+    /// writes them) into merged events (JSON Lines, as `annalist events` writes them).
+    Merge(process::MergeArgs),
+    /// Stateless: file processed units (`process --raw` objects with a `seq`) with the
+    /// archive's duplicate and revision rules in a temporary archive; write its
+    /// articles and event reports as JSON Lines.
+    Dedup(process::DedupArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +136,9 @@ enum ExportFormat {
     Jsonl,
     /// One row per article (id, dates, outlet, title, language, sources, body).
     Csv,
+    /// Parquet tables (articles, sources, versions, events, event_reports, entities,
+    /// mentions) under the --out directory; schema in docs/EXPORTS.md.
+    Parquet,
 }
 
 fn main() -> ExitCode {
@@ -172,12 +187,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             report::list(&cli.data, &f, json)
         }
         Cmd::Stats { json } => report::stats(&cli.data, json),
+        Cmd::Export { format: ExportFormat::Parquet, out } => {
+            export::parquet(&cli.data, &cli.kb, out.as_deref())
+        }
         Cmd::Export { format, out } => export::export(&cli.data, format, out.as_deref()),
+        Cmd::Process(args) => process::process(&cli.kb, args),
+        Cmd::Merge(args) => process::merge(args),
+        Cmd::Dedup(args) => process::dedup(args),
         Cmd::Bench(cmd) => bench::bench(&cli.data, &cli.kb, cmd),
         Cmd::Search(args) => search::search(&cli.data, args),
         Cmd::Reindex => search::reindex(&cli.data),
         Cmd::Check(args) => report::check(&cli.data, cli.quiet, args),
-        Cmd::Events(args) => events::events(&cli.data, args),
+        Cmd::Events(mut args) => {
+            args.kb = cli.kb.clone();
+            events::events(&cli.data, args)
+        }
         Cmd::Timeline { a, b } => events::timeline(&cli.data, &events::load_kb(&cli.kb)?, &a, &b),
         Cmd::Serve(args) => serve::serve(&cli.data, &cli.kb, args),
         Cmd::Watch(args) => watch::watch(&cli.data, &cli.kb, args),

@@ -29,7 +29,7 @@ pub use read::{
     Stats, TeaserRecord, VersionRecord,
 };
 pub use schema::SCHEMA_VERSION;
-pub use write::{Batch, Gone, Incoming, Outcome, Prepared};
+pub use write::{Batch, Gone, Incoming, Outcome, Prepared, filing_keys};
 
 /// Errors of the store. Bad *input* never surfaces here; these are I/O, corruption
 /// or schema problems.

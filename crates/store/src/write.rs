@@ -787,6 +787,29 @@ impl<'c> Batch<'c> {
     }
 }
 
+/// The keys under which filing an article looks stored articles up: its content
+/// hash, body hash, simhash bands, headline and lede (and those of the teasers it
+/// lists, which become stubs), and the page URL of a WARC capture. Units whose keys
+/// never meet, directly or through other units, are filed the same way together or
+/// apart: engines that partition a corpus before filing it group units by these
+/// (`annalist process` writes them; scripts/spark/annalist_job.py groups by them).
+pub fn filing_keys(a: &Article, page_url: Option<&str>) -> Vec<String> {
+    let fp = fingerprint(a);
+    let mut keys = vec![format!("c:{}", fp.content_hash)];
+    if let Some(b) = &fp.body_hash {
+        keys.push(format!("b:{b}"));
+        keys.extend(bands(fp.simhash).iter().map(|band| format!("s:{band}")));
+    }
+    let titles = a.title.iter().chain(a.teasers.iter().filter_map(|t| t.title.as_ref()));
+    keys.extend(titles.filter_map(|t| title_key(t)).map(|t| format!("t:{t}")));
+    let ledes = a.paragraphs.first().into_iter().chain(a.teasers.iter().filter_map(|t| t.lede.as_ref()));
+    keys.extend(ledes.filter_map(|l| lede_key(l)).map(|l| format!("l:{l}")));
+    keys.extend(page_url.map(|u| format!("u:{u}")));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 fn fingerprint(a: &Article) -> Fingerprint {
     let body = a.body();
     let title = a.title.as_deref().unwrap_or("");
