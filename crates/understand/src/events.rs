@@ -210,6 +210,11 @@ static TITLED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("titled subject regex")
 });
 
+/// A clause opened by a personal pronoun ("He", "She"), resolved to the last fitting
+/// named person.
+static PRONOUN_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:He|She)\s").expect("pronoun regex"));
+
 static BEHALF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:on\s+behalf\s+of|in\s+the\s+name\s+of)\b[^;]*$").expect("behalf regex")
 });
@@ -548,10 +553,34 @@ fn sentence_events(
             pairs.push((actor.cloned(), target));
         }
         Dir::Subject | Dir::NoTarget => {
+            // "He paid tribute to T": the last named person before, on the other side of T
+            let pronoun = || -> Option<&Mention> {
+                if !heads.is_empty() || trig.dir == Dir::NoTarget || !PRONOUN_SUBJECT.is_match(&body[ss..ts])
+                {
+                    return None;
+                }
+                let t = target_after(ctx, trig, tw, se, None)?;
+                let fits = |m: &Mention| {
+                    m.kind == EntityKind::Person
+                        && m.id != t.id
+                        && m.country.is_some()
+                        && m.country != t.country
+                };
+                if let Some(p) = prev_subject.filter(|p| fits(p)) {
+                    return Some(p);
+                }
+                // else the last person in a subject's place: opening a sentence, or
+                // leading a delegation
+                ctx.mentions.iter().rev().filter(|m| m.end <= ss && fits(m)).find(|m| {
+                    let s0 = ctx.sentences.iter().rev().find(|s| s.0 <= m.start).map_or(0, |s| s.0);
+                    crate::text::led_by(&body[s0..m.start])
+                        || (m.start <= s0 + 48 && ctx.in_range(s0, m.start).next().is_none())
+                })
+            };
             let actors: Vec<Option<&Mention>> = if led.len() > 1 {
                 led.iter().map(|m| Some(*m)).collect()
             } else {
-                vec![led.first().copied().or_else(subject_actor)]
+                vec![led.first().copied().or_else(pronoun).or_else(subject_actor)]
             };
             let ac = actors.first().copied().flatten().and_then(|a| a.country.clone());
             let mut target =
@@ -563,8 +592,14 @@ fn sentence_events(
                     .find(|m| m.country.is_some() && m.country != ac && m.kind != EntityKind::Place)
                     .copied();
             }
+            // "met and had talks with A, title, and B, title": one meeting with each
+            let second =
+                target.filter(|t| t.kind == EntityKind::Person).and_then(|t| coordinated(ctx, t, se));
             for a in actors {
                 pairs.push((a.cloned(), target.cloned()));
+                if let Some(b) = second {
+                    pairs.push((a.cloned(), Some(b.clone())));
+                }
             }
         }
         Dir::FromAfter => {
@@ -575,7 +610,10 @@ fn sentence_events(
                 np_entity(ctx, a.end + p + 4, se, true)
             });
             let target = to.or_else(subject_actor);
-            pairs.push((actor.cloned(), target.cloned()));
+            // "from President A and Prime Minister B": one message from each
+            for a in actor.into_iter().chain(actor.and_then(|a| coordinated(ctx, a, se))) {
+                pairs.push((Some(a.clone()), target.cloned()));
+            }
         }
         Dir::Between => {
             let a = np_entity(ctx, te, se, true);
@@ -736,6 +774,29 @@ fn sentence_events(
             });
         }
     }
+}
+
+/// The second of two coordinated people: "A and B", "A, title of X, and B" (the gap
+/// before "and" an apposition, after it only capitalised title words).
+fn coordinated<'m>(ctx: &Ctx<'m>, first: &Mention, se: usize) -> Option<&'m Mention> {
+    // the apposition may hold titles read as mentions of their own: skip to the name
+    // after "and"
+    let next = ctx
+        .in_range(first.end, se.min(first.end + 160))
+        .find(|m| ctx.body[first.end..m.start].contains(" and "))?;
+    if next.kind != first.kind || next.kind != EntityKind::Person || next.id == first.id {
+        return None;
+    }
+    let gap = &ctx.body[first.end..next.start];
+    let and = gap.rfind(" and ")?;
+    let (appos, titles) = (&gap[..and], &gap[and + 5..]);
+    let appos_ok = appos.trim().is_empty()
+        || (appos.starts_with(", ")
+            && appos.ends_with(',')
+            && appos.len() < 140
+            && !appos.contains(['.', ';']));
+    let titles_ok = titles.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    (appos_ok && titles_ok).then_some(next)
 }
 
 /// The outlet's own state as the host of a visit stated with "here" or "visiting".
@@ -1500,6 +1561,37 @@ mod tests {
             "2011-11-14",
         );
         assert_eq!(v, vec!["message message_sent kim-yong-nam->micheal-higgins 2011-11-14"]);
+    }
+
+    #[test]
+    fn coordinated_senders_and_partners_each_make_an_event() {
+        // messages from two people joined by "and", each with a title
+        let v = events(
+            "Kim Yong Nam on Monday received messages of greetings from Peruvian President Ollanta Ramos and Prime Minister Salomon Lerner Ghitis.",
+            "2011-08-02",
+        );
+        assert!(v.iter().any(|e| e.contains("ollanta-ramos->kim-yong-nam 2011-08-01")), "{v:?}");
+        assert!(v.iter().any(|e| e.contains("salomon-lerner-ghitis->kim-yong-nam 2011-08-01")), "{v:?}");
+        // talks with two people of two states, each in apposition
+        let v = events(
+            "Pak Ui Chun met and had talks with Sergei Lavrov, foreign minister of Russia, and Wang Yi, foreign minister of China, in Beijing on Friday.",
+            "2011-09-10",
+        );
+        assert!(v.iter().any(|e| e.contains("pak-ui-chun->sergei-lavrov 2011-09-09")), "{v:?}");
+        assert!(v.iter().any(|e| e.contains("pak-ui-chun->wang-yi 2011-09-09")), "{v:?}");
+    }
+
+    #[test]
+    fn a_pronoun_subject_is_the_last_fitting_named_person() {
+        // "He" is the visitor named as the delegation's leader, not the host
+        let v = events(
+            "Kim Jong Il received the Lao friendship delegation led by Thongsing Vong on Monday.\nHe paid high tribute to Kim Jong Il for his leadership.",
+            "2011-07-12",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise ") && e.contains("thongsing-vong->kim-jong-il")),
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -1196,6 +1196,23 @@ fn emit_generic(
     }
 }
 
+/// "German Ambassador to the DPRK Gerhard Thiedemann": the state after "to" is where
+/// the title is held; the person is of the state named before the title.
+fn sender_state<'m>(body: &str, kbm: &'m [Mention], m: &'m Mention) -> &'m Mention {
+    let pre = body[..m.start].trim_end_matches("the ").trim_end();
+    if !pre.ends_with(" to") {
+        return m;
+    }
+    let to_at = pre.len() - 3;
+    kbm.iter()
+        .rev()
+        .find(|x| x.kind == EntityKind::Country && x.end <= to_at && x.end + 40 >= to_at)
+        .filter(|x| {
+            body[x.end..to_at].split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        })
+        .unwrap_or(m)
+}
+
 /// People the knowledge base does not know.
 fn unknown_people(
     kb: &Kb,
@@ -1272,6 +1289,7 @@ fn unknown_people(
                     .filter(|w| !w.is_empty())
                     .all(|w| LEAD_STRIP.contains(&w) || w.chars().next().is_some_and(char::is_uppercase))
             })
+            .map(|m| sender_state(body, kbm, m))
             .and_then(|m| m.country.clone());
         let title_country = if titled_after { title_window_country(body, e, kbm, generic) } else { None };
         let context_country = || {
@@ -1618,5 +1636,11 @@ mod tests {
         );
         assert!(has(&v, "korean-confederation-of-farmers-unions", Some("kor")), "{v:?}");
         assert!(has(&v, "union-of-korean-teachers-in-japan", Some("jpn")), "{v:?}");
+    }
+
+    #[test]
+    fn an_ambassador_is_of_the_state_before_the_title() {
+        let v = ids("Swedish Ambassador to the DPRK Lars Bergstrom hosted a reception on Thursday.");
+        assert!(has(&v, "lars-bergstrom", Some("swe")), "{v:?}");
     }
 }
