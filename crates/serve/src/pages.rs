@@ -289,13 +289,14 @@ fn article_page(app: &App, id: i64) -> Result<String, ApiError> {
         let _ = write!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
     };
     row(&mut h, "Outlet", opt(&a.outlet));
-    match (&a.published, &a.published_by) {
-        (Some(d), Some(e)) => row(
+    row(&mut h, "Published", opt(&a.published));
+    if let (Some(_), Some(e)) = (&a.published, &a.published_by) {
+        // Where the date was read, so that a reader can check it on the page.
+        row(
             &mut h,
-            "Published",
-            format!("{} <span class=\"muted\">{}: {}</span>", esc(d), e.source.as_str(), esc(&e.text)),
-        ),
-        _ => row(&mut h, "Published", opt(&a.published)),
+            "Date from",
+            format!("{}: <span class=\"muted\">{}</span>", e.source.as_str(), esc(&e.text)),
+        );
     }
     if let Some((d, why)) = a.understanding.as_ref().and_then(|u| u.published_inferred.as_ref()) {
         row(
