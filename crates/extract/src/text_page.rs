@@ -574,12 +574,19 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         .or(closing_credit)
         .or(full_story);
 
-    // The publication date: the best evidence; a dateline's day corrects a lower kind.
+    // The publication date: the best evidence; a dateline's day corrects a lower kind,
+    // and the calendar line of a relay (kcna.co.jp posts KCNA's copy up to a few days
+    // after the dispatch): the dateline is the original outlet's own day.
     evidence.sort_by_key(|e| e.source as u8);
     let mut best = evidence.into_iter().next();
     if let Some(md) = dl_month_day {
+        let relay_lag = |e: &Found| {
+            e.source == DateSource::CalendarLine
+                && resolve_month_day(md, e.date)
+                    .is_some_and(|d| d < e.date && e.date.since(d).is_ok_and(|s| s.get_days() <= 3))
+        };
         match &best {
-            Some(e) if (e.source as u8) < DateSource::DateLine as u8 => {}
+            Some(e) if (e.source as u8) < DateSource::DateLine as u8 && !relay_lag(e) => {}
             Some(e) if (e.date.month(), e.date.day()) == md => {}
             _ => {
                 let reference = best.as_ref().map(|e| e.date).or(art.captured);

@@ -293,3 +293,19 @@ fn a_teaser_that_opens_with_a_dateline_is_a_lede() {
         a.teasers
     );
 }
+
+#[test]
+fn a_relays_calendar_day_after_the_dispatch_gives_way_to_the_dateline() {
+    // The relay posted the dispatch the next day: the original outlet's day is the dateline's.
+    let (a, src) = read(
+        "calendar>>October 23. 2008 Juche 97\nDelegation Leaves\nPyongyang, October 22 (KCNA) -- A delegation of the ministry left here today for a visit abroad.\n\nIt was seen off by officials.",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2008-10-22"));
+    assert_eq!(src, Some(DateSource::Dateline));
+    // A dateline far from the calendar day is not a lag: the calendar line stands.
+    let (a, src) = read(
+        "calendar>>October 23. 2008 Juche 97\nDelegation Leaves\nPyongyang, October 2 (KCNA) -- A delegation of the ministry left here today for a visit abroad.\n\nIt was seen off by officials.",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2008-10-23"));
+    assert_eq!(src, Some(DateSource::CalendarLine));
+}
