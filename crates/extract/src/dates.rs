@@ -117,7 +117,14 @@ static JUCHE_SLASHED: LazyLock<Regex> = LazyLock::new(|| {
 /// The date when the whole line is a date (or one date printed twice), possibly with a
 /// time of day before or after it, a label before it (`Post date : …`), or its year
 /// written the Juche way (`June 20, Juche108(2019)`, `Juche112(2023) / 1 / 8 /`).
+/// Numeric dates read day first, as the mirrors write them; see [`date_line_as`].
 pub fn date_line(line: &str) -> Option<Date> {
+    date_line_as(line, Numeric::DayFirst)
+}
+
+/// [`date_line`] with numeric dates read as `numeric` says (`Unambiguous` for pages of
+/// unknown convention, where `10/08/2024` is no date at all).
+pub fn date_line_as(line: &str, numeric: Numeric) -> Option<Date> {
     if line.len() > 80 {
         return None;
     }
@@ -128,10 +135,10 @@ pub fn date_line(line: &str) -> Option<Date> {
     let line = TRAILING_TIME.replace(&line, "");
     let line = LEADING_LABEL.replace(&line, "");
     let c = DATE_LINE.captures(&line)?;
-    let first = parse_date(&c[1], Numeric::DayFirst)?;
+    let first = parse_date(&c[1], numeric)?;
     if let Some(second) = c.get(2) {
         // Two different dates on one line is not a date line.
-        if parse_date(second.as_str(), Numeric::DayFirst)? != first {
+        if parse_date(second.as_str(), numeric)? != first {
             return None;
         }
     }

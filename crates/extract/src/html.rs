@@ -219,9 +219,7 @@ fn visible_date(doc: &Html) -> Option<(annalist_model::Date, String)> {
                             continue;
                         }
                         looked += 1;
-                        if let Some(d) = crate::dates::date_line(&t)
-                            && unambiguous_date(&t)
-                        {
+                        if let Some(d) = crate::dates::date_line_as(&t, Numeric::Unambiguous) {
                             return Some((d, t));
                         }
                     }
@@ -239,19 +237,6 @@ fn visible_date(doc: &Html) -> Option<(annalist_model::Date, String)> {
         }
     }
     None
-}
-
-/// Whether a date line reads one way only: a month name, the year first, or a first
-/// number above 12 (`10/08/2024` is October in one country and August in another).
-fn unambiguous_date(t: &str) -> bool {
-    if t.chars().any(|c| c.is_alphabetic()) {
-        return true;
-    }
-    let mut nums = t.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty());
-    match nums.next() {
-        Some(first) => first.len() == 4 || first.parse::<u32>().is_ok_and(|n| n > 12),
-        None => false,
-    }
 }
 
 /// Whether an element is one of a run of siblings with its tag and class (cards).

@@ -38,7 +38,7 @@
 
 use std::sync::LazyLock;
 
-use annalist_model::{Article, Date, Teaser};
+use annalist_model::{Article, Date, DateEvidence, DateSource, Teaser};
 use regex::Regex;
 
 use crate::dates::{
@@ -92,9 +92,8 @@ static CAPTURE_NOTE: LazyLock<Regex> =
 static CLOSING_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"([.!?"”’])\s*\(([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)\)\s*$"#).unwrap());
 /// A reporter's sign-off: an e-mail address alone on its line, or `(END)`.
-static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(end\)|\(\s*end\s*\)\s*/?)$").unwrap()
-});
+static SIGN_OFF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(\s*end\s*\)\s*/?)$").unwrap());
 /// A line naming an organisation or a publication and nothing else: a credit
 /// (`Korean Central News Agency of DPRK via Korea News Service (KNS)`), a site's name
 /// (`Korean Friendship Association`), a byline's paper (`The Pyongyang Times`).
@@ -224,8 +223,6 @@ fn same_text(a: &str, b: &str) -> bool {
     };
     k(a) == k(b)
 }
-
-use annalist_model::{DateEvidence, DateSource};
 
 /// A publication date found on the page and the line it was read from; the page's
 /// date is the best of them (by [`DateSource`] order).
