@@ -87,9 +87,9 @@ enum Cmd {
     Events(events::EventsArgs),
     /// The merged timeline of events between two states, oldest first.
     Timeline {
-        /// A state id (ISO 3166 alpha-3, e.g. prk).
+        /// A state: ISO 3166 alpha-3 code (e.g. prk) or name (e.g. Russia).
         a: String,
-        /// The other state id (e.g. rus).
+        /// The other state (e.g. rus).
         b: String,
     },
     /// An entity's profile: names, roles, mentions per year, events.
@@ -186,27 +186,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             report::list(&cli.data, &f, json)
         }
-        Cmd::Stats { json } => report::stats(&cli.data, json),
+        Cmd::Stats { json } => report::stats(&cli.data, &cli.kb, json),
         Cmd::Export { format: ExportFormat::Parquet, out } => {
             export::parquet(&cli.data, &cli.kb, out.as_deref())
         }
         Cmd::Export { format, out } => export::export(&cli.data, format, out.as_deref()),
         Cmd::Process(args) => process::process(&cli.kb, args),
-        Cmd::Merge(args) => process::merge(args),
+        Cmd::Merge(args) => process::merge(&cli.kb, args),
         Cmd::Dedup(args) => process::dedup(args),
         Cmd::Bench(cmd) => bench::bench(&cli.data, &cli.kb, cmd),
         Cmd::Search(args) => search::search(&cli.data, args),
         Cmd::Reindex => search::reindex(&cli.data),
         Cmd::Check(args) => report::check(&cli.data, cli.quiet, args),
-        Cmd::Events(mut args) => {
-            args.kb = cli.kb.clone();
-            events::events(&cli.data, args)
-        }
-        Cmd::Timeline { a, b } => events::timeline(&cli.data, &events::load_kb(&cli.kb)?, &a, &b),
+        Cmd::Events(args) => events::events(&cli.data, &cli.kb, args),
+        Cmd::Timeline { a, b } => events::timeline(&cli.data, events::load_kb(&cli.kb)?, &a, &b),
         Cmd::Serve(args) => serve::serve(&cli.data, &cli.kb, args),
         Cmd::Watch(args) => watch::watch(&cli.data, &cli.kb, args),
-        Cmd::Alert(cmd) => watch::alert(&cli.data, cmd),
+        Cmd::Alert(cmd) => watch::alert(&cli.data, &cli.kb, cmd),
         Cmd::Feed(args) => watch::feed(&cli.data, args),
-        Cmd::Entity { id } => events::entity(&cli.data, &events::load_kb(&cli.kb)?, &id),
+        Cmd::Entity { id } => events::entity(&cli.data, events::load_kb(&cli.kb)?, &id),
     }
 }

@@ -262,7 +262,8 @@ struct ReportLine {
     event: Event,
 }
 
-pub fn merge(_args: MergeArgs) -> anyhow::Result<ExitCode> {
+pub fn merge(kb_files: &[PathBuf], _args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let kb = crate::events::load_kb(kb_files)?;
     let mut input: Vec<(i64, String, Event)> = Vec::new();
     for (i, line) in std::io::stdin().lock().lines().enumerate() {
         let line = line.context("reading standard input")?;
@@ -275,10 +276,8 @@ pub fn merge(_args: MergeArgs) -> anyhow::Result<ExitCode> {
         input.push((r.article, r.doc, r.event));
     }
     let mut w = BufWriter::new(std::io::stdout().lock());
-    for e in annalist_understand::merge(&input) {
-        serde_json::to_writer(&mut w, &crate::events::event_json(&e))?;
-        w.write_all(b"\n")?;
-    }
+    let merged = annalist_archive::MergedEvents::from_reports(&input, Default::default());
+    crate::events::write_merged(&mut w, &kb, &merged)?;
     w.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,13 +4,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use annalist_store::{ListFilter, Store};
-use anyhow::{Context, bail};
+use anyhow::Context;
 
+/// The archive in `data` for a reader: a directory without one is an error saying
+/// how to make one (see `annalist_archive::open_existing_store`).
 pub fn open_store(data: &Path) -> anyhow::Result<Store> {
-    if !data.join("annalist.db").exists() {
-        bail!("no archive in {} (run `annalist ingest PATH` first, or pass --data DIR)", data.display());
-    }
-    Store::open(data).with_context(|| format!("opening the archive in {}", data.display()))
+    Ok(annalist_archive::open_existing_store(data)?)
 }
 
 pub fn show(data: &Path, id: i64, versions: bool, json: bool) -> anyhow::Result<ExitCode> {
@@ -173,13 +172,15 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-pub fn stats(data: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let store = open_store(data)?;
-    let s = store.stats()?;
+pub fn stats(data: &Path, kb_files: &[std::path::PathBuf], json: bool) -> anyhow::Result<ExitCode> {
+    let kb = std::sync::Arc::new(crate::events::load_kb(kb_files)?);
+    let archive = annalist_archive::Archive::open(data, kb)?;
+    let all = archive.stats(None)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        println!("{}", serde_json::to_string_pretty(&all)?);
         return Ok(ExitCode::SUCCESS);
     }
+    let s = &all.store;
     println!("articles   {} (+{} stubs known from teasers)", s.articles, s.stubs);
     println!("versions   {}", s.versions);
     println!("sources    {} ({} failed extraction, kept for reprocess)", s.sources, s.failed_sources);
@@ -197,11 +198,15 @@ pub fn stats(data: &Path, json: bool) -> anyhow::Result<ExitCode> {
         s.blob_bytes as f64 / 1e6,
         s.blob_stored_bytes as f64 / 1e6
     );
-    println!("events     {} · entities {}", s.events, s.entities);
+    println!(
+        "events     {} merged (one per real event, as `annalist events` lists them) · {} event reports (each as one article tells it)",
+        all.merged_events, s.events
+    );
+    println!("entities   {} (distinct, mentioned in articles)", s.entities);
     println!(
         "published  {} .. {}",
-        s.first_published.unwrap_or_default(),
-        s.last_published.unwrap_or_default()
+        s.first_published.as_deref().unwrap_or_default(),
+        s.last_published.as_deref().unwrap_or_default()
     );
     println!("database   {:.1} MB", s.db_bytes as f64 / 1e6);
     let row = |name: &str, v: &[(String, i64)]| {
@@ -231,11 +236,8 @@ pub struct CheckArgs {
 /// `annalist check [--repair]`: exit 0 when everything is sound (or was mended), 1
 /// when something is still wrong (each with what to do).
 pub fn check(data: &Path, quiet: bool, args: CheckArgs) -> anyhow::Result<ExitCode> {
-    if !data.join("annalist.db").exists() {
-        anyhow::bail!(
-            "no archive in {} (run `annalist ingest PATH` first, or pass --data DIR)",
-            data.display()
-        );
+    if !annalist_archive::has_archive(&annalist_archive::Layout::new(data)) {
+        return Err(annalist_archive::OpenError::Missing(data.display().to_string()).into());
     }
     let opts = annalist_pipeline::CheckOptions { quick: args.quick, repair: args.repair };
     let started = std::time::Instant::now();

@@ -80,8 +80,9 @@ pub fn watch(data: &Path, kb_files: &[PathBuf], args: WatchArgs) -> anyhow::Resu
 }
 
 fn status(data: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let dir = data.join("watch");
-    if !dir.join("state.db").exists() {
+    let layout = annalist_archive::Layout::new(data);
+    let dir = layout.watch();
+    if !layout.watch_state().exists() {
         bail!("nothing watched yet in {} (run `annalist watch --config FILE`)", data.display());
     }
     let state = State::open(&dir)?;
@@ -119,12 +120,16 @@ fn status(data: &Path, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn alert(data: &Path, cmd: AlertCmd) -> anyhow::Result<ExitCode> {
-    let state = State::open(&data.join("watch")).context("opening the watcher's state")?;
+pub fn alert(data: &Path, kb_files: &[std::path::PathBuf], cmd: AlertCmd) -> anyhow::Result<ExitCode> {
+    let state =
+        State::open(&annalist_archive::Layout::new(data).watch()).context("opening the watcher's state")?;
     match cmd {
         AlertCmd::Add { name, query, entities, event_types, dyads } => {
-            let w = WatchSpec { name, query, entities, event_types, dyads };
+            let mut w = WatchSpec { name, query, entities, event_types, dyads };
             w.validate()?;
+            // Saved as codes: `prk-Russia` is kept as `prk-rus`.
+            let kb = crate::events::load_kb(kb_files)?;
+            w.dyads = w.state_pairs(&kb)?.into_iter().map(|(a, b)| format!("{a}-{b}")).collect();
             state.save_watch(&w)?;
             println!("saved watch list {:?}", w.name);
         }
@@ -165,7 +170,7 @@ pub fn feed(data: &Path, args: FeedArgs) -> anyhow::Result<ExitCode> {
     let query = match (&args.query, &args.watch) {
         (Some(q), _) => q.clone(),
         (None, Some(name)) => {
-            let state = State::open(&data.join("watch"))?;
+            let state = State::open(&annalist_archive::Layout::new(data).watch())?;
             let w = state.watches()?.into_iter().find(|w| &w.name == name);
             match w.and_then(|w| w.query) {
                 Some(q) => q,

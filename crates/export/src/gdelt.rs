@@ -225,7 +225,7 @@ fn actor(
 /// knowledge base does not know. Events with neither a date nor a dated report
 /// cannot have a SQLDATE and are left out: their number is returned beside the rows.
 pub fn gdelt_rows(
-    events: &[CanonicalEvent],
+    events: &[&CanonicalEvent],
     kb: &Kb,
     articles: &BTreeMap<i64, ArticleFacts>,
     surfaces: &BTreeMap<String, String>,
@@ -415,7 +415,7 @@ mod tests {
                 added: Some("2026-12-02T15:00:00Z".into()),
             },
         );
-        let (rows, undated) = gdelt_rows(&[ce], &kb(), &arts, &BTreeMap::new());
+        let (rows, undated) = gdelt_rows(&[&ce], &kb(), &arts, &BTreeMap::new());
         assert_eq!(undated, 0);
         let r = &rows[0];
         assert_eq!(

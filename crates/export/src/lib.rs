@@ -2,17 +2,20 @@
 //!
 //! This crate owns the exports that other tools load: the Parquet tables
 //! ([`write_parquet`]: articles, sources, versions, events, event_reports, entities,
-//! mentions; schema in docs/EXPORTS.md) and the GDELT 2.0 event table ([`gdelt`]).
+//! mentions; schema in docs/EXPORTS.md) and the GDELT 2.0 event table ([`gdelt`]) and merged events as CSV
+//! ([`write_events_csv`]).
 //! It is the only crate that links Arrow and Parquet. It reads the archive through
 //! `annalist-store` and merges events with `annalist-understand`'s [`merge`]; it
 //! returns values and errors and prints nothing (the binary does).
 //!
 //! [`merge`]: annalist_understand::merge
 
+mod events_csv;
 mod facts;
 pub mod gdelt;
 mod tables;
 
+pub use events_csv::{EVENT_CSV_COLUMNS, write_events_csv};
 pub use facts::{ArticleFacts, Facts, facts};
 pub use gdelt::{GDELT_COLUMNS, GdeltRow, gdelt_rows, write_gdelt};
 pub use tables::{TABLES, TableSummary, write_parquet};

@@ -7,10 +7,12 @@
 
 mod article;
 mod date;
+mod layout;
 mod understanding;
 
 pub use article::{Article, DateEvidence, DateSource, InputKind, Provenance, Teaser};
 pub use date::{Date, PartialDate, PartialDateError};
+pub use layout::Layout;
 pub use understanding::{EntityKind, Event, EventStatus, EventType, Mention, Understanding};
 
 /// Normalise text for comparison and hashing: Unicode compatibility forms folded

@@ -16,6 +16,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use annalist_ingest::{ReadOptions, read_file};
+use annalist_model::Layout;
 use annalist_store::{SourceRecord, Store};
 use anyhow::Context;
 
@@ -90,8 +91,8 @@ impl CheckReport {
                 "the archive database {} is damaged: restore it from a backup, or build a new archive from \
                  the original inputs (`annalist --data NEW ingest PATH…`); SQLite's `.recover` command \
                  (sqlite3 {} .recover) can save what is readable",
-                data.join("annalist.db").display(),
-                data.join("annalist.db").display()
+                Layout::new(data).db().display(),
+                Layout::new(data).db().display()
             ));
         }
         let lost: Vec<&BlobFinding> = self.damaged_blobs.iter().filter(|b| !b.restored).collect();
@@ -159,7 +160,7 @@ pub fn check(data: &Path, opts: CheckOptions, on_blob: &mut dyn FnMut(u64)) -> a
     }
 
     // The index and its agreement with the store.
-    let dir = data.join("index");
+    let dir = Layout::new(data).index();
     let index = match annalist_index::Index::open(&dir) {
         Ok(ix) => {
             r.index_unreadable = ix.needs_rebuild();
@@ -239,7 +240,7 @@ fn restore_from_sources(store: &mut Store, hash: &str, sources: &[SourceRecord])
 /// Throws the index away and builds it again from the store. Refused while another
 /// process holds the index writer.
 pub fn rebuild_index(data: &Path, store: &Store) -> anyhow::Result<()> {
-    let dir = data.join("index");
+    let dir = Layout::new(data).index();
     // One rebuild at a time, across processes (a server and `check --repair`, say).
     let _rebuilding = match annalist_index::RebuildLock::acquire(&dir) {
         Err(annalist_index::IndexError::Busy) => {

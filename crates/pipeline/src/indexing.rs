@@ -44,7 +44,7 @@ impl Indexer {
     /// [`Indexer::open`] with writer settings: a long-running process that files a
     /// few pages at a time (the watcher) wants a small writer, not a bulk loader's.
     pub fn open_with(data: &Path, store: &Store, options: IndexOptions) -> anyhow::Result<Indexer> {
-        let dir = data.join("index");
+        let dir = annalist_model::Layout::new(data).index();
         let index = Index::open_with(&dir, options)
             .with_context(|| format!("opening the search index in {}", dir.display()))?;
         let synced = index.watermark();

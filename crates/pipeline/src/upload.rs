@@ -40,7 +40,7 @@ pub fn clean_upload_name(name: &str) -> String {
 /// archive in `data`. The index is brought up to date unless another process holds
 /// its writer (an ingest beside the server), which then indexes the upload itself.
 pub fn file_upload(data: &Path, kb: &Kb, name: &str, bytes: &[u8], opts: &Options) -> anyhow::Result<Upload> {
-    let dir = data.join("uploads");
+    let dir = annalist_model::Layout::new(data).uploads();
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let stamp = jiff::Timestamp::now().as_nanosecond();
     let path = dir.join(format!("{stamp}-{}", clean_upload_name(name)));

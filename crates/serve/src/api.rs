@@ -301,7 +301,7 @@ async fn events(State(app): State<crate::State>, Query(p): Params) -> Result<Res
     blocking(&app, move |app, _| {
         let (limit, offset) = page(&p, 50)?;
         let g = |k: &str| p.get(k).map(String::as_str);
-        let filter = data::parse_event_filter(g("dyad"), g("type"), g("since"), g("until"))?;
+        let filter = data::parse_event_filter(&app.kb, g("dyad"), g("type"), g("since"), g("until"))?;
         let events = app.events();
         let matching: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
         let head = json!({"total": matching.len(), "limit": limit, "offset": offset});

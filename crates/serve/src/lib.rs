@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use annalist_index::{Budget, Index};
+use annalist_model::Layout;
 use annalist_store::Store;
 use annalist_understand::Kb;
 use anyhow::Context;
@@ -156,7 +157,7 @@ impl App {
     pub fn open(opts: Options) -> anyhow::Result<State> {
         let store = Store::open_read_only(&opts.data)
             .with_context(|| format!("opening the archive in {}", opts.data.display()))?;
-        let index = Index::open(&opts.data.join("index")).context("opening the search index")?;
+        let index = Index::open(&Layout::new(&opts.data).index()).context("opening the search index")?;
         let events = Events::load(&store)?;
         let seq = store.seq()?;
         Ok(Arc::new(App {
@@ -222,10 +223,10 @@ impl App {
     fn refresh(&self) -> anyhow::Result<()> {
         let seq = self.with_store(|s| Ok(s.seq()?))?;
         let moved = self.seen_seq.swap(seq, std::sync::atomic::Ordering::Relaxed) != seq;
-        let index = Index::open(&self.data.join("index"))?;
+        let index = Index::open(&Layout::new(&self.data).index())?;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
         if moved {
-            let events = self.with_store(Events::load)?;
+            let events = self.with_store(|s| Ok(Events::load(s)?))?;
             *self.events.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(events);
         }
         self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);

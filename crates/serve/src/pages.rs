@@ -752,7 +752,7 @@ async fn timeline(
         blocking(&app, move |app, _| {
             let (a, b) = (data::resolve_state(&app.kb, &a)?, data::resolve_state(&app.kb, &b)?);
             let g = |k: &str| p.get(k).map(String::as_str);
-            let mut filter = data::parse_event_filter(None, g("type"), g("since"), g("until"))?;
+            let mut filter = data::parse_event_filter(&app.kb, None, g("type"), g("since"), g("until"))?;
             filter.dyad = Some((a.clone(), b.clone()));
             let events = app.events();
             let mine: Vec<&CanonicalEvent> = events.all.iter().filter(|e| filter.keep(e)).collect();

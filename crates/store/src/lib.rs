@@ -60,7 +60,7 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)?;
         let mut conn = Connection::open_with_flags(
-            dir.join("annalist.db"),
+            annalist_model::Layout::new(dir).db(),
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -84,7 +84,7 @@ impl Store {
     /// Open read-only (for servers and exports running beside a writer).
     pub fn open_read_only(dir: &Path) -> Result<Store> {
         let conn = Connection::open_with_flags(
-            dir.join("annalist.db"),
+            annalist_model::Layout::new(dir).db(),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;

@@ -391,9 +391,10 @@ impl Store {
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
-        let db_bytes = ["annalist.db", "annalist.db-wal"]
+        let layout = annalist_model::Layout::new(self.dir());
+        let db_bytes = [layout.db(), layout.db_wal()]
             .iter()
-            .filter_map(|f| std::fs::metadata(self.dir().join(f)).ok())
+            .filter_map(|f| std::fs::metadata(f).ok())
             .map(|m| m.len())
             .sum();
         Ok(Stats {

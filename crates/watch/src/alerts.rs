@@ -8,7 +8,7 @@ use std::path::Path;
 use annalist_index::Index;
 use annalist_model::{EventType, Understanding};
 use annalist_store::Store;
-use annalist_understand::{dyad, merge};
+use annalist_understand::{Kb, dyad, merge};
 use serde_json::{Value, json};
 
 use crate::config::{AlertConfig, WatchSpec};
@@ -18,11 +18,19 @@ use crate::state::State;
 pub fn evaluate(
     store: &Store,
     index: &Index,
+    kb: &Kb,
     watches: &[WatchSpec],
     articles: &[i64],
 ) -> anyhow::Result<Vec<(String, String, String)>> {
     let mut out = Vec::new();
     for w in watches {
+        let pairs = match w.state_pairs(kb) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(watch = %w.name, "{e:#}");
+                continue;
+            }
+        };
         let mut candidates: Vec<i64> = articles.to_vec();
         if let Some(q) = &w.query {
             let budget = std::sync::Arc::new(annalist_index::Budget::standard());
@@ -64,12 +72,11 @@ pub fn evaluate(
                 {
                     continue;
                 }
-                if !w.dyads.is_empty() {
+                if !pairs.is_empty() {
                     let (x, y) = dyad(e);
-                    let hit = w.dyads.iter().any(|d| {
-                        let (p, q) = d.split_once('-').unwrap_or((d, ""));
-                        let (p, q) = (p.to_ascii_lowercase(), q.to_ascii_lowercase());
-                        (x == Some(&p) && y == Some(&q)) || (x == Some(&q) && y == Some(&p))
+                    let hit = pairs.iter().any(|(p, q)| {
+                        let (p, q) = (Some(p.as_str()), Some(q.as_str()));
+                        (x == p && y == q) || (x == q && y == p)
                     });
                     if !hit {
                         continue;

@@ -193,12 +193,20 @@ impl WatchSpec {
                 bail!("watch list {:?}: unknown event type {t:?}", self.name);
             }
         }
-        for d in &self.dyads {
-            if d.split_once('-').is_none_or(|(a, b)| a.is_empty() || b.is_empty()) {
-                bail!("watch list {:?}: dyad {d:?} should look like prk-rus", self.name);
-            }
-        }
         Ok(())
+    }
+
+    /// The pairs of states of `dyads`, read with the archive's one parser: an
+    /// unknown state code is an error naming the list (with a suggestion), not a
+    /// list that never fires.
+    pub fn state_pairs(&self, kb: &annalist_understand::Kb) -> anyhow::Result<Vec<(String, String)>> {
+        self.dyads
+            .iter()
+            .map(|d| {
+                annalist_archive::parse_dyad(kb, d)
+                    .map_err(|e| anyhow::anyhow!("watch list {:?}: dyad {e}", self.name))
+            })
+            .collect()
     }
 }
 

@@ -165,11 +165,12 @@ impl Watcher {
     /// alerts not evaluated or not delivered).
     pub fn open(data: &Path, cfg: Config, kb: Kb) -> anyhow::Result<Watcher> {
         few_malloc_arenas();
-        let state = State::open(&data.join("watch"))?;
+        let layout = annalist_model::Layout::new(data);
+        let state = State::open(&layout.watch())?;
         // Two watchers on one archive (a cron run overlapping the last one, or one
         // left running) would fetch everything twice and deliver alerts twice.
-        let lock = lock(&data.join("watch").join("watch.lock"), data)?;
-        let warc = WarcWriter::open(&data.join("warc"), cfg.fetch.warc_max_mib << 20)?;
+        let lock = lock(&layout.watch_lock(), data)?;
+        let warc = WarcWriter::open(&layout.warc(), cfg.fetch.warc_max_mib << 20)?;
         let fetcher = Fetcher::new(&cfg.fetch)?;
         let webhook = reqwest::Client::builder()
             .timeout(cfg.alerts.webhook_timeout.0)
@@ -177,6 +178,9 @@ impl Watcher {
             .build()?;
         for s in &cfg.sources {
             state.ensure_source(&s.name)?;
+        }
+        for w in &cfg.watches {
+            w.state_pairs(&kb)?;
         }
         let w = Watcher {
             data: data.to_path_buf(),
@@ -217,7 +221,7 @@ impl Watcher {
     }
 
     fn recover(&self) -> anyhow::Result<()> {
-        let dir = self.data.join("warc");
+        let dir = annalist_model::Layout::new(&self.data).warc();
         let files = warc::warc_files(&dir)?;
         let mut todo: Vec<PathBuf> = Vec::new();
         for (path, _) in self.state.warc_unfiled()? {
@@ -648,8 +652,8 @@ impl Watcher {
         let queued = if watches.is_empty() {
             Vec::new()
         } else {
-            let index = annalist_index::Index::open(&self.data.join("index"))?;
-            alerts::evaluate(&store, &index, &watches, &changed)?
+            let index = annalist_index::Index::open(&annalist_model::Layout::new(&self.data).index())?;
+            alerts::evaluate(&store, &index, &self.kb, &watches, &changed)?
         };
         self.state.queue_alerts(&queued, seq, &now_str(Timestamp::now()))
     }
