@@ -9,7 +9,9 @@ mod article;
 mod date;
 mod understanding;
 
-pub use article::{Article, DateEvidence, DateSource, InputKind, Provenance, Teaser};
+pub use article::{
+    Article, ArticleStatus, DateEvidence, DateSource, InputKind, Provenance, Teaser, UnitMeta,
+};
 pub use date::{Date, PartialDate, PartialDateError};
 pub use understanding::{EntityKind, Event, EventStatus, EventType, Mention, Understanding};
 
