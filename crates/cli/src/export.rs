@@ -84,7 +84,7 @@ pub fn export(data: &Path, format: ExportFormat, out: Option<&Path>) -> anyhow::
                 if let Some(a) = store.article(s.id)? {
                     c.write_record([
                         a.id.to_string(),
-                        a.published.unwrap_or_default(),
+                        a.published.map(|d| d.to_string()).unwrap_or_default(),
                         a.captured.unwrap_or_default(),
                         a.outlet.unwrap_or_default(),
                         a.title.unwrap_or_default(),
@@ -139,10 +139,10 @@ fn eval_object(row: &EvalRow) -> Value {
         .collect();
     json!({
         "doc": row.doc,
-        "language": h.get("language"),
+        "language": h.language,
         "article": {
-            "title": h.get("title"), "outlet": h.get("outlet"), "published": h.get("published"),
-            "captured": h.get("captured"), "url": h.get("url"),
+            "title": h.title, "outlet": h.outlet, "published": h.published,
+            "captured": h.captured, "url": h.url,
             "body": row.paragraphs.join("\n\n"), "paragraphs": row.paragraphs.len(),
         },
         "related": related,

@@ -299,7 +299,7 @@ struct ProcessedUnit {
     #[serde(default)]
     raw: String,
     #[serde(default)]
-    meta: Value,
+    meta: annalist_model::UnitMeta,
     #[serde(default)]
     article: Option<annalist_model::Article>,
     #[serde(default)]
@@ -337,9 +337,7 @@ pub fn dedup(_args: DedupArgs) -> anyhow::Result<ExitCode> {
                 _ => Err(u.error.unwrap_or_else(|| "not extracted".into())),
             };
             let page_url = match kind {
-                annalist_model::InputKind::Warc => {
-                    u.meta.get("url").and_then(Value::as_str).map(String::from)
-                }
+                annalist_model::InputKind::Warc => u.meta.url.clone(),
                 _ => None,
             };
             seq_of.insert((provenance.path.clone(), annalist_store::locator(&provenance)), u.seq);

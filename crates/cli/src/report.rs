@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use annalist_model::ArticleStatus;
 use annalist_store::{ListFilter, Store};
 use anyhow::Context;
 
@@ -36,17 +37,17 @@ pub fn show(data: &Path, id: i64, versions: bool, json: bool) -> anyhow::Result<
             println!("{k:>10}: {v}");
         }
     };
-    field("status", &(a.status != "full").then(|| a.status.clone()));
+    field("status", &(a.status != ArticleStatus::Full).then(|| a.status.to_string()));
     field("outlet", &a.outlet);
     match a.understanding.as_ref().and_then(|u| u.published_inferred.as_ref()) {
         // The page gives no date: say so, and how the date shown was worked out.
-        Some((d, why)) if a.published.as_deref() == Some(d.to_string().as_str()) => {
+        Some((d, why)) if a.published == Some(*d) => {
             println!("{:>10}: {d} (inferred from the body: {why})", "published")
         }
         _ => match (&a.published, &a.published_by) {
             // Where the date was read, so that a reader can check it on the page.
             (Some(d), Some(e)) => println!("{:>10}: {d} ({}: {})", "published", e.source.as_str(), e.text),
-            _ => field("published", &a.published),
+            _ => field("published", &a.published.map(|d| d.to_string())),
         },
     }
     field("captured", &a.captured);
@@ -153,7 +154,7 @@ pub fn list(data: &Path, f: &ListFilter, json: bool) -> anyhow::Result<ExitCode>
         println!(
             "{:>7}  {:10}  {:<20}  {}{}",
             r.id,
-            r.published.as_deref().unwrap_or("????-??-??"),
+            r.published.map(|d| d.to_string()).as_deref().unwrap_or("????-??-??"),
             truncate(r.outlet.as_deref().unwrap_or("-"), 20),
             truncate(&r.display_title, 90),
             extra

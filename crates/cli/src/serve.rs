@@ -10,7 +10,6 @@ use std::sync::Arc;
 use annalist_pipeline::{Indexer, Options};
 use annalist_store::Store;
 use anyhow::bail;
-use serde_json::json;
 
 use crate::events::load_kb;
 use crate::report::open_store;
@@ -73,16 +72,16 @@ fn ingest_hook(data: &Path, kb_files: &[PathBuf]) -> anyhow::Result<annalist_ser
     Ok(Arc::new(move |name: &str, bytes: &[u8]| {
         let up = annalist_pipeline::file_upload(&data, &kb, name, bytes, &Options::default())?;
         let t = &up.report.tally;
-        Ok(json!({
-            "path": up.path.display().to_string(),
-            "read": t.read,
-            "new": t.new,
-            "duplicates": t.duplicates,
-            "versions": t.versions,
-            "unchanged": t.unchanged,
-            "failed": t.failed,
-            "articles": up.report.touched,
-            "errors": up.problems,
-        }))
+        Ok(annalist_serve::IngestReport {
+            path: up.path.display().to_string(),
+            read: t.read,
+            new: t.new,
+            duplicates: t.duplicates,
+            versions: t.versions,
+            unchanged: t.unchanged,
+            failed: t.failed,
+            articles: up.report.touched,
+            errors: up.problems,
+        })
     }))
 }

@@ -77,7 +77,7 @@ pub fn facts(store: &Store) -> Result<Facts> {
             let f = ArticleFacts {
                 url: a.url.clone(),
                 outlet: a.outlet.clone(),
-                published: a.published.clone(),
+                published: a.published.map(|d| d.to_string()),
                 lead,
                 added,
             };

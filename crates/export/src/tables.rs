@@ -187,12 +187,12 @@ pub fn write_parquet(f: &Facts, kb: &Kb, out: &Path) -> Result<Vec<TableSummary>
         }
     }
     let mut done = Vec::new();
-    let pub_year = |a: &annalist_store::ArticleRecord| a.published.as_deref()?.get(..4)?.parse().ok();
+    let pub_year = |a: &annalist_store::ArticleRecord| a.published.map(|d| d.year());
     done.push(write_table(out, "articles", &f.articles, Some(&pub_year), |rows| {
         let mut published = Vec::with_capacity(rows.len());
         let mut captured = Vec::with_capacity(rows.len());
         for a in rows {
-            published.push(stored_day(a.id, a.published.as_deref())?);
+            published.push(a.published.map(epoch_days));
             captured.push(stored_day(a.id, a.captured.as_deref())?);
         }
         let bodies: Vec<String> = rows.iter().map(|a| a.paragraphs.join("\n\n")).collect();
@@ -241,7 +241,7 @@ pub fn write_parquet(f: &Facts, kb: &Kb, out: &Path) -> Result<Vec<TableSummary>
         let mut published = Vec::with_capacity(rows.len());
         let mut captured = Vec::with_capacity(rows.len());
         for r in rows {
-            published.push(stored_day(r.article, r.v.published.as_deref())?);
+            published.push(r.v.published.map(epoch_days));
             captured.push(stored_day(r.article, r.v.captured.as_deref())?);
         }
         let bodies: Vec<String> = rows.iter().map(|r| r.v.paragraphs.join("\n\n")).collect();

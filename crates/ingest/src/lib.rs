@@ -62,9 +62,8 @@ use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-pub use annalist_model::InputKind;
 use annalist_model::Provenance;
-use serde::{Deserialize, Serialize};
+pub use annalist_model::{InputKind, UnitMeta};
 
 pub use decode::{decode_text, encoding_for_hint, looks_binary, sniff_meta_charset};
 pub use detect::{Detected, detect, is_known_field, looks_html};
@@ -80,38 +79,6 @@ pub struct Unit {
     pub raw: Vec<u8>,
     /// What the container said about the unit.
     pub meta: UnitMeta,
-}
-
-/// What the container (WARC headers, HTTP headers, decoding) said about a unit.
-#[derive(Default, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitMeta {
-    /// The URL the capture was fetched from (WARC-Target-URI).
-    pub url: Option<String>,
-    /// When the capture was fetched (WARC-Date, as given).
-    pub fetched: Option<String>,
-    /// The character encoding the bytes were found to be in (pages), or a declared charset.
-    pub charset: Option<String>,
-    /// The HTTP or WARC content type.
-    pub content_type: Option<String>,
-    /// The outlet the capturing tool attributed the page to (`Annalist-Outlet` WARC
-    /// header, written by `annalist watch` from its source configuration).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outlet: Option<String>,
-    /// Set when this unit is not a page but a note that the page at `url` was found
-    /// gone at source (a `metadata` record with `Annalist-Role: gone`): the reason,
-    /// e.g. `HTTP 404` or `removed from listing …`. The unit's bytes are the note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gone: Option<String>,
-    /// What the feed item that linked the page said (`Annalist-Feed-Published`,
-    /// `Annalist-Feed-Title` WARC headers, written by `annalist watch`): evidence for
-    /// the article, ranked below what the page itself says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feed_published: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feed_title: Option<String>,
-    /// The HTTP `Last-Modified` header of the page's response, as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_modified: Option<String>,
 }
 
 /// Limits for reading.

@@ -82,6 +82,75 @@ impl Provenance {
     }
 }
 
+/// What the container (WARC headers, HTTP headers, decoding) said about a unit.
+///
+/// Read by ingestion, kept with each source in the store (as this JSON) so that
+/// `reprocess` can extract the unit again exactly as it was first read.
+#[derive(Default, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitMeta {
+    /// The URL the capture was fetched from (WARC-Target-URI).
+    pub url: Option<String>,
+    /// When the capture was fetched (WARC-Date, as given).
+    pub fetched: Option<String>,
+    /// The character encoding the bytes were found to be in (pages), or a declared charset.
+    pub charset: Option<String>,
+    /// The HTTP or WARC content type.
+    pub content_type: Option<String>,
+    /// The outlet the capturing tool attributed the page to (`Annalist-Outlet` WARC
+    /// header, written by `annalist watch` from its source configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// Set when this unit is not a page but a note that the page at `url` was found
+    /// gone at source (a `metadata` record with `Annalist-Role: gone`): the reason,
+    /// e.g. `HTTP 404` or `removed from listing …`. The unit's bytes are the note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gone: Option<String>,
+    /// What the feed item that linked the page said (`Annalist-Feed-Published`,
+    /// `Annalist-Feed-Title` WARC headers, written by `annalist watch`): evidence for
+    /// the article, ranked below what the page itself says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_title: Option<String>,
+    /// The HTTP `Last-Modified` header of the page's response, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+}
+
+/// Whether the archive holds an article's text or knows it only from a teaser.
+/// Stored and serialised as `full` / `stub`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleStatus {
+    /// Its text was captured.
+    Full,
+    /// Known only from another page's teaser, until a capture of it fills it in.
+    Stub,
+}
+
+impl ArticleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleStatus::Full => "full",
+            ArticleStatus::Stub => "stub",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ArticleStatus> {
+        Some(match s {
+            "full" => ArticleStatus::Full,
+            "stub" => ArticleStatus::Stub,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for ArticleStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A teaser a page lists after its article: a link to another article.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Teaser {
@@ -251,6 +320,24 @@ mod tests {
         let f =
             Provenance { path: "seeds/000.txt".into(), line: None, record: None, kind: InputKind::TextPage };
         assert_eq!(f.doc_name(), "000.txt");
+    }
+
+    #[test]
+    fn article_status_names() {
+        for st in [ArticleStatus::Full, ArticleStatus::Stub] {
+            assert_eq!(ArticleStatus::parse(st.as_str()), Some(st));
+            assert_eq!(serde_json::to_string(&st).unwrap(), format!("\"{st}\""));
+            assert_eq!(serde_json::from_str::<ArticleStatus>(&format!("\"{st}\"")).unwrap(), st);
+        }
+        assert_eq!(ArticleStatus::parse("gone"), None);
+    }
+
+    #[test]
+    fn unit_meta_reads_what_older_builds_stored() {
+        // Fields added later are absent from older metadata; unknown ones are ignored.
+        let m: UnitMeta = serde_json::from_str(r#"{"charset":"utf-8","url":null,"extra":1}"#).unwrap();
+        assert_eq!(m, UnitMeta { charset: Some("utf-8".into()), ..Default::default() });
+        assert!(serde_json::from_str::<UnitMeta>(r#"{"url":5}"#).is_err());
     }
 
     #[test]

@@ -10,7 +10,9 @@ mod date;
 mod layout;
 mod understanding;
 
-pub use article::{Article, DateEvidence, DateSource, InputKind, Provenance, Teaser};
+pub use article::{
+    Article, ArticleStatus, DateEvidence, DateSource, InputKind, Provenance, Teaser, UnitMeta,
+};
 pub use date::{Date, PartialDate, PartialDateError};
 pub use layout::Layout;
 pub use understanding::{EntityKind, Event, EventStatus, EventType, Mention, Understanding};

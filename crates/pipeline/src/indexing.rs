@@ -133,7 +133,7 @@ impl Indexer {
                         body: row.paragraphs.join("\n\n"),
                         outlet: row.outlet,
                         language: row.language,
-                        published: row.published.and_then(|p| p.parse().ok()),
+                        published: row.published,
                         entities: row.entities,
                         event_types: row.event_types,
                         sources: row.sources,

@@ -508,14 +508,7 @@ fn prepare(
                     })
                     .map_err(|e| e.to_string())
             };
-            let inc = Incoming {
-                meta: serde_json::to_value(&u.meta).context("recording the unit's metadata")?,
-                provenance: u.provenance,
-                raw: u.raw,
-                result,
-                page_url,
-                gone,
-            };
+            let inc = Incoming { meta: u.meta, provenance: u.provenance, raw: u.raw, result, page_url, gone };
             let prep = inc.prepare()?;
             Ok((inc, prep))
         })
@@ -743,7 +736,7 @@ pub fn reprocess(
         b.clear_derived()?;
         let mut after = 0;
         loop {
-            let sources = before.sources_after(after, REPLAY_CHUNK)?;
+            let sources = before.stored_sources_after(after, REPLAY_CHUNK)?;
             let Some(last) = sources.last() else { break };
             after = last.id;
             let mut units = Vec::with_capacity(sources.len());
@@ -754,7 +747,7 @@ pub fn reprocess(
                     Err(reason) => {
                         tally.failed += 1;
                         b.keep_damaged_source(s, &reason)?;
-                        observer.problem(&s.path, &source_location(s), &reason);
+                        observer.problem(&s.path, &s.location(), &reason);
                     }
                 }
             }
@@ -771,20 +764,12 @@ pub fn reprocess(
     Ok(tally)
 }
 
-fn source_location(s: &SourceRecord) -> String {
-    match (s.line, s.record) {
-        (Some(l), _) => format!("{}:{l}", s.path),
-        (None, Some(r)) => format!("{}#{r}", s.path),
-        _ => s.path.clone(),
-    }
-}
-
 /// The unit a stored source was read from: its raw bytes and recorded metadata.
-fn replay_unit(store: &Store, s: &SourceRecord) -> Result<Unit, String> {
+fn replay_unit(store: &Store, s: &SourceRecord<String>) -> Result<Unit, String> {
     let raw = store.blob(&s.blob_hash).map_err(|e| {
         format!("{e}: the stored bytes cannot be read back; kept as a failed source (run `annalist check`)")
     })?;
-    let meta = serde_json::from_value(s.meta.clone()).map_err(|e| {
+    let meta = s.read_meta().map_err(|e| {
         format!("the stored metadata of this source cannot be read ({e}); kept as a failed source")
     })?;
     let kind = InputKind::parse(&s.kind).ok_or_else(|| format!("unknown stored kind {:?}", s.kind))?;

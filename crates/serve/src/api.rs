@@ -446,7 +446,7 @@ async fn ingest(
             return Err(ApiError::new(StatusCode::FORBIDDEN, "this server cannot ingest"));
         };
         let _one = app.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let out = run(&name, &body)?;
+        let out = serde_json::to_value(run(&name, &body)?).map_err(|e| ApiError::internal(e.to_string()))?;
         app.refresh()?;
         Ok(Json(out))
     })

@@ -44,8 +44,26 @@ pub use data::Events;
 pub use pages::EVENTS_PER_PAGE;
 
 /// The ingest pipeline, provided by the caller: file the capture named `name` with
-/// these bytes and answer a JSON summary (counts, touched article ids, errors).
-pub type IngestFn = Arc<dyn Fn(&str, &[u8]) -> anyhow::Result<serde_json::Value> + Send + Sync>;
+/// these bytes and answer what it became (counts, touched article ids, errors).
+pub type IngestFn = Arc<dyn Fn(&str, &[u8]) -> anyhow::Result<IngestReport> + Send + Sync>;
+
+/// What `POST /api/v1/ingest` answers about one filed capture.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IngestReport {
+    /// Where the capture is kept (the provenance path of what it became).
+    pub path: String,
+    /// Units read, and what became of them.
+    pub read: u64,
+    pub new: u64,
+    pub duplicates: u64,
+    pub versions: u64,
+    pub unchanged: u64,
+    pub failed: u64,
+    /// Ids of the articles it added or changed.
+    pub articles: Vec<i64>,
+    /// The problems met, one `location: reason` line each.
+    pub errors: Vec<String>,
+}
 
 /// Brings the search index up to date with the store when no other process is
 /// writing it (provided by the caller, which links the pipeline).

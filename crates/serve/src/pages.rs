@@ -289,7 +289,7 @@ fn article_page(app: &App, id: i64) -> Result<String, ApiError> {
         let _ = write!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
     };
     row(&mut h, "Outlet", opt(&a.outlet));
-    row(&mut h, "Published", opt(&a.published));
+    row(&mut h, "Published", opt(&a.published.map(|d| d.to_string())));
     if let (Some(_), Some(e)) = (&a.published, &a.published_by) {
         // Where the date was read, so that a reader can check it on the page.
         row(
@@ -310,8 +310,8 @@ fn article_page(app: &App, id: i64) -> Result<String, ApiError> {
         row(&mut h, "Original", ext_link(u, u));
     }
     row(&mut h, "Language", opt(&a.language));
-    if a.status != "full" {
-        row(&mut h, "Status", format!("{} (known only from a teaser)", esc(&a.status)));
+    if a.status != annalist_model::ArticleStatus::Full {
+        row(&mut h, "Status", format!("{} (known only from a teaser)", esc(a.status.as_str())));
     }
     if let Some(at) = &a.gone_at {
         // Still here, no longer at the source: what the archive is for.

@@ -188,7 +188,7 @@ async fn request_body_is_bounded() {
     let mut opts = annalist_serve::Options::new(dir.path(), annalist_understand::Kb::builtin().unwrap());
     opts.token = Some("t".into());
     opts.max_body = 1024;
-    opts.ingest = Some(std::sync::Arc::new(|_: &str, _: &[u8]| Ok(serde_json::json!({}))));
+    opts.ingest = Some(std::sync::Arc::new(|_: &str, _: &[u8]| Ok(annalist_serve::IngestReport::default())));
     let app = annalist_serve::App::open(opts).unwrap();
     let req = Request::post("/api/v1/ingest")
         .header("authorization", "Bearer t")
@@ -622,7 +622,7 @@ async fn every_documented_response_is_exercised() {
     let mut opts = annalist_serve::Options::new(dir.path(), annalist_understand::Kb::builtin().unwrap());
     opts.token = Some("s3cret".into());
     opts.max_body = 64;
-    opts.ingest = Some(std::sync::Arc::new(|_: &str, _: &[u8]| Ok(serde_json::json!({}))));
+    opts.ingest = Some(std::sync::Arc::new(|_: &str, _: &[u8]| Ok(annalist_serve::IngestReport::default())));
     let small = annalist_serve::App::open(opts).unwrap();
     check("POST", "/api/v1/ingest", uri, &send(&small, post(Some("s3cret"), &capture)).await, 413);
 

@@ -25,8 +25,8 @@ use rusqlite::{Connection, OpenFlags};
 pub use check::DamagedBlob;
 pub use dedup::{blob_hash, jaccard, shingles, simhash};
 pub use read::{
-    ArticleRecord, ArticleSummary, EntitySurface, EvalRow, EventRow, IndexRow, ListFilter, SourceRecord,
-    Stats, TeaserRecord, VersionRecord,
+    ArticleRecord, ArticleSummary, CaptureHeader, EntitySurface, EvalRow, EventRow, IndexRow, ListFilter,
+    SourceRecord, Stats, TeaserRecord, VersionRecord,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{Batch, Gone, Incoming, Outcome, Prepared, filing_keys};
@@ -45,6 +45,10 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
     #[error("blob {0} is missing or damaged")]
     Blob(String),
+    #[error("the stored metadata of source {id} ({location}) cannot be read: {error}")]
+    Meta { id: i64, location: String, error: serde_json::Error },
+    #[error("what source {id} ({location}) said of its article, as stored, cannot be read: {error}")]
+    Header { id: i64, location: String, error: serde_json::Error },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -144,9 +148,17 @@ impl Store {
         read::all_sources(&self.conn)
     }
 
-    /// Up to `limit` sources with ids above `after`, in id order (replay a page at a
-    /// time: `after` = the last id of the previous page).
+    /// Up to `limit` sources with ids above `after`, in id order (read a page at a
+    /// time: `after` = the last id of the previous page). An error names a source
+    /// whose stored metadata cannot be read.
     pub fn sources_after(&self, after: i64, limit: usize) -> Result<Vec<SourceRecord>> {
+        read::sources_after(&self.conn, after, limit)?.into_iter().map(SourceRecord::parsed).collect()
+    }
+
+    /// [`Store::sources_after`] with each source's metadata as the JSON text stored,
+    /// unread: `reprocess` replays them, and keeps one whose metadata cannot be read
+    /// ([`SourceRecord::read_meta`]) as a failed source, that text unchanged.
+    pub fn stored_sources_after(&self, after: i64, limit: usize) -> Result<Vec<SourceRecord<String>>> {
         read::sources_after(&self.conn, after, limit)
     }
 
@@ -192,7 +204,7 @@ mod tests {
         Incoming {
             provenance: p,
             raw: raw.as_bytes().to_vec(),
-            meta: serde_json::json!({}),
+            meta: annalist_model::UnitMeta::default(),
             result: Ok((a, None)),
             page_url: None,
             gone: None,
@@ -293,7 +305,7 @@ mod tests {
         let bad = Incoming {
             provenance: prov("x.bin", None),
             raw: b"\x00\x01".to_vec(),
-            meta: serde_json::json!({}),
+            meta: annalist_model::UnitMeta::default(),
             result: Err("binary".into()),
             page_url: None,
             gone: None,
@@ -376,6 +388,89 @@ mod tests {
         .unwrap();
         b.commit().unwrap();
         assert_eq!(s.article(article).unwrap().unwrap().gone_at, None);
+    }
+
+    #[test]
+    fn metadata_and_headers_are_stored_as_before_and_read_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let meta = annalist_model::UnitMeta {
+            url: Some("http://x.test/a".into()),
+            charset: Some("utf-8".into()),
+            feed_title: Some("T".into()),
+            ..Default::default()
+        };
+        let mut b = s.batch().unwrap();
+        let one = Incoming {
+            meta: meta.clone(),
+            ..inc(prov("a.jsonl", Some(2)), "raw", art("T", "2011-08-08", BODY))
+        };
+        let Outcome::New { article } = b.put(&one).unwrap() else { panic!() };
+        b.commit().unwrap();
+        // The columns hold the JSON they always held (keys in order), so archives
+        // written before and after read alike.
+        let (m, h): (String, String) =
+            s.conn.query_row("SELECT meta, header FROM sources", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!(
+            m,
+            r#"{"charset":"utf-8","content_type":null,"feed_title":"T","fetched":null,"url":"http://x.test/a"}"#
+        );
+        assert_eq!(
+            h,
+            r#"{"captured":null,"language":null,"language_label":null,"outlet":"KCNA","published":"2011-08-08","published_by":null,"title":"T","url":null}"#
+        );
+        let a = s.article(article).unwrap().unwrap();
+        assert_eq!(a.status, annalist_model::ArticleStatus::Full);
+        assert_eq!(a.published, Some("2011-08-08".parse().unwrap()));
+        assert_eq!(a.sources[0].meta, meta);
+        // … and serialise as the strings they were.
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(
+            json.contains(r#""status":"full""#) && json.contains(r#""published":"2011-08-08""#),
+            "{json}"
+        );
+        assert!(json.contains(&format!(r#""meta":{m}"#)), "{json}");
+        let listed = serde_json::to_value(s.list(&ListFilter::default()).unwrap()).unwrap();
+        assert_eq!(listed[0]["status"], "full");
+        assert_eq!(listed[0]["published"], "2011-08-08");
+        let mut headers = Vec::new();
+        s.eval_rows(|r| {
+            headers.push(r.header);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(headers[0].published, Some("2011-08-08".parse().unwrap()));
+        assert_eq!(headers[0].outlet.as_deref(), Some("KCNA"));
+    }
+
+    #[test]
+    fn unreadable_metadata_is_an_error_naming_its_source_and_kept_as_stored_for_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        let mut b = s.batch().unwrap();
+        let Outcome::New { article } =
+            b.put(&inc(prov("a.jsonl", Some(3)), "raw", art("T", "2020-01-01", BODY))).unwrap()
+        else {
+            panic!()
+        };
+        b.commit().unwrap();
+        let broken = r#"{"url": 5"#;
+        s.conn.execute("UPDATE sources SET meta=?1", [broken]).unwrap();
+        let err = s.article(article).unwrap_err().to_string();
+        assert!(err.contains("metadata") && err.contains("a.jsonl:3"), "{err}");
+        let err = s.sources_after(0, 10).unwrap_err().to_string();
+        assert!(err.contains("a.jsonl:3"), "{err}");
+        let stored = s.stored_sources_after(0, 10).unwrap();
+        assert_eq!(stored[0].meta, broken);
+        assert!(stored[0].read_meta().is_err());
+        // What `reprocess` does with it: kept as a failed source, its metadata as it was.
+        let mut b = s.batch().unwrap();
+        b.clear_derived().unwrap();
+        b.keep_damaged_source(&stored[0], "unreadable metadata").unwrap();
+        b.commit().unwrap();
+        let kept = s.stored_sources_after(0, 10).unwrap();
+        assert_eq!((kept[0].meta.as_str(), kept[0].outcome.as_str()), (broken, "failed"));
+        assert_eq!(kept[0].error.as_deref(), Some("unreadable metadata"));
     }
 
     #[test]

@@ -1,22 +1,22 @@
 //! Reading: articles with their versions and sources, listings, statistics,
 //! events, the evaluation export, and change feeds for derived indexes.
 
-use annalist_model::{DateEvidence, Event, Understanding};
+use annalist_model::{ArticleStatus, Date, DateEvidence, Event, Understanding, UnitMeta};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize, Serializer};
 
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 
 /// One article as stored, with its current text.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleRecord {
     pub id: i64,
     /// `full`, or `stub` when known only from another page's teaser.
-    pub status: String,
+    pub status: ArticleStatus,
     pub title: Option<String>,
     pub display_title: String,
     pub outlet: Option<String>,
-    pub published: Option<String>,
+    pub published: Option<Date>,
     /// Which evidence of a capture gave `published` (the line, tag, field or URL).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_by: Option<DateEvidence>,
@@ -45,18 +45,24 @@ pub struct ArticleRecord {
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleSummary {
     pub id: i64,
-    pub status: String,
+    pub status: ArticleStatus,
     pub display_title: String,
     pub outlet: Option<String>,
-    pub published: Option<String>,
+    pub published: Option<Date>,
     pub language: Option<String>,
     pub versions: i64,
     pub sources: i64,
 }
 
 /// One capture that reported an article.
+///
+/// `M` is its unit metadata: read ([`UnitMeta`], everywhere but `reprocess`), or
+/// the JSON text as stored (`String`, [`Store::stored_sources_after`]), so that
+/// `reprocess` can keep a source whose metadata cannot be read as a failed source,
+/// that text unchanged.
 #[derive(Debug, Clone, Serialize)]
-pub struct SourceRecord {
+#[serde(bound(serialize = "M: Serialize"))]
+pub struct SourceRecord<M = UnitMeta> {
     pub id: i64,
     pub blob_hash: String,
     pub path: String,
@@ -65,7 +71,9 @@ pub struct SourceRecord {
     pub line: Option<i64>,
     pub record: Option<i64>,
     pub doc: String,
-    pub meta: serde_json::Value,
+    /// What the container said about the unit (URL, fetch date, charset …).
+    #[serde(serialize_with = "keys_sorted")]
+    pub meta: M,
     pub article_id: Option<i64>,
     pub version_id: Option<i64>,
     pub outcome: String,
@@ -88,7 +96,7 @@ pub struct VersionRecord {
     pub n: i64,
     pub title: Option<String>,
     pub outlet: Option<String>,
-    pub published: Option<String>,
+    pub published: Option<Date>,
     pub captured: Option<String>,
     pub paragraphs: Vec<String>,
     pub created_at: String,
@@ -136,7 +144,7 @@ pub struct Stats {
 pub struct EvalRow {
     pub doc: String,
     /// What the capture itself said (title, outlet, published, captured, url, language).
-    pub header: serde_json::Value,
+    pub header: CaptureHeader,
     pub paragraphs: Vec<String>,
     pub teasers: Vec<TeaserRecord>,
     pub understanding: Option<Understanding>,
@@ -160,12 +168,75 @@ pub struct EventRow {
     pub article_id: i64,
     pub doc: String,
     pub url: Option<String>,
-    pub published: Option<String>,
+    pub published: Option<Date>,
     pub event: Event,
 }
 
-fn source_from_row(r: &Row<'_>) -> rusqlite::Result<SourceRecord> {
-    let meta: String = r.get(8)?;
+/// What one capture itself said about its article, kept with its source (the
+/// `header` column, as this JSON): before any merging with other captures.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaptureHeader {
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<Date>,
+    /// Which evidence gave `published` (absent from headers stored before evidence was).
+    pub published_by: Option<DateEvidence>,
+    pub captured: Option<Date>,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub language_label: Option<String>,
+}
+
+impl CaptureHeader {
+    pub(crate) fn of(a: &annalist_model::Article) -> CaptureHeader {
+        CaptureHeader {
+            title: a.title.clone(),
+            outlet: a.outlet.clone(),
+            published: a.published,
+            published_by: a.published_evidence.clone(),
+            captured: a.captured,
+            url: a.url.clone(),
+            language: a.language.clone(),
+            language_label: a.language_label.clone(),
+        }
+    }
+}
+
+/// JSON of `v` with its object keys in order, as the store has always written
+/// metadata and headers (and `annalist show --json` has shown them).
+pub(crate) fn sorted_json<T: Serialize>(v: &T) -> serde_json::Result<String> {
+    Ok(serde_json::to_value(v)?.to_string())
+}
+
+fn keys_sorted<T: Serialize, S: Serializer>(v: &T, s: S) -> std::result::Result<S::Ok, S::Error> {
+    serde_json::to_value(v).map_err(serde::ser::Error::custom)?.serialize(s)
+}
+
+/// A stored date column (`YYYY-MM-DD`, as the store writes them).
+fn date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Date>> {
+    r.get::<_, Option<String>>(i)?
+        .map(|s| {
+            s.parse::<Date>().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+            })
+        })
+        .transpose()
+}
+
+/// A stored article status (`full` or `stub`).
+fn status_col(r: &Row<'_>, i: usize) -> rusqlite::Result<ArticleStatus> {
+    let s: String = r.get(i)?;
+    ArticleStatus::parse(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown article status {s:?}").into(),
+        )
+    })
+}
+
+fn source_from_row(r: &Row<'_>) -> rusqlite::Result<SourceRecord<String>> {
     Ok(SourceRecord {
         id: r.get(0)?,
         blob_hash: r.get(1)?,
@@ -175,7 +246,7 @@ fn source_from_row(r: &Row<'_>) -> rusqlite::Result<SourceRecord> {
         line: r.get(5)?,
         record: r.get(6)?,
         doc: r.get(7)?,
-        meta: serde_json::from_str(&meta).unwrap_or(serde_json::Value::Null),
+        meta: r.get(8)?,
         article_id: r.get(9)?,
         version_id: r.get(10)?,
         outcome: r.get(11)?,
@@ -184,22 +255,98 @@ fn source_from_row(r: &Row<'_>) -> rusqlite::Result<SourceRecord> {
     })
 }
 
+impl SourceRecord<String> {
+    /// The stored unit metadata, read.
+    pub fn read_meta(&self) -> serde_json::Result<UnitMeta> {
+        serde_json::from_str(&self.meta)
+    }
+
+    /// This source with its metadata read; an error naming the source if it cannot be.
+    pub fn parsed(self) -> Result<SourceRecord> {
+        let meta = self.read_meta().map_err(|error| StoreError::Meta {
+            id: self.id,
+            location: self.location(),
+            error,
+        })?;
+        let SourceRecord {
+            id,
+            blob_hash,
+            path,
+            locator,
+            kind,
+            line,
+            record,
+            doc,
+            meta: _,
+            article_id,
+            version_id,
+            outcome,
+            error,
+            ingested_at,
+        } = self;
+        Ok(SourceRecord {
+            id,
+            blob_hash,
+            path,
+            locator,
+            kind,
+            line,
+            record,
+            doc,
+            meta,
+            article_id,
+            version_id,
+            outcome,
+            error,
+            ingested_at,
+        })
+    }
+}
+
+impl<M> SourceRecord<M> {
+    /// `path`, `path:line` or `path#record`.
+    pub fn location(&self) -> String {
+        location(&self.path, self.line, self.record)
+    }
+}
+
+fn location(path: &str, line: Option<i64>, record: Option<i64>) -> String {
+    match (line, record) {
+        (Some(l), _) => format!("{path}:{l}"),
+        (None, Some(r)) => format!("{path}#{r}"),
+        _ => path.to_string(),
+    }
+}
+
+/// The stored header of source `source`; an error naming it if it cannot be read.
+fn read_header(source: i64, location: impl FnOnce() -> String, h: &str) -> Result<CaptureHeader> {
+    serde_json::from_str(h).map_err(|error| StoreError::Header { id: source, location: location(), error })
+}
+
+fn parsed(sources: Vec<SourceRecord<String>>) -> Result<Vec<SourceRecord>> {
+    sources.into_iter().map(SourceRecord::parsed).collect()
+}
+
 const SOURCE_COLS: &str = "id, blob_hash, path, locator, kind, line, record, doc, meta, article_id, version_id, outcome, error, ingested_at";
 
 pub(crate) fn all_sources(conn: &Connection) -> Result<Vec<SourceRecord>> {
     let mut st = conn.prepare(&format!("SELECT {SOURCE_COLS} FROM sources ORDER BY id"))?;
     let rows = st.query_map([], source_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    parsed(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(crate) fn sources_of_blob(conn: &Connection, hash: &str) -> Result<Vec<SourceRecord>> {
     let mut st =
         conn.prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE blob_hash = ?1 ORDER BY id"))?;
     let rows = st.query_map([hash], source_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    parsed(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(crate) fn sources_after(conn: &Connection, after: i64, limit: usize) -> Result<Vec<SourceRecord>> {
+pub(crate) fn sources_after(
+    conn: &Connection,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<SourceRecord<String>>> {
     let mut st = conn
         .prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE id > ?1 ORDER BY id LIMIT ?2"))?;
     let rows = st.query_map(params![after, limit as i64], source_from_row)?;
@@ -238,11 +385,11 @@ impl Store {
                     let und: Option<String> = r.get(12)?;
                     Ok(ArticleRecord {
                         id: r.get(0)?,
-                        status: r.get(1)?,
+                        status: status_col(r, 1)?,
                         title: r.get(2)?,
                         display_title: r.get(3)?,
                         outlet: r.get(4)?,
-                        published: r.get(5)?,
+                        published: date_col(r, 5)?,
                         published_by: None,
                         captured: r.get(6)?,
                         url: r.get(7)?,
@@ -265,22 +412,21 @@ impl Store {
         let Some(mut rec) = row else { return Ok(None) };
         let mut st = conn
             .prepare_cached(&format!("SELECT {SOURCE_COLS} FROM sources WHERE article_id=?1 ORDER BY id"))?;
-        rec.sources = st.query_map([id], source_from_row)?.collect::<rusqlite::Result<_>>()?;
+        rec.sources = parsed(st.query_map([id], source_from_row)?.collect::<rusqlite::Result<_>>()?)?;
         // The evidence of the first capture that gave the article's date.
-        if let Some(published) = &rec.published {
+        if let Some(published) = rec.published {
             let mut st = conn.prepare_cached(
-                "SELECT header FROM sources WHERE article_id=?1 AND header IS NOT NULL ORDER BY id",
+                "SELECT id, header FROM sources WHERE article_id=?1 AND header IS NOT NULL ORDER BY id",
             )?;
-            let headers = st.query_map([id], |r| r.get::<_, String>(0))?;
+            let headers = st.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
             for h in headers {
-                #[derive(serde::Deserialize)]
-                struct Said {
-                    published: Option<String>,
-                    published_by: Option<DateEvidence>,
-                }
+                let (source, h) = h?;
                 // Headers stored before evidence was recorded have none: no evidence shown.
-                if let Ok(Said { published: Some(p), published_by: Some(e) }) = serde_json::from_str(&h?)
-                    && &p == published
+                // (A gone note's header says only which URL went, and when.)
+                let at = || rec.sources.iter().find(|s| s.id == source).map(SourceRecord::location);
+                if let CaptureHeader { published: Some(p), published_by: Some(e), .. } =
+                    read_header(source, || at().unwrap_or_default(), &h)?
+                    && p == published
                 {
                     rec.published_by = Some(e);
                     break;
@@ -317,7 +463,7 @@ impl Store {
                     n: r.get(1)?,
                     title: r.get(2)?,
                     outlet: r.get(3)?,
-                    published: r.get(4)?,
+                    published: date_col(r, 4)?,
                     captured: r.get(5)?,
                     paragraphs: serde_json::from_str(&p).unwrap_or_default(),
                     created_at: r.get(7)?,
@@ -368,10 +514,10 @@ impl Store {
         let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
             Ok(ArticleSummary {
                 id: r.get(0)?,
-                status: r.get(1)?,
+                status: status_col(r, 1)?,
                 display_title: r.get(2)?,
                 outlet: r.get(3)?,
-                published: r.get(4)?,
+                published: date_col(r, 4)?,
                 language: r.get(5)?,
                 versions: r.get(6)?,
                 sources: r.get(7)?,
@@ -438,7 +584,8 @@ impl Store {
     pub fn eval_rows(&self, mut each: impl FnMut(EvalRow) -> Result<()>) -> Result<()> {
         let c = self.conn();
         let mut st = c.prepare(
-            "SELECT s.id, s.doc, s.header, v.paragraphs, v.understanding, s.article_id FROM sources s
+            "SELECT s.id, s.doc, s.header, v.paragraphs, v.understanding, s.article_id, s.path, s.line, s.record
+             FROM sources s
              JOIN versions v ON v.id = s.version_id
              WHERE s.outcome != 'failed' AND s.id IN (SELECT MIN(id) FROM sources WHERE outcome!='failed' GROUP BY doc)
              ORDER BY s.id",
@@ -451,7 +598,14 @@ impl Store {
             let und: Option<String> = r.get(4)?;
             each(EvalRow {
                 doc: r.get(1)?,
-                header: header.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default(),
+                // Sources filed before headers were kept have none.
+                header: match header {
+                    None => CaptureHeader::default(),
+                    Some(h) => {
+                        let (path, line, record): (String, _, _) = (r.get(6)?, r.get(7)?, r.get(8)?);
+                        read_header(source, || location(&path, line, record), &h)?
+                    }
+                },
                 paragraphs: serde_json::from_str(&paras)?,
                 teasers: teasers_of_source(c, source)?,
                 understanding: und.map(|u| serde_json::from_str(&u)).transpose()?,
@@ -490,7 +644,7 @@ impl Store {
                 r.get::<_, i64>(1)?,
                 json,
                 r.get(3)?,
-                r.get(4)?,
+                date_col(r, 4)?,
                 r.get::<_, Option<String>>(5)?,
             ))
         })?;
@@ -546,7 +700,7 @@ pub struct IndexRow {
     pub paragraphs: Vec<String>,
     pub outlet: Option<String>,
     pub language: Option<String>,
-    pub published: Option<String>,
+    pub published: Option<Date>,
     pub entities: Vec<String>,
     pub event_types: Vec<String>,
     pub sources: Vec<String>,
@@ -582,7 +736,7 @@ impl Store {
                     paragraphs: serde_json::from_str(&p).unwrap_or_default(),
                     outlet: r.get(2)?,
                     language: r.get(3)?,
-                    published: r.get(4)?,
+                    published: date_col(r, 4)?,
                     entities: split(r.get(5)?),
                     event_types: {
                         let mut t: Vec<String> =

@@ -4,12 +4,13 @@
 
 use std::collections::HashSet;
 
-use annalist_model::{Article, Date, EventStatus, Provenance, Understanding};
+use annalist_model::{Article, Date, EventStatus, Provenance, Understanding, UnitMeta};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
 
 use crate::dedup::{self, bands, jaccard, lede_key, shingles, simhash, text_hash, title_key};
-use crate::{Result, locator};
+use crate::read::{CaptureHeader, sorted_json};
+use crate::{Result, SourceRecord, locator};
 
 /// Minimum shingle similarity for an article with the same headline and date to be
 /// taken as a revision of an existing one.
@@ -26,8 +27,8 @@ const MAX_CANDIDATES: usize = 64;
 pub struct Incoming {
     pub provenance: Provenance,
     pub raw: Vec<u8>,
-    /// Unit metadata as JSON (URL, fetch date, charset …), kept for re-extraction.
-    pub meta: serde_json::Value,
+    /// Unit metadata (URL, fetch date, charset …), kept for re-extraction.
+    pub meta: UnitMeta,
     /// What extraction (and understanding) made of it, or why it failed.
     pub result: std::result::Result<(Article, Option<Understanding>), String>,
     /// The URL this unit is a capture of, when captures are one page per URL (WARC
@@ -56,6 +57,7 @@ pub struct Prepared {
     blob: String,
     zblob: Vec<u8>,
     locator: String,
+    meta_json: String,
     article: Option<PreparedArticle>,
 }
 
@@ -92,33 +94,28 @@ impl Incoming {
         let zblob = compress(&self.raw)?;
         let article = match &self.result {
             Err(_) => None,
-            Ok((a, u)) => {
-                let header = json!({
-                    "title": a.title, "outlet": a.outlet,
-                    "published": a.published.map(|d| d.to_string()),
-                    "published_by": a.published_evidence,
-                    "captured": a.captured.map(|d| d.to_string()),
-                    "url": a.url, "language": a.language, "language_label": a.language_label,
-                });
-                Some(PreparedArticle {
-                    fp: fingerprint(a),
-                    title_key: a.title.as_deref().and_then(title_key),
-                    lede_key: a.paragraphs.first().and_then(|p| lede_key(p)),
-                    display_title: a.display_title(),
-                    paragraphs_json: serde_json::to_string(&a.paragraphs)?,
-                    understanding_json: u.as_ref().map(serde_json::to_string).transpose()?,
-                    header_json: header.to_string(),
-                    events_json: u
-                        .as_ref()
-                        .map(|u| {
-                            u.events.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>()
-                        })
-                        .transpose()?
-                        .unwrap_or_default(),
-                })
-            }
+            Ok((a, u)) => Some(PreparedArticle {
+                fp: fingerprint(a),
+                title_key: a.title.as_deref().and_then(title_key),
+                lede_key: a.paragraphs.first().and_then(|p| lede_key(p)),
+                display_title: a.display_title(),
+                paragraphs_json: serde_json::to_string(&a.paragraphs)?,
+                understanding_json: u.as_ref().map(serde_json::to_string).transpose()?,
+                header_json: sorted_json(&CaptureHeader::of(a))?,
+                events_json: u
+                    .as_ref()
+                    .map(|u| u.events.iter().map(serde_json::to_string).collect::<serde_json::Result<_>>())
+                    .transpose()?
+                    .unwrap_or_default(),
+            }),
         };
-        Ok(Prepared { blob, zblob, locator: locator(&self.provenance), article })
+        Ok(Prepared {
+            blob,
+            zblob,
+            locator: locator(&self.provenance),
+            meta_json: sorted_json(&self.meta)?,
+            article,
+        })
     }
 }
 
@@ -207,9 +204,10 @@ impl<'c> Batch<'c> {
         Ok(n as u64)
     }
 
-    /// Keeps a source whose stored bytes are damaged as it was, marked failed with
-    /// `reason` (`reprocess` cannot re-read it, and must not lose its provenance).
-    pub fn keep_damaged_source(&mut self, s: &crate::SourceRecord, reason: &str) -> Result<()> {
+    /// Keeps a source whose stored bytes or metadata are damaged as it was (its
+    /// metadata as the text stored), marked failed with `reason` (`reprocess` cannot
+    /// re-read it, and must not lose its provenance).
+    pub fn keep_damaged_source(&mut self, s: &SourceRecord<String>, reason: &str) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO sources(blob_hash, path, locator, kind, line, record, doc, meta, header, article_id,
@@ -224,7 +222,7 @@ impl<'c> Batch<'c> {
                 s.line,
                 s.record,
                 s.doc,
-                s.meta.to_string(),
+                s.meta,
                 reason,
                 s.ingested_at
             ])?;
@@ -270,12 +268,12 @@ impl<'c> Batch<'c> {
         }
         self.put_blob(blob, inc.raw.len(), &prep.zblob)?;
         if let Some(gone) = &inc.gone {
-            return self.put_gone(inc, blob, loc, gone);
+            return self.put_gone(inc, prep, gone);
         }
         let (article, understanding, pa) = match (&inc.result, &prep.article) {
             (Ok((a, u)), Some(pa)) => (a, u.as_ref(), pa),
             (Err(reason), _) => {
-                self.insert_source(inc, blob, loc, None, None, None, "failed", Some(reason))?;
+                self.insert_source(inc, prep, None, None, None, "failed", Some(reason))?;
                 return Ok(Outcome::Failed { reason: reason.clone() });
             }
             (Ok(_), None) => unreachable!("prepare() fills the article of every extracted unit"),
@@ -284,8 +282,7 @@ impl<'c> Batch<'c> {
             self.file_article(article, understanding, pa, inc.page_url.as_deref())?;
         let source_id = self.insert_source(
             inc,
-            blob,
-            loc,
+            prep,
             Some(&pa.header_json),
             Some(article_id),
             Some(version_id),
@@ -299,7 +296,7 @@ impl<'c> Batch<'c> {
     /// File a gone-at-source note: the article captured from that URL is marked gone
     /// (once: the first time it was seen missing is what counts); the note is kept as
     /// a source of the article.
-    fn put_gone(&mut self, inc: &Incoming, blob: &str, loc: &str, gone: &Gone) -> Result<Outcome> {
+    fn put_gone(&mut self, inc: &Incoming, prep: &Prepared, gone: &Gone) -> Result<Outcome> {
         let article = match &inc.page_url {
             Some(url) => self.page_article(url)?,
             None => None,
@@ -319,7 +316,7 @@ impl<'c> Batch<'c> {
             }
         }
         let header = json!({"url": inc.page_url, "gone": gone.reason, "at": gone.at}).to_string();
-        self.insert_source(inc, blob, loc, Some(&header), article, None, "gone", None)?;
+        self.insert_source(inc, prep, Some(&header), article, None, "gone", None)?;
         Ok(Outcome::Gone { article, marked })
     }
 
@@ -695,8 +692,7 @@ impl<'c> Batch<'c> {
     fn insert_source(
         &mut self,
         inc: &Incoming,
-        blob: &str,
-        loc: &str,
+        prep: &Prepared,
         header: Option<&str>,
         article: Option<i64>,
         version: Option<i64>,
@@ -710,14 +706,14 @@ impl<'c> Batch<'c> {
                  version_id, outcome, error, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
-                blob,
+                prep.blob,
                 p.path,
-                loc,
+                prep.locator,
                 p.kind.as_str(),
                 p.line.map(|v| v as i64),
                 p.record.map(|v| v as i64),
                 p.doc_name(),
-                inc.meta.to_string(),
+                prep.meta_json,
                 header,
                 article,
                 version,

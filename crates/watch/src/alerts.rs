@@ -44,7 +44,7 @@ pub fn evaluate(
         }
         for id in candidates {
             let Some(a) = store.article(id)? else { continue };
-            if a.status != "full" {
+            if a.status != annalist_model::ArticleStatus::Full {
                 continue;
             }
             let und = a.understanding.clone().unwrap_or_else(empty);

@@ -10,7 +10,22 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::config::WatchSpec;
 
-const SCHEMA: &str = r#"
+/// One step of the state's schema, from version `i` to `i + 1` (`PRAGMA
+/// user_version`, as the store's migrations). Never edit a released entry: append.
+enum Migration {
+    /// An SQL script.
+    Sql(&'static str),
+    /// Columns (all `TEXT`) added to a table. Before the state was versioned these
+    /// were added one release at a time whenever missing, so a state.db at version
+    /// 0 may have some of them already: only the missing ones are added.
+    AddColumns(&'static str, &'static [&'static str]),
+}
+
+const MIGRATIONS: &[Migration] = &[
+    // 1: the state as the first release created it. `IF NOT EXISTS`: a state.db
+    //    from before versioning (version 0) has these tables already.
+    Migration::Sql(
+        r#"
 CREATE TABLE IF NOT EXISTS sources (
     name        TEXT PRIMARY KEY,
     last_poll   TEXT,              -- when the feed/listing was last asked for
@@ -37,10 +52,7 @@ CREATE TABLE IF NOT EXISTS pages (
     errors      INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,
     gone_at     TEXT,              -- first seen missing (a note was archived)
-    gone_reason TEXT,
-    answered_url TEXT,             -- the URL that answered last, when a redirect led there
-    feed_published TEXT,           -- the feed item's date, local time as written
-    feed_title  TEXT               -- the feed item's title
+    gone_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS pages_due ON pages(next_fetch);
 CREATE TABLE IF NOT EXISTS warc_files (
@@ -64,7 +76,57 @@ CREATE TABLE IF NOT EXISTS alerts (
     last_error TEXT
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"#;
+"#,
+    ),
+    // 2: the URL that answered a page last, when a redirect led there.
+    Migration::AddColumns("pages", &["answered_url"]),
+    // 3: what the feed item that linked a page said: its date (local time as
+    //    written) and its title.
+    Migration::AddColumns("pages", &["feed_published", "feed_title"]),
+];
+
+/// The state schema version this build writes.
+pub const STATE_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Applies the migrations `conn` lacks, each in a write transaction taken up front
+/// (`BEGIN IMMEDIATE`) that reads the version again: two processes opening the
+/// state at once apply each migration exactly once. A state written by a newer
+/// annalist is an error, and is left as it is.
+fn migrate(conn: &mut Connection, path: &Path) -> anyhow::Result<()> {
+    let version = |c: &Connection| -> anyhow::Result<i64> {
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if v > STATE_VERSION {
+            anyhow::bail!(
+                "{} was written by a newer annalist (state schema {v}, this build knows {STATE_VERSION})",
+                path.display()
+            );
+        }
+        Ok(v)
+    };
+    while version(conn)? < STATE_VERSION {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current = version(&tx)?;
+        if let Some(m) = MIGRATIONS.get(current as usize) {
+            match m {
+                Migration::Sql(script) => tx.execute_batch(script)?,
+                Migration::AddColumns(table, cols) => {
+                    for col in *cols {
+                        let has = tx
+                            .prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name=?2")?
+                            .exists([table, col])?;
+                        if !has {
+                            tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {col} TEXT"))?;
+                        }
+                    }
+                }
+            }
+            tx.pragma_update(None, "user_version", current + 1)?;
+        }
+        tx.commit()
+            .with_context(|| format!("migrating {} to state schema {}", path.display(), current + 1))?;
+    }
+    Ok(())
+}
 
 pub struct State {
     conn: Connection,
@@ -125,18 +187,9 @@ impl State {
     pub fn open(dir: &Path) -> anyhow::Result<State> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join("state.db");
-        let conn = Connection::open(&path).with_context(|| format!("opening {}", path.display()))?;
+        let mut conn = Connection::open(&path).with_context(|| format!("opening {}", path.display()))?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;")?;
-        conn.execute_batch(SCHEMA)?;
-        // Columns added since the table was first created.
-        let has = |table: &str, col: &str| -> rusqlite::Result<bool> {
-            conn.prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name=?2")?.exists([table, col])
-        };
-        for col in ["answered_url", "feed_published", "feed_title"] {
-            if !has("pages", col)? {
-                conn.execute_batch(&format!("ALTER TABLE pages ADD COLUMN {col} TEXT"))?;
-            }
-        }
+        migrate(&mut conn, &path)?;
         Ok(State { conn })
     }
 
@@ -542,6 +595,97 @@ mod tests {
         );
         drop(st);
         State::open(dir.path()).unwrap(); // and opens again
+    }
+
+    fn version(dir: &Path) -> i64 {
+        let c = Connection::open(dir.join("state.db")).unwrap();
+        c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    }
+
+    fn page_columns(dir: &Path) -> Vec<String> {
+        let c = Connection::open(dir.join("state.db")).unwrap();
+        let mut st = c.prepare("SELECT name FROM pragma_table_info('pages') ORDER BY cid").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn a_fresh_state_is_at_the_latest_version_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = State::open(dir.path()).unwrap();
+        st.ensure_source("s").unwrap();
+        st.add_page("http://x.test/a", "s", "t").unwrap();
+        st.page_feed_item("http://x.test/a", Some("2024-10-08T08:30:00"), Some("Title")).unwrap();
+        drop(st);
+        assert_eq!(version(dir.path()), STATE_VERSION);
+        let cols = page_columns(dir.path());
+        assert_eq!(cols[cols.len() - 3..], ["answered_url", "feed_published", "feed_title"]);
+        // Opening again migrates nothing and keeps everything.
+        let st = State::open(dir.path()).unwrap();
+        assert_eq!(version(dir.path()), STATE_VERSION);
+        assert_eq!(page_columns(dir.path()), cols);
+        assert_eq!(st.page("http://x.test/a").unwrap().unwrap().feed_title.as_deref(), Some("Title"));
+    }
+
+    #[test]
+    fn an_unversioned_state_of_any_release_is_upgraded_in_place() {
+        // The first release's whole schema, then with the columns added since: each
+        // as a state.db from before versioning (user_version 0), holding data.
+        let first = match &MIGRATIONS[0] {
+            Migration::Sql(s) => *s,
+            _ => unreachable!("the first migration is the first release's schema"),
+        };
+        for added in [&[][..], &["answered_url"][..], &["answered_url", "feed_published", "feed_title"][..]] {
+            let dir = tempfile::tempdir().unwrap();
+            {
+                let c = Connection::open(dir.path().join("state.db")).unwrap();
+                c.execute_batch(first).unwrap();
+                for col in added {
+                    c.execute_batch(&format!("ALTER TABLE pages ADD COLUMN {col} TEXT")).unwrap();
+                }
+                c.execute_batch(
+                    "INSERT INTO sources(name, errors_total, listing) VALUES ('s', 3, '[\"http://x.test/a\"]');
+                     INSERT INTO pages(url, source, first_seen, next_fetch, etag) VALUES ('http://x.test/a', 's', 't', 't', 'e1');
+                     INSERT INTO meta(key, value) VALUES ('alert_seq', '7');",
+                )
+                .unwrap();
+                assert_eq!(version(dir.path()), 0);
+            }
+            let st = State::open(dir.path()).unwrap();
+            assert_eq!(version(dir.path()), STATE_VERSION, "{added:?}");
+            let p = st.page("http://x.test/a").unwrap().unwrap();
+            assert_eq!(
+                (p.etag.as_deref(), p.answered_url, p.feed_title),
+                (Some("e1"), None, None),
+                "{added:?}"
+            );
+            assert_eq!(st.source_listing("s").unwrap(), ["http://x.test/a"]);
+            assert_eq!(st.status().unwrap()[0].errors_total, 3);
+            assert_eq!(st.meta("alert_seq").unwrap().as_deref(), Some("7"));
+            st.page_feed_item("http://x.test/a", Some("2024-10-08T08:30:00"), Some("Title")).unwrap();
+            st.page_answered("http://x.test/a", Some("https://x.test/a")).unwrap();
+            drop(st);
+            let st = State::open(dir.path()).unwrap();
+            let p = st.page("http://x.test/a").unwrap().unwrap();
+            assert_eq!(p.answered_url.as_deref(), Some("https://x.test/a"));
+            assert_eq!(p.feed_published.as_deref(), Some("2024-10-08T08:30:00"));
+            let cols = page_columns(dir.path());
+            assert_eq!(cols[cols.len() - 3..], ["answered_url", "feed_published", "feed_title"], "{added:?}");
+        }
+    }
+
+    #[test]
+    fn a_state_from_a_newer_annalist_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(State::open(dir.path()).unwrap());
+        {
+            let c = Connection::open(dir.path().join("state.db")).unwrap();
+            c.pragma_update(None, "user_version", STATE_VERSION + 1).unwrap();
+        }
+        let err = State::open(dir.path()).err().expect("a newer state is refused");
+        let msg = format!("{err:#}");
+        assert!(msg.contains("state.db") && msg.contains("newer annalist"), "{msg}");
+        assert!(msg.contains(&format!("state schema {}", STATE_VERSION + 1)), "{msg}");
+        assert_eq!(version(dir.path()), STATE_VERSION + 1);
     }
 
     #[test]

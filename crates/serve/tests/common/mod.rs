@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use annalist_pipeline::{Indexer, Options, ingest_bytes};
-use annalist_serve::{App, State, router};
+use annalist_serve::{App, IngestReport, State, router};
 use annalist_store::Store;
 use annalist_understand::Kb;
 use axum::body::Body;
@@ -38,13 +38,40 @@ Read <a href=\"javascript:alert(1)\">more</a> hostile words here, in a paragraph
 /// File `bytes` (named `label`) into the archive in `data` and bring the index up to
 /// date, through the same pipeline as `annalist ingest`.
 pub fn file(data: &Path, kb: &Kb, label: &str, bytes: &[u8]) -> anyhow::Result<serde_json::Value> {
+    let (report, errors) = file_report(data, kb, label, bytes)?;
+    Ok(serde_json::json!({"tally": report.tally, "articles": report.touched, "errors": errors}))
+}
+
+fn file_report(
+    data: &Path,
+    kb: &Kb,
+    label: &str,
+    bytes: &[u8],
+) -> anyhow::Result<(annalist_pipeline::Report, Vec<String>)> {
     let mut store = Store::open(data)?;
     let mut index = Indexer::open(data, &store)?;
     let errors = annalist_pipeline::Collect::default();
     let report =
         ingest_bytes(&mut store, Some(kb), Some(&mut index), label, bytes, &Options::default(), &errors)?;
     index.index.close_writer()?;
-    Ok(serde_json::json!({"tally": report.tally, "articles": report.touched, "errors": errors.lines()}))
+    Ok((report, errors.lines()))
+}
+
+/// [`file`], answered as the server's ingest pipeline answers.
+pub fn upload(data: &Path, kb: &Kb, label: &str, bytes: &[u8]) -> anyhow::Result<IngestReport> {
+    let (r, errors) = file_report(data, kb, label, bytes)?;
+    let t = &r.tally;
+    Ok(IngestReport {
+        path: label.to_string(),
+        read: t.read,
+        new: t.new,
+        duplicates: t.duplicates,
+        versions: t.versions,
+        unchanged: t.unchanged,
+        failed: t.failed,
+        articles: r.touched,
+        errors,
+    })
 }
 
 /// An archive of the five seed pages and the hostile capture, in a temporary directory.
@@ -75,7 +102,7 @@ pub fn app_with(data: &Path, token: Option<&str>, tune: impl FnOnce(&mut annalis
         opts.token = Some(t.to_string());
         let dir = data.to_path_buf();
         let kb = Arc::new(Kb::builtin().unwrap());
-        opts.ingest = Some(Arc::new(move |name: &str, bytes: &[u8]| file(&dir, &kb, name, bytes)));
+        opts.ingest = Some(Arc::new(move |name: &str, bytes: &[u8]| upload(&dir, &kb, name, bytes)));
     }
     App::open(opts).unwrap()
 }
