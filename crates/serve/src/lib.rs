@@ -7,7 +7,7 @@
 //! [`IngestFn`], so this crate links neither the extractor nor the reader).
 //!
 //! Modules: [`api`] (JSON under `/api/v1/`), `pages` (server-rendered HTML),
-//! `html` (escaping and SVG charts), `data` (shared queries: events, trends),
+//! `html` (SVG charts, URL encoding), `data` (shared queries: events, trends),
 //! `diff` (word differences between stored versions).
 //! Store and index work runs on tokio's blocking pool, at most one job per core
 //! at a time (first come, first served: under load a cheap request waits in line
