@@ -3,8 +3,6 @@
 //! Every list is paginated (`limit` bounded by [`MAX_LIMIT`], `offset`); every error
 //! is `{"error": "message"}` with a fitting status code.
 
-use std::collections::BTreeMap;
-
 use std::sync::Arc;
 
 use annalist_index::{Budget, SearchRequest, Sort};
@@ -16,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use crate::data::{self, By, EventFilter};
+use crate::data::{self, By};
 use crate::{App, blocking};
 
 /// The OpenAPI 3.1 description of this API.
@@ -101,23 +99,95 @@ impl IntoResponse for ApiError {
     }
 }
 
-type Params = Query<BTreeMap<String, String>>;
-type ApiResult = Result<Json<Value>, ApiError>;
+// The query parameters of each handler, by name. Every value is taken as text and
+// checked by the handler, so that a bad number is answered with this API's own
+// message (`limit=x: expected a whole number`) rather than the extractor's.
 
-/// A page of events: `head` (totals, paging, what the list is of) and the events,
-/// serialized where the events they borrow from live.
-#[derive(serde::Serialize)]
-struct EventPage<'a> {
-    #[serde(flatten)]
-    head: Value,
-    events: Vec<data::EventJson<'a>>,
+/// `limit` and `offset` of a list.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ListParams {
+    pub limit: Option<String>,
+    pub offset: Option<String>,
 }
 
-impl EventPage<'_> {
-    fn response(&self) -> Result<Response, ApiError> {
-        let body = serde_json::to_vec(self).map_err(|e| ApiError::internal(e.to_string()))?;
-        Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+impl ListParams {
+    /// The bounded page these ask for (see [`page`]).
+    pub fn page(&self, default: usize) -> Result<(usize, usize), ApiError> {
+        page(self.limit.as_deref(), self.offset.as_deref(), default)
     }
+}
+
+/// A search: the query, the form's filters, the order and the page. The web UI's
+/// search page takes the same parameters.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    pub outlet: Option<String>,
+    pub lang: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub sort: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+impl SearchParams {
+    /// The parameters by their names in the URL, the empty ones left out (for links
+    /// that keep the search and change one thing).
+    pub fn pairs(&self) -> std::collections::BTreeMap<String, String> {
+        [
+            ("q", &self.q),
+            ("outlet", &self.outlet),
+            ("lang", &self.lang),
+            ("type", &self.kind),
+            ("since", &self.since),
+            ("until", &self.until),
+            ("sort", &self.sort),
+            ("limit", &self.limit),
+            ("offset", &self.offset),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v.clone())))
+        .collect()
+    }
+}
+
+/// `/api/v1/events`: a filter and a page.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct EventsParams {
+    pub dyad: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+/// `/api/v1/trends`: `terms=a|b`, `by=month|year`, the span.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct TrendsParams {
+    pub terms: Option<String>,
+    pub by: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+/// `POST /api/v1/ingest?name=FILE`.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct IngestParams {
+    pub name: Option<String>,
+}
+
+type ApiResult = Result<Json<Value>, ApiError>;
+
+/// A typed answer serialized straight to the response body (pages of events borrow
+/// from the loaded snapshot: no JSON tree is built first).
+fn json_response<T: serde::Serialize>(v: &T) -> Result<Response, ApiError> {
+    let body = serde_json::to_vec(v).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 pub fn routes() -> axum::Router<crate::State> {
@@ -138,14 +208,14 @@ async fn openapi() -> impl IntoResponse {
 }
 
 /// A bounded page: `limit` (default `default`, at most [`MAX_LIMIT`]) and `offset`.
-pub fn page(p: &BTreeMap<String, String>, default: usize) -> Result<(usize, usize), ApiError> {
-    let num = |k: &str, d: usize| -> Result<usize, ApiError> {
-        match p.get(k).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+pub fn page(limit: Option<&str>, offset: Option<&str>, default: usize) -> Result<(usize, usize), ApiError> {
+    let num = |k: &str, v: Option<&str>, d: usize| -> Result<usize, ApiError> {
+        match v.map(|s| s.trim()).filter(|s| !s.is_empty()) {
             None => Ok(d),
             Some(s) => s.parse().map_err(|_| ApiError::bad(format!("{k}={s}: expected a whole number"))),
         }
     };
-    let (limit, offset) = (num("limit", default)?, num("offset", 0)?);
+    let (limit, offset) = (num("limit", limit, default)?, num("offset", offset, 0)?);
     if limit > MAX_LIMIT {
         return Err(ApiError::bad(format!("limit={limit}: at most {MAX_LIMIT}")));
     }
@@ -165,23 +235,24 @@ pub fn parse_sort(s: Option<&str>) -> Result<Sort, ApiError> {
 }
 
 /// Add the search form's filters to a query: `(q) AND outlet:"…" AND lang:…`.
-pub fn filtered_query(p: &BTreeMap<String, String>) -> Result<String, ApiError> {
-    let q = p.get("q").map(|s| s.trim()).unwrap_or("");
-    let clean = |k: &str| p.get(k).map(|v| v.trim().replace(['"', '\\'], "")).filter(|v| !v.is_empty());
+pub fn filtered_query(p: &SearchParams) -> Result<String, ApiError> {
+    let q = p.q.as_deref().map(|s| s.trim()).unwrap_or("");
+    let clean =
+        |v: &Option<String>| v.as_ref().map(|v| v.trim().replace(['"', '\\'], "")).filter(|v| !v.is_empty());
     let mut parts = Vec::new();
     if !q.is_empty() {
         parts.push(format!("({q})"));
     }
-    if let Some(o) = clean("outlet") {
+    if let Some(o) = clean(&p.outlet) {
         parts.push(format!("outlet:\"{o}\""));
     }
-    if let Some(l) = clean("lang") {
+    if let Some(l) = clean(&p.lang) {
         parts.push(format!("lang:\"{l}\""));
     }
-    if let Some(t) = clean("type") {
+    if let Some(t) = clean(&p.kind) {
         parts.push(format!("type:\"{t}\""));
     }
-    let (since, until) = (clean("since"), clean("until"));
+    let (since, until) = (clean(&p.since), clean(&p.until));
     if since.is_some() || until.is_some() {
         for d in [&since, &until].into_iter().flatten() {
             if !d.chars().all(|c| c.is_ascii_digit() || c == '-') {
@@ -198,24 +269,24 @@ pub fn filtered_query(p: &BTreeMap<String, String>) -> Result<String, ApiError> 
 
 pub(crate) fn run_search(
     app: &App,
-    p: &BTreeMap<String, String>,
+    p: &SearchParams,
     budget: &Arc<Budget>,
 ) -> Result<annalist_index::SearchResults, ApiError> {
-    let (limit, offset) = page(p, 10)?;
+    let (limit, offset) = page(p.limit.as_deref(), p.offset.as_deref(), 10)?;
     let req = SearchRequest {
         query: filtered_query(p)?,
         limit,
         offset,
-        sort: parse_sort(p.get("sort").map(String::as_str))?,
+        sort: parse_sort(p.sort.as_deref())?,
         facets: true,
         snippets: true,
     };
     Ok(app.index().search_within(&req, budget)?)
 }
 
-async fn search(State(app): State<crate::State>, Query(p): Params) -> ApiResult {
+async fn search(State(app): State<crate::State>, Query(p): Query<SearchParams>) -> ApiResult {
     blocking(&app, move |app, budget| {
-        let (limit, offset) = page(&p, 10)?;
+        let (limit, offset) = page(p.limit.as_deref(), p.offset.as_deref(), 10)?;
         let res = run_search(app, &p, budget)?;
         Ok(Json(json!({
             "query": filtered_query(&p)?,
@@ -255,58 +326,33 @@ async fn article(State(app): State<crate::State>, Path(id): Path<String>) -> Api
 async fn entity(
     State(app): State<crate::State>,
     Path(id): Path<String>,
-    Query(p): Params,
+    Query(p): Query<ListParams>,
 ) -> Result<Response, ApiError> {
     blocking(&app, move |app, _| {
-        let (limit, offset) = page(&p, 50)?;
-        let (surfaces, years) = app.with_store(|s| Ok((s.entity_surfaces(&id)?, s.entity_mentions_by_year(&id)?)))?;
-        let known = app.kb.entity(&id);
-        if known.is_none() && surfaces.is_empty() {
-            return Err(ApiError::not_found(format!("no entity {id} in the knowledge base or the archive")));
-        }
+        let (limit, offset) = p.page(50)?;
         let events = app.events();
-        let filter = EventFilter { entity: Some(id.clone()), ..Default::default() };
-        let mine: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
-        let head = json!({
-            "id": id,
-            "name": data::name(&app.kb, &id),
-            "known": known.is_some(),
-            "kind": known.map(|e| e.kind.as_str().to_string()).or_else(|| surfaces.first().map(|s| s.kind.clone())),
-            "country": known.and_then(|e| e.country.clone()).or_else(|| surfaces.first().and_then(|s| s.country.clone())),
-            "names": known.map(|e| e.names.clone()).unwrap_or_default(),
-            "roles": known.map(|e| e.roles.iter().map(role_json).collect::<Vec<_>>()).unwrap_or_default(),
-            "surfaces": surfaces,
-            "mentions_by_year": years.iter().map(|(y, a, m)| json!({"year": y, "articles": a, "mentions": m})).collect::<Vec<_>>(),
-            "events_total": mine.len(),
-            "limit": limit,
-            "offset": offset,
-        });
-        let page = mine.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e));
-        EventPage { head, events: page.collect() }.response()
+        let profile =
+            app.with_store(|s| Ok(annalist_archive::entity(&app.kb, s, &events, &id, limit, offset)))??;
+        json_response(&profile)
     })
     .await
 }
 
-fn role_json(r: &annalist_understand::Role) -> Value {
-    json!({
-        "title": r.title,
-        "of": r.of,
-        "to_state": r.to_state,
-        "from": r.from.map(|d| d.to_string()),
-        "to": r.to.map(|d| d.to_string()),
-    })
-}
-
-async fn events(State(app): State<crate::State>, Query(p): Params) -> Result<Response, ApiError> {
+async fn events(
+    State(app): State<crate::State>,
+    Query(p): Query<EventsParams>,
+) -> Result<Response, ApiError> {
     blocking(&app, move |app, _| {
-        let (limit, offset) = page(&p, 50)?;
-        let g = |k: &str| p.get(k).map(String::as_str);
-        let filter = data::parse_event_filter(&app.kb, g("dyad"), g("type"), g("since"), g("until"))?;
+        let (limit, offset) = page(p.limit.as_deref(), p.offset.as_deref(), 50)?;
+        let filter = data::parse_event_filter(
+            &app.kb,
+            p.dyad.as_deref(),
+            p.kind.as_deref(),
+            p.since.as_deref(),
+            p.until.as_deref(),
+        )?;
         let events = app.events();
-        let matching: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
-        let head = json!({"total": matching.len(), "limit": limit, "offset": offset});
-        let page = matching.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e));
-        EventPage { head, events: page.collect() }.response()
+        json_response(&events.page(&app.kb, &filter, limit, offset))
     })
     .await
 }
@@ -314,35 +360,23 @@ async fn events(State(app): State<crate::State>, Query(p): Params) -> Result<Res
 async fn timeline(
     State(app): State<crate::State>,
     Path((a, b)): Path<(String, String)>,
-    Query(p): Params,
+    Query(p): Query<ListParams>,
 ) -> Result<Response, ApiError> {
     blocking(&app, move |app, _| {
-        let (limit, offset) = page(&p, MAX_LIMIT)?;
-        let (a, b) = (data::resolve_state(&app.kb, &a)?, data::resolve_state(&app.kb, &b)?);
-        let filter = EventFilter { dyad: Some((a.clone(), b.clone())), ..Default::default() };
+        let (limit, offset) = p.page(MAX_LIMIT)?;
         let events = app.events();
-        let matching: Vec<_> = events.all.iter().filter(|e| filter.keep(e)).collect();
-        let head = json!({
-            "a": a,
-            "b": b,
-            "a_name": data::name(&app.kb, &a),
-            "b_name": data::name(&app.kb, &b),
-            "total": matching.len(),
-            "limit": limit,
-            "offset": offset,
-        });
-        let page = matching.iter().skip(offset).take(limit).map(|e| data::event_json(&app.kb, &events, e));
-        EventPage { head, events: page.collect() }.response()
+        let q = annalist_archive::EventQuery::default();
+        json_response(&annalist_archive::timeline(&app.kb, &events, &a, &b, &q, limit, offset)?)
     })
     .await
 }
 
-pub(crate) fn trend_args(p: &BTreeMap<String, String>) -> Result<(Vec<String>, By), ApiError> {
-    let terms: Vec<String> = p
-        .get("terms")
+/// The terms (`a|b`) and the period of a trends request.
+pub(crate) fn trend_args(terms: Option<&str>, by: Option<&str>) -> Result<(Vec<String>, By), ApiError> {
+    let terms: Vec<String> = terms
         .map(|t| t.split('|').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect())
         .unwrap_or_default();
-    let by = match p.get("by").map(String::as_str).unwrap_or("month") {
+    let by = match by.unwrap_or("month") {
         "month" | "" => By::Month,
         "year" => By::Year,
         other => return Err(ApiError::bad(format!("by={other}: expected month or year"))),
@@ -350,25 +384,25 @@ pub(crate) fn trend_args(p: &BTreeMap<String, String>) -> Result<(Vec<String>, B
     Ok((terms, by))
 }
 
-async fn trends(State(app): State<crate::State>, Query(p): Params) -> Result<Json<data::Trends>, ApiError> {
+async fn trends(
+    State(app): State<crate::State>,
+    Query(p): Query<TrendsParams>,
+) -> Result<Json<data::Trends>, ApiError> {
     blocking(&app, move |app, budget| {
-        let (terms, by) = trend_args(&p)?;
-        let g = |k: &str| p.get(k).map(String::as_str);
-        Ok(Json(app.trends(&terms, by, g("since"), g("until"), budget)?))
+        let (terms, by) = trend_args(p.terms.as_deref(), p.by.as_deref())?;
+        Ok(Json(app.trends(&terms, by, p.since.as_deref(), p.until.as_deref(), budget)?))
     })
     .await
 }
 
-async fn stats(State(app): State<crate::State>) -> ApiResult {
+async fn stats(State(app): State<crate::State>) -> Result<Response, ApiError> {
     blocking(&app, move |app, _| {
-        let v = app.cached_stats(|| {
-            let stats = app.with_store(|s| Ok(s.stats()?))?;
-            let mut v = serde_json::to_value(&stats).map_err(|e| ApiError::internal(e.to_string()))?;
-            v["indexed"] = json!(app.index().num_docs());
-            v["merged_events"] = json!(app.events().all.len());
-            Ok(v)
+        let stats = app.cached_stats(|| {
+            let events = app.events();
+            let indexed = Some(app.index().num_docs());
+            Ok(app.with_store(|s| Ok(annalist_archive::ArchiveStats::compute(s, &events, indexed)))??)
         })?;
-        Ok(Json(v))
+        json_response(&*stats)
     })
     .await
 }
@@ -412,15 +446,15 @@ fn over_limit(e: &(dyn std::error::Error + 'static)) -> bool {
 async fn ingest(
     State(app): State<crate::State>,
     headers: HeaderMap,
-    Query(p): Params,
+    Query(p): Query<IngestParams>,
     body: axum::body::Body,
-) -> ApiResult {
+) -> Result<Json<crate::IngestReport>, ApiError> {
     use http_body_util::BodyExt;
     authorize(&app, &headers)?;
     if app.ingest.is_none() {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "this server cannot ingest"));
     }
-    let name = p.get("name").cloned().unwrap_or_else(|| "upload.txt".into());
+    let name = p.name.unwrap_or_else(|| "upload.txt".into());
     let limited = http_body_util::Limited::new(body, app.max_body);
     let body: Bytes = match tokio::time::timeout(app.body_timeout, limited.collect()).await {
         Err(_) => {
@@ -446,7 +480,7 @@ async fn ingest(
             return Err(ApiError::new(StatusCode::FORBIDDEN, "this server cannot ingest"));
         };
         let _one = app.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let out = serde_json::to_value(run(&name, &body)?).map_err(|e| ApiError::internal(e.to_string()))?;
+        let out = run(&name, &body)?;
         app.refresh()?;
         Ok(Json(out))
     })

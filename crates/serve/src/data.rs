@@ -7,13 +7,11 @@ use std::sync::Arc;
 use annalist_archive::QueryError;
 use annalist_archive::filter::{EventArgs, Spelling};
 use annalist_index::{Budget, Index};
-use annalist_understand::{CanonicalEvent, Kb};
+use annalist_understand::Kb;
 
 use crate::api::ApiError;
 
-pub use annalist_archive::{
-    By, EventView as EventJson, MAX_TERMS, MergedEvents as Events, Periods, Trends, name,
-};
+pub use annalist_archive::{By, MAX_TERMS, MergedEvents as Events, Periods, Trends, name};
 pub use annalist_understand::EventFilter;
 
 impl From<QueryError> for ApiError {
@@ -38,11 +36,6 @@ pub fn parse_event_filter(
 ) -> Result<EventFilter, ApiError> {
     let q = annalist_archive::EventQuery::parse(kb, EventArgs { dyad, kind, since, until }, Spelling::Param)?;
     Ok(q.filter)
-}
-
-/// A merged event in its one JSON shape.
-pub fn event_json<'a>(kb: &'a Kb, events: &'a Events, e: &'a CanonicalEvent) -> EventJson<'a> {
-    events.view(kb, e)
 }
 
 /// A state id or name the knowledge base knows, as its id (else 404).

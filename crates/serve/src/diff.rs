@@ -2,15 +2,15 @@
 //!
 //! The text of a version is its headline and its paragraphs (as `annalist show
 //! --versions` diffs them, by line); here the diff is by word, so a changed word in a
-//! long paragraph shows as that word. Every token is escaped; only `<ins>`/`<del>`
-//! are added.
+//! long paragraph shows as that word. The markup is maud's: every token is escaped,
+//! only `<ins>`/`<del>` are added.
 
 use std::time::Duration;
 
 use annalist_store::VersionRecord;
 use similar::{Algorithm, ChangeTag, TextDiff};
 
-use crate::html::esc;
+use maud::{Markup, html};
 
 /// A diff that takes longer than this is approximated (coarser, still correct).
 const DIFF_TIMEOUT: Duration = Duration::from_millis(250);
@@ -28,7 +28,7 @@ pub fn version_text(v: &VersionRecord) -> String {
 /// The rendered difference from `old` to `new`.
 pub struct WordDiff {
     /// Escaped HTML: unchanged text as is, `<del>` removed words, `<ins>` added ones.
-    pub html: String,
+    pub html: Markup,
     /// Words (not whitespace) added and removed.
     pub inserted: usize,
     pub deleted: usize,
@@ -37,26 +37,9 @@ pub struct WordDiff {
 pub fn word_diff(old: &str, new: &str) -> WordDiff {
     let diff =
         TextDiff::configure().algorithm(Algorithm::Patience).timeout(DIFF_TIMEOUT).diff_words(old, new);
-    let (mut html, mut inserted, mut deleted) = (String::new(), 0, 0);
+    let (mut runs, mut inserted, mut deleted) = (Vec::new(), 0, 0);
     // Runs of one tag are joined so a changed phrase is one <ins>, not one per word.
     let mut run: Option<(ChangeTag, String)> = None;
-    let flush = |html: &mut String, run: Option<(ChangeTag, String)>| {
-        if let Some((tag, text)) = run {
-            match tag {
-                ChangeTag::Equal => html.push_str(&esc(&text)),
-                ChangeTag::Delete => {
-                    html.push_str("<del>");
-                    html.push_str(&esc(&text));
-                    html.push_str("</del>");
-                }
-                ChangeTag::Insert => {
-                    html.push_str("<ins>");
-                    html.push_str(&esc(&text));
-                    html.push_str("</ins>");
-                }
-            }
-        }
-    };
     for change in diff.iter_all_changes() {
         let (tag, token) = (change.tag(), change.value());
         let is_word = !token.trim().is_empty();
@@ -68,12 +51,21 @@ pub fn word_diff(old: &str, new: &str) -> WordDiff {
         match &mut run {
             Some((t, text)) if *t == tag => text.push_str(token),
             _ => {
-                flush(&mut html, run.take());
+                runs.extend(run.take());
                 run = Some((tag, token.to_string()));
             }
         }
     }
-    flush(&mut html, run);
+    runs.extend(run);
+    let html = html! {
+        @for (tag, text) in &runs {
+            @match tag {
+                ChangeTag::Equal => (text),
+                ChangeTag::Delete => del { (text) },
+                ChangeTag::Insert => ins { (text) },
+            }
+        }
+    };
     WordDiff { html, inserted, deleted }
 }
 
@@ -85,19 +77,19 @@ mod tests {
     fn marks_changed_words_and_escapes_them() {
         let d =
             word_diff("Kim met <b>Putin</b> on Monday.", "Kim met <i>Putin</i> on Tuesday in Vladivostok.");
-        assert_eq!(d.deleted, 2, "{}", d.html);
-        assert!(d.html.starts_with("Kim met "), "{}", d.html);
-        assert!(d.html.contains("<del>&lt;b&gt;Putin&lt;/b&gt;</del>"), "{}", d.html);
-        assert!(d.html.contains("<ins>&lt;i&gt;Putin&lt;/i&gt;</ins>"), "{}", d.html);
-        assert!(d.html.contains("<ins>Tuesday in Vladivostok.</ins>"), "{}", d.html);
-        assert!(!d.html.contains("<b>") && !d.html.contains("<i>"), "{}", d.html);
-        assert_eq!(d.inserted, 4, "{}", d.html);
+        assert_eq!(d.deleted, 2, "{}", d.html.0);
+        assert!(d.html.0.starts_with("Kim met "), "{}", d.html.0);
+        assert!(d.html.0.contains("<del>&lt;b&gt;Putin&lt;/b&gt;</del>"), "{}", d.html.0);
+        assert!(d.html.0.contains("<ins>&lt;i&gt;Putin&lt;/i&gt;</ins>"), "{}", d.html.0);
+        assert!(d.html.0.contains("<ins>Tuesday in Vladivostok.</ins>"), "{}", d.html.0);
+        assert!(!d.html.0.contains("<b>") && !d.html.0.contains("<i>"), "{}", d.html.0);
+        assert_eq!(d.inserted, 4, "{}", d.html.0);
     }
 
     #[test]
     fn equal_texts_have_no_changes() {
         let d = word_diff("same words\n\nhere", "same words\n\nhere");
         assert_eq!((d.inserted, d.deleted), (0, 0));
-        assert_eq!(d.html, "same words\n\nhere");
+        assert_eq!(d.html.0, "same words\n\nhere");
     }
 }

@@ -1,13 +1,11 @@
-//! HTML escaping. Article text is hostile (captures are untrusted HTML): every piece
-//! of it goes through [`esc`] before it reaches a page.
+//! What the pages share: URL encoding, the event types' colours, and SVG charts.
+//!
+//! Markup is written with maud's `html!`: HTML in Rust, checked at compile time,
+//! and every spliced value is escaped unless it is wrapped in `PreEscaped`. Article
+//! text is hostile (captures are untrusted HTML), so escaping is the default rather
+//! than something each call site has to remember.
 
-/// Escape text for HTML element content and quoted attribute values (the same
-/// escaping the index applies to snippets).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    annalist_index::snippet::escape_html(s, &mut out);
-    out
-}
+use maud::{Markup, html};
 
 /// Percent-encode a URL query value or path segment (everything but unreserved
 /// characters).
@@ -44,9 +42,9 @@ const PALETTE: [&str; 5] = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e
 
 /// A line chart as inline SVG: x = `labels` (periods), one line per series, with
 /// axes, tick labels, a y-axis title and a legend. All text is escaped.
-pub fn line_chart(labels: &[String], series: &[(String, Vec<f64>)], y_title: &str) -> String {
+pub fn line_chart(labels: &[String], series: &[(String, Vec<f64>)], y_title: &str) -> Markup {
     if labels.is_empty() {
-        return "<p class=\"muted\">No data for this period.</p>".into();
+        return html! { p class="muted" { "No data for this period." } };
     }
     let (w, h, left, right, top, bottom) = (900.0, 320.0, 60.0, 20.0, 20.0, 60.0);
     let max = series.iter().flat_map(|(_, v)| v.iter().copied()).fold(0.0f64, f64::max);
@@ -66,74 +64,55 @@ pub fn line_chart(labels: &[String], series: &[(String, Vec<f64>)], y_title: &st
         }
     };
     let y = |v: f64| top + (ymax - v) / (ymax - ymin) * (h - top - bottom);
-    let mut s =
-        format!("<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">", esc(y_title));
-    // y axis, grid and ticks
-    for k in 0..=4 {
-        let v = ymin + (ymax - ymin) * k as f64 / 4.0;
-        let yy = y(v);
-        s.push_str(&format!(
-            "<line x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{}\" y2=\"{yy:.1}\" stroke=\"{}\"/><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            w - right,
-            if v == 0.0 { "#888" } else { "#eee" },
-            left - 6.0,
-            yy + 4.0,
-            fmt_num(v)
-        ));
-    }
-    s.push_str(&format!(
-        "<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" stroke=\"#888\"/><text x=\"14\" y=\"{}\" transform=\"rotate(-90 14 {})\" text-anchor=\"middle\">{}</text>",
-        h - bottom,
-        (top + h - bottom) / 2.0,
-        (top + h - bottom) / 2.0,
-        esc(y_title)
-    ));
+    let f1 = |v: f64| format!("{v:.1}");
     // x ticks: at most ~12 labels
     let every = n.div_ceil(12).max(1);
-    for (i, l) in labels.iter().enumerate() {
-        if i % every != 0 && i != n - 1 {
-            continue;
+    let mid = (top + h - bottom) / 2.0;
+    html! {
+        svg class="chart" viewBox=(format!("0 0 {w} {h}")) role="img" aria-label=(y_title) {
+            // y axis, grid and ticks
+            @for k in 0..=4 {
+                @let v = ymin + (ymax - ymin) * k as f64 / 4.0;
+                @let yy = y(v);
+                line x1=(left) y1=(f1(yy)) x2=(w - right) y2=(f1(yy))
+                    stroke=(if v == 0.0 { "#888" } else { "#eee" }) {}
+                text x=(left - 6.0) y=(f1(yy + 4.0)) text-anchor="end" { (fmt_num(v)) }
+            }
+            line x1=(left) y1=(top) x2=(left) y2=(h - bottom) stroke="#888" {}
+            text x="14" y=(mid) transform=(format!("rotate(-90 14 {mid})")) text-anchor="middle" { (y_title) }
+            @for (i, l) in labels.iter().enumerate() {
+                @if i % every == 0 || i == n - 1 {
+                    @let xx = f1(x(i));
+                    line x1=(xx) y1=(h - bottom) x2=(xx) y2=(h - bottom + 5.0) stroke="#888" {}
+                    text x=(xx) y=(h - bottom + 18.0) text-anchor="end"
+                        transform=(format!("rotate(-40 {xx} {})", h - bottom + 18.0)) { (l) }
+                }
+            }
+            @for (k, (name, values)) in series.iter().enumerate() {
+                @let colour = PALETTE[k % PALETTE.len()];
+                @let pts: Vec<String> =
+                    values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
+                polyline fill="none" stroke=(colour) stroke-width="2" points=(pts.join(" ")) { title { (name) } }
+                @for (i, v) in values.iter().enumerate() {
+                    circle cx=(f1(x(i))) cy=(f1(y(*v))) r="3" fill=(colour) {
+                        title { (name) " " (labels[i]) ": " (fmt_num(*v)) }
+                    }
+                }
+            }
         }
-        let xx = x(i);
-        s.push_str(&format!(
-            "<line x1=\"{xx:.1}\" y1=\"{}\" x2=\"{xx:.1}\" y2=\"{}\" stroke=\"#888\"/><text x=\"{xx:.1}\" y=\"{}\" text-anchor=\"end\" transform=\"rotate(-40 {xx:.1} {})\">{}</text>",
-            h - bottom,
-            h - bottom + 5.0,
-            h - bottom + 18.0,
-            h - bottom + 18.0,
-            esc(l)
-        ));
-    }
-    for (k, (name, values)) in series.iter().enumerate() {
-        let colour = PALETTE[k % PALETTE.len()];
-        let pts: Vec<String> =
-            values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
-        s.push_str(&format!(
-            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>",
-            pts.join(" "),
-            esc(name)
-        ));
-        for (i, v) in values.iter().enumerate() {
-            s.push_str(&format!(
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"{colour}\"><title>{} {}: {}</title></circle>",
-                x(i),
-                y(*v),
-                esc(name),
-                esc(&labels[i]),
-                fmt_num(*v)
-            ));
+        p class="legend" {
+            @for (k, (name, _)) in series.iter().enumerate() {
+                span { (swatch(PALETTE[k % PALETTE.len()])) (name) }
+            }
         }
     }
-    s.push_str("</svg><p class=\"legend\">");
-    for (k, (name, _)) in series.iter().enumerate() {
-        s.push_str(&format!(
-            "<span><svg class=\"swatch\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" fill=\"{}\"/></svg>{}</span>",
-            PALETTE[k % PALETTE.len()],
-            esc(name)
-        ));
+}
+
+/// A small square of `colour` (legends, event lists).
+pub fn swatch(colour: &str) -> Markup {
+    html! {
+        svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" { rect width="10" height="10" fill=(colour) {} }
     }
-    s.push_str("</p>");
-    s
 }
 
 /// A round axis maximum at or above `v`.
@@ -155,16 +134,20 @@ mod tests {
 
     #[test]
     fn charts_take_negative_values_and_escape_labels() {
-        let svg = line_chart(&["2019-04".into(), "<b>".into()], &[("<i>".into(), vec![-3.0, 7.0])], "g");
+        let svg = line_chart(&["2019-04".into(), "<b>".into()], &[("<i>".into(), vec![-3.0, 7.0])], "g")
+            .into_string();
         assert!(svg.contains(">-5<") && svg.contains(">10<"), "{svg}");
         assert!(!svg.contains("<b>") && !svg.contains("<i>") && svg.contains("&lt;i&gt;"));
     }
 
     #[test]
-    fn escapes_markup_and_quotes() {
+    fn spliced_text_is_escaped_in_content_and_attributes() {
+        let hostile = r#"<a href="x" onclick='y'>&</a>"#;
+        let page = html! { p title=(hostile) { (hostile) } }.into_string();
         assert_eq!(
-            esc(r#"<a href="x" onclick='y'>&</a>"#),
-            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+            page,
+            "<p title=\"&lt;a href=&quot;x&quot; onclick='y'&gt;&amp;&lt;/a&gt;\">\
+             &lt;a href=&quot;x&quot; onclick='y'&gt;&amp;&lt;/a&gt;</p>"
         );
     }
 }

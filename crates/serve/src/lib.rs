@@ -7,7 +7,7 @@
 //! [`IngestFn`], so this crate links neither the extractor nor the reader).
 //!
 //! Modules: [`api`] (JSON under `/api/v1/`), `pages` (server-rendered HTML),
-//! `html` (escaping and SVG charts), `data` (shared queries: events, trends),
+//! `html` (SVG charts, URL encoding), `data` (shared queries: events, trends),
 //! `diff` (word differences between stored versions).
 //! Store and index work runs on tokio's blocking pool, at most one job per core
 //! at a time (first come, first served: under load a cheap request waits in line
@@ -157,7 +157,7 @@ pub struct App {
     /// Bumped after every reload of the index and events (what caches key on).
     generation: std::sync::atomic::AtomicU64,
     /// `/api/v1/stats` as of a generation (counting the archive is the slowest read).
-    stats: Mutex<Option<(u64, serde_json::Value)>>,
+    stats: Mutex<Option<(u64, Arc<annalist_archive::ArchiveStats>)>>,
     /// Permits for blocking work: one per core.
     gate: Arc<tokio::sync::Semaphore>,
     /// The periods and per-period totals of trends, by span, as of a generation.
@@ -291,15 +291,15 @@ impl App {
     /// server last loaded it).
     fn cached_stats(
         &self,
-        compute: impl FnOnce() -> Result<serde_json::Value, api::ApiError>,
-    ) -> Result<serde_json::Value, api::ApiError> {
+        compute: impl FnOnce() -> Result<annalist_archive::ArchiveStats, api::ApiError>,
+    ) -> Result<Arc<annalist_archive::ArchiveStats>, api::ApiError> {
         let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
         if let Some((g, v)) = &*self.stats.lock().unwrap_or_else(|e| e.into_inner())
             && *g == generation
         {
             return Ok(v.clone());
         }
-        let v = compute()?;
+        let v = Arc::new(compute()?);
         *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, v.clone()));
         Ok(v)
     }

@@ -100,6 +100,58 @@ async fn errors_are_json_with_status() {
     assert!(r.json()["error"].as_str().unwrap().contains("column"), "{}", r.body);
 }
 
+/// Each handler reads its parameters into a struct; a bad value is still answered
+/// with the handler's own message naming it, on the API and on the pages alike.
+#[tokio::test]
+async fn bad_parameters_are_named_in_the_message() {
+    let app = app(data(), None);
+    for (uri, message) in [
+        ("/api/v1/search?q=a&limit=x", "limit=x: expected a whole number"),
+        ("/api/v1/search?q=a&offset=-1", "offset=-1: expected a whole number"),
+        ("/api/v1/search?q=a&limit=101", "limit=101: at most 100"),
+        ("/api/v1/search?q=a&sort=sideways", "sort=sideways: expected relevance, date or date-asc"),
+        ("/api/v1/search?since=x%3Cy", "x<y: expected a date YYYY[-MM[-DD]]"),
+        ("/api/v1/entities/vladimir-putin?limit=ten", "limit=ten: expected a whole number"),
+        ("/api/v1/events?offset=1.5", "offset=1.5: expected a whole number"),
+        ("/api/v1/timeline/prk/rus?limit=x", "limit=x: expected a whole number"),
+        ("/api/v1/trends?terms=a&by=week", "by=week: expected month or year"),
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, 400, "{uri}: {}", r.body);
+        assert_eq!(r.json()["error"], message, "{uri}");
+    }
+    for (uri, message) in [
+        ("/timeline/prk/rus?page=two", "page=two: expected a page number (1, 2, …)"),
+        ("/entities/vladimir-putin?page=0", "page=0: expected a page number (1, 2, …)"),
+        ("/articles/1/diff?from=one", "from=one: expected a version number"),
+        ("/search?q=putin&limit=x", "limit=x: expected a whole number"),
+        ("/trends?t1=putin&by=week", "by=week: expected month or year"),
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, 400, "{uri}: {}", r.body);
+        assert!(r.body.contains(&format!("<p class=\"error\">{message}</p>")), "{uri}: {}", r.body);
+    }
+    let csv = get(&app, "/trends.csv?terms=putin&by=week").await;
+    assert_eq!(csv.status, 400, "{}", csv.body);
+    assert_eq!(csv.json()["error"], "by=week: expected month or year");
+}
+
+/// The search page's links keep the search (its known parameters, by name) and
+/// change one thing.
+#[tokio::test]
+async fn search_links_keep_the_search() {
+    let app = app(data(), None);
+    let s = get(&app, "/search?q=putin&sort=date&limit=1&unknown=dropped").await.body;
+    assert!(s.contains("href=\"/search?limit=1&amp;offset=1&amp;q=putin&amp;sort=date\">next →</a>"), "{s}");
+    assert!(s.contains("<option value=\"date\" selected>newest</option>"), "{s}");
+    assert!(s.contains("/search?limit=1&amp;offset=0&amp;outlet="), "{s}");
+    assert!(!s.contains("unknown=dropped"), "{s}");
+    // the empty form: nothing searched, nothing selected
+    let form = get(&app, "/search?q=&type=").await;
+    assert_eq!(form.status, 200);
+    assert!(!form.body.contains(" selected") && !form.body.contains("class=\"hit\""), "{}", form.body);
+}
+
 #[tokio::test]
 async fn article_entity_events_timeline_trends_stats() {
     let app = app(data(), None);
