@@ -102,7 +102,7 @@ mod tests {
     fn unknown_codes_are_errors_with_a_suggestion() {
         let kb = kb();
         let e = parse_dyad(&kb, "prk-chx").unwrap_err().to_string();
-        assert!(e.contains("did you mean chn"), "{e}");
+        assert!(e.contains("did you mean") && e.contains("chn (China)"), "{e}");
         let e = parse_dyad(&kb, "prk").unwrap_err().to_string();
         assert!(e.contains("expected two states"), "{e}");
         let e = resolve_state(&kb, "zz9").unwrap_err().to_string();
