@@ -4,9 +4,12 @@
 //! (ingest → extract → store → understand → index → serve) and nothing else: no I/O,
 //! no parsing of pages, no storage. Every other crate depends on it; it depends on no
 //! other annalist crate.
+//!
+//! [`date`] also holds the written-date vocabulary both extraction and understanding
+//! read dates with: month and weekday names, month numbers, Juche years.
 
 mod article;
-mod date;
+pub mod date;
 mod understanding;
 
 pub use article::{Article, DateEvidence, DateSource, InputKind, Provenance, Teaser};
