@@ -9,6 +9,7 @@ use regex::Regex;
 use crate::cameo;
 use crate::dates::DateExpr;
 use crate::kb::Kb;
+use crate::lexicon::TITLE_NOUNS;
 
 /// Where actor and target are found relative to the trigger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,32 +230,6 @@ static MODAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("modal regex")
 });
 
-/// Nouns that, before "of", make a title rather than a phrase about someone.
-const TITLE_NOUNS: &[&str] = &[
-    "chairman",
-    "chairwoman",
-    "vice-chairman",
-    "secretary",
-    "secretary-general",
-    "president",
-    "vice-president",
-    "premier",
-    "minister",
-    "vice-minister",
-    "leader",
-    "head",
-    "commander",
-    "member",
-    "director",
-    "chief",
-    "ambassador",
-    "envoy",
-    "spokesman",
-    "delegation",
-    "king",
-    "queen",
-];
-
 /// Whether text ending before a person's name makes it the complement of an ordinary
 /// noun ("the works of", "birth of President", "the exploits of").
 fn of_complement(before: &str) -> bool {
@@ -308,10 +283,6 @@ static DECEASED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$")
         .expect("deceased regex")
 });
-
-/// A date for an event: (date, end, relative, end offset in the body, reasoning when
-/// the date is not stated in the sentence).
-type Dated = (Option<PartialDate>, Option<PartialDate>, bool, usize, Option<String>);
 
 /// What the events stage needs from the rest of the article.
 pub(crate) struct Ctx<'a> {
@@ -372,7 +343,8 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
                     continue;
                 }
                 taken.push((ts, te));
-                sentence_events(ctx, trig, ss, se, ts, te, prev_subject, default, &mut out);
+                let hit = Hit { ctx, trig, ss, se, ts, te, prev_subject, default };
+                sentence_events(&hit, &mut out);
             }
         }
         meeting_recalled(ctx, ss, se, &mut out);
@@ -417,362 +389,521 @@ fn np_entity<'m>(ctx: &Ctx<'m>, from: usize, to: usize, skip_places: bool) -> Op
     Some(first)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn sentence_events(
-    ctx: &Ctx<'_>,
-    trig: &Trigger,
+/// One trigger matched in a sentence: what the phases of [`sentence_events`] read.
+struct Hit<'a> {
+    ctx: &'a Ctx<'a>,
+    trig: &'a Trigger,
+    /// The sentence's span.
     ss: usize,
     se: usize,
+    /// The trigger's span.
     ts: usize,
     te: usize,
-    prev_subject: Option<&Mention>,
+    /// The subject of the sentences before (for "He"/"She" and subjectless clauses).
+    prev_subject: Option<&'a Mention>,
+    /// The article's own date, for a sentence that states none.
     default: Option<PartialDate>,
-    out: &mut Vec<Event>,
-) {
-    let body = ctx.body;
-    if trig.rule == "received_visitor"
-        && body[ts..te].split_whitespace().any(|w| matches!(w, "from" | "gift" | "gifts"))
-    {
-        return; // "received a gift from the ambassador": no call on anyone
+}
+
+/// The mentions before a trigger that may be its subject.
+struct Subjects<'a> {
+    /// Everything named before the trigger but places.
+    all: Vec<&'a Mention>,
+    /// The people among them who lead a delegation ("… led by Y").
+    led: Vec<&'a Mention>,
+    /// `all` without the names in an of-phrase after an ordinary noun ("the members of
+    /// the committee for studying the works of Kim Il Sung": not Kim).
+    heads: Vec<&'a Mention>,
+}
+
+/// An actor and a target (either may be missing: no event then, or a reception).
+type Sides = (Option<Mention>, Option<Mention>);
+
+/// A date for an event, with where its expression ends in the body.
+struct Dated {
+    date: Option<PartialDate>,
+    date_end: Option<PartialDate>,
+    relative: bool,
+    end: usize,
+    /// Why, when the date is not stated in the sentence.
+    reason: Option<String>,
+}
+
+/// The events of one trigger match: clause status, sides, dates, then one event per
+/// side pair and date.
+fn sentence_events(h: &Hit<'_>, out: &mut Vec<Event>) {
+    if h.not_an_event() {
+        return;
     }
-    if trig.rule == "received_visitor"
-        && (body[te..].trim_start().starts_with("by ")
-            || body[..ts]
-                .trim_end()
-                .rsplit(' ')
-                .next()
-                .is_some_and(|w| matches!(w, "being" | "been" | "was" | "were")))
-    {
-        return; // "had the honour of being received by": the passive of someone else's call
+    let status = h.status();
+    let sides = h.sides();
+    let dated = h.dates();
+    h.emit(sides, &dated, status, out);
+}
+
+impl<'a> Hit<'a> {
+    /// Trigger matches that read as an event but are none: a gift received, the passive
+    /// of someone else's call or visit.
+    fn not_an_event(&self) -> bool {
+        let (body, ts, te) = (self.ctx.body, self.ts, self.te);
+        if self.trig.rule == "received_visitor"
+            && body[ts..te].split_whitespace().any(|w| matches!(w, "from" | "gift" | "gifts"))
+        {
+            return true; // "received a gift from the ambassador": no call on anyone
+        }
+        if self.trig.rule == "received_visitor"
+            && (body[te..].trim_start().starts_with("by ")
+                || body[..ts]
+                    .trim_end()
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|w| matches!(w, "being" | "been" | "was" | "were")))
+        {
+            return true; // "had the honour of being received by": the passive of someone else's call
+        }
+        // "was visited by": passive, handled poorly; skip
+        self.trig.kind == EventType::Visit
+            && body[ts..te].ends_with("visited")
+            && body[te..].trim_start().starts_with("by ")
     }
-    // status
-    let clause_start = body[ss..ts].rfind([';']).map_or(ss, |p| ss + p + 1);
-    let before = &body[clause_start..ts];
-    let mut status = EventStatus::Asserted;
-    if trig.dir == Dir::Nearest && MODAL_CLAUSE.is_match(before) {
-        // "… is due to arrive … on his visit to …": the phrase shares its verb's mood
-        status = EventStatus::Intent;
-    } else if trig.rule != "visit_left_for" {
+
+    /// Asserted, or negated, intended or hypothetical by what stands before the trigger
+    /// in its clause.
+    fn status(&self) -> EventStatus {
+        let body = self.ctx.body;
+        let clause_start = body[self.ss..self.ts].rfind([';']).map_or(self.ss, |p| self.ss + p + 1);
+        let before = &body[clause_start..self.ts];
+        if self.trig.dir == Dir::Nearest && MODAL_CLAUSE.is_match(before) {
+            // "… is due to arrive … on his visit to …": the phrase shares its verb's mood
+            return EventStatus::Intent;
+        }
+        if self.trig.rule == "visit_left_for" {
+            return EventStatus::Asserted;
+        }
         if NEG_BEFORE.is_match(before) {
-            status = EventStatus::Negated;
+            EventStatus::Negated
         } else if MODAL_BEFORE.is_match(before) {
-            status = EventStatus::Intent;
+            EventStatus::Intent
         } else if HYPO.is_match(before) {
-            status = EventStatus::Hypothetical;
+            EventStatus::Hypothetical
+        } else {
+            EventStatus::Asserted
         }
     }
-    if trig.kind == EventType::Visit
-        && body[ts..te].ends_with("visited")
-        && body[te..].trim_start().starts_with("by ")
-    {
-        return; // "was visited by": passive, handled poorly; skip
+
+    fn subjects(&self) -> Subjects<'a> {
+        let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
+        let all: Vec<&Mention> = ctx.in_range(ss, self.ts).filter(|m| m.kind != EntityKind::Place).collect();
+        let led = all
+            .iter()
+            .copied()
+            .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[ss..m.start]))
+            .collect();
+        let heads = all
+            .iter()
+            .copied()
+            .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+            .collect();
+        Subjects { all, led, heads }
     }
-    // actors
-    let subj_ms: Vec<&Mention> = ctx.in_range(ss, ts).filter(|m| m.kind != EntityKind::Place).collect();
-    let led: Vec<&Mention> = subj_ms
-        .iter()
-        .copied()
-        .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[ss..m.start]))
-        .collect();
-    let titled_subject = || -> Option<&Mention> {
-        let c = TITLED_SUBJECT.captures(&body[ss..ts])?;
+
+    /// "The president …": the last person before the sentence with that title.
+    fn titled_subject(&self) -> Option<&'a Mention> {
+        let c = TITLED_SUBJECT.captures(&self.ctx.body[self.ss..self.ts])?;
         let t = c[1].to_lowercase();
-        ctx.mentions.iter().rev().find(|m| {
-            m.end <= ss
+        self.ctx.mentions.iter().rev().find(|m| {
+            m.end <= self.ss
                 && m.kind == EntityKind::Person
                 && m.attributes.iter().any(|a| a.to_lowercase().starts_with(&t))
         })
-    };
-    // "the members of the committee for studying the works of Kim Il Sung": a name in
-    // an of-phrase after an ordinary noun is not the subject
-    let heads: Vec<&Mention> = subj_ms
-        .iter()
-        .copied()
-        .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
-        .collect();
-    let subject_actor =
-        || -> Option<&Mention> { best_entity(&heads).or_else(titled_subject).or(prev_subject) };
-    // the target may sit inside the trigger phrase ("signed the DPRK-Russia Declaration")
-    let tw = ts + body[ts..te].find(char::is_whitespace).unwrap_or(te - ts);
-    let mut pairs: Vec<(Option<Mention>, Option<Mention>)> = Vec::new();
-    match trig.dir {
-        Dir::Subject if trig.rule == "visit_here" => {
-            // "X arrived here", "Arriving here were X and Y", "X left here for Z"
-            let after_led: Vec<&Mention> = ctx
-                .in_range(te, se)
-                .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
-                .collect();
-            let actors: Vec<&Mention> = if !led.is_empty() {
-                led.clone()
-            } else if let Some(a) = best_entity(&subj_ms) {
-                vec![a]
-            } else if !after_led.is_empty() {
-                after_led
-            } else {
-                np_entity(ctx, te, se, true).or(prev_subject).into_iter().collect()
-            };
-            let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"));
-            for a in actors {
-                let foreign = a.country.is_some() && a.country.as_deref() != ctx.outlet_state;
-                let target = if arriving {
-                    None
-                } else {
-                    target_after(ctx, trig, tw, se, a.country.as_deref())
-                        .filter(|t| t.kind != EntityKind::Person)
-                        .cloned()
-                };
-                let target = target.or_else(|| foreign.then(|| host_mention(ctx, ts)).flatten());
-                pairs.push((Some(a.clone()), target));
+    }
+
+    /// The sentence's subject: its first head, else a titled subject, else the subject
+    /// of the sentences before.
+    fn subject_actor(&self, subj: &Subjects<'a>) -> Option<&'a Mention> {
+        best_entity(&subj.heads).or_else(|| self.titled_subject()).or(self.prev_subject)
+    }
+
+    /// Where the target is looked for: from the trigger's second word on (the target may
+    /// sit inside the trigger phrase, "signed the DPRK-Russia Declaration").
+    fn target_from(&self) -> usize {
+        let (ts, te) = (self.ts, self.te);
+        ts + self.ctx.body[ts..te].find(char::is_whitespace).unwrap_or(te - ts)
+    }
+
+    fn target_after(&self, actor_country: Option<&str>) -> Option<&'a Mention> {
+        target_after(self.ctx, self.trig, self.target_from(), self.se, actor_country)
+    }
+
+    /// The actor and target pairs, as the trigger's direction finds them.
+    fn sides(&self) -> Vec<Sides> {
+        let (ctx, body) = (self.ctx, self.ctx.body);
+        let subj = self.subjects();
+        match self.trig.dir {
+            Dir::Subject if self.trig.rule == "visit_here" => self.arrivals(&subj),
+            Dir::Adopted => {
+                let to = body[self.ts..self.te].find(" to ").map_or(self.te, |p| self.ts + p + 4);
+                let target = np_entity(ctx, to, self.te, true);
+                vec![(self.prev_subject.cloned(), target.cloned())]
             }
-        }
-        Dir::Adopted => {
-            let to = body[ts..te].find(" to ").map_or(te, |p| ts + p + 4);
-            let target = np_entity(ctx, to, te, true);
-            pairs.push((prev_subject.cloned(), target.cloned()));
-        }
-        Dir::Nearest => {
-            let actor = ctx
-                .in_range(ss, ts)
-                .filter(|m| m.kind == EntityKind::Person)
-                .last()
-                .or_else(|| best_entity(&subj_ms));
-            let ac = actor.and_then(|a| a.country.clone());
-            let target = target_after(ctx, trig, tw, se, ac.as_deref()).cloned();
-            pairs.push((actor.cloned(), target));
-        }
-        Dir::Attributive => {
-            // the visitor is the phrase after "visiting": its leader, else its first name
-            let np_end = body[te..se].find([';', '(']).map_or(se, |p| te + p);
-            let actor = ctx
-                .in_range(te, np_end)
-                .find(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
-                .or_else(|| np_entity(ctx, te, np_end, true));
-            let target = actor
-                .filter(|a| a.country.is_some() && a.country.as_deref() != ctx.outlet_state)
-                .and_then(|_| host_mention(ctx, ts));
-            pairs.push((actor.cloned(), target));
-        }
-        Dir::Subject | Dir::NoTarget => {
-            // "He paid tribute to T": the last named person before, on the other side of T
-            let pronoun = || -> Option<&Mention> {
-                if !heads.is_empty() || trig.dir == Dir::NoTarget || !PRONOUN_SUBJECT.is_match(&body[ss..ts])
-                {
-                    return None;
-                }
-                let t = target_after(ctx, trig, tw, se, None)?;
-                let fits = |m: &Mention| {
-                    m.kind == EntityKind::Person
-                        && m.id != t.id
-                        && m.country.is_some()
-                        && m.country != t.country
-                };
-                if let Some(p) = prev_subject.filter(|p| fits(p)) {
-                    return Some(p);
-                }
-                // else the last person in a subject's place: opening a sentence, or
-                // leading a delegation
-                ctx.mentions.iter().rev().filter(|m| m.end <= ss && fits(m)).find(|m| {
-                    let s0 = ctx.sentences.iter().rev().find(|s| s.0 <= m.start).map_or(0, |s| s.0);
-                    crate::text::led_by(&body[s0..m.start])
-                        || (m.start <= s0 + 48 && ctx.in_range(s0, m.start).next().is_none())
-                })
-            };
-            let actors: Vec<Option<&Mention>> = if led.len() > 1 {
-                led.iter().map(|m| Some(*m)).collect()
-            } else {
-                vec![led.first().copied().or_else(pronoun).or_else(subject_actor)]
-            };
-            let ac = actors.first().copied().flatten().and_then(|a| a.country.clone());
-            let mut target =
-                if trig.dir == Dir::NoTarget { None } else { target_after(ctx, trig, tw, se, ac.as_deref()) };
-            if target.is_none() && trig.kind.symmetric() {
-                // "A … and B … signed the treaty"
-                target = subj_ms
-                    .iter()
-                    .find(|m| m.country.is_some() && m.country != ac && m.kind != EntityKind::Place)
-                    .copied();
+            Dir::Nearest => {
+                let actor = ctx
+                    .in_range(self.ss, self.ts)
+                    .filter(|m| m.kind == EntityKind::Person)
+                    .last()
+                    .or_else(|| best_entity(&subj.all));
+                let ac = actor.and_then(|a| a.country.clone());
+                vec![(actor.cloned(), self.target_after(ac.as_deref()).cloned())]
             }
-            // "met and had talks with A, title, and B, title": one meeting with each
-            let second =
-                target.filter(|t| t.kind == EntityKind::Person).and_then(|t| coordinated(ctx, t, se));
-            for a in actors {
-                pairs.push((a.cloned(), target.cloned()));
-                if let Some(b) = second {
-                    pairs.push((a.cloned(), Some(b.clone())));
-                }
+            Dir::Attributive => {
+                // the visitor is the phrase after "visiting": its leader, else its first name
+                let (te, se) = (self.te, self.se);
+                let np_end = body[te..se].find([';', '(']).map_or(se, |p| te + p);
+                let actor = ctx
+                    .in_range(te, np_end)
+                    .find(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
+                    .or_else(|| np_entity(ctx, te, np_end, true));
+                let target = actor
+                    .filter(|a| a.country.is_some() && a.country.as_deref() != ctx.outlet_state)
+                    .and_then(|_| host_mention(ctx, self.ts));
+                vec![(actor.cloned(), target)]
             }
-        }
-        Dir::FromAfter => {
-            let actor = np_entity(ctx, te, se, true);
-            // "sent by X to Y": the addressee follows the sender
-            let to = actor.filter(|_| trig.rule == "message_sent_by").and_then(|a| {
-                let p = body[a.end..se].find(" to ")?;
-                np_entity(ctx, a.end + p + 4, se, true)
-            });
-            let target = to.or_else(subject_actor);
-            // "from President A and Prime Minister B": one message from each
-            for a in actor.into_iter().chain(actor.and_then(|a| coordinated(ctx, a, se))) {
-                pairs.push((Some(a.clone()), target.cloned()));
+            Dir::Subject | Dir::NoTarget => self.subject_sides(&subj),
+            Dir::FromAfter => self.senders(&subj),
+            Dir::Between => {
+                let a = np_entity(ctx, self.te, self.se, true);
+                let b = a.and_then(|a| {
+                    let rest = &body[a.end..self.se];
+                    let and = rest.find(" and ").map(|p| a.end + p + 5)?;
+                    np_entity(ctx, and, self.se, true)
+                });
+                vec![(a.cloned(), b.cloned())]
             }
-        }
-        Dir::Between => {
-            let a = np_entity(ctx, te, se, true);
-            let b = a.and_then(|a| {
-                let rest = &body[a.end..se];
-                let and = rest.find(" and ").map(|p| a.end + p + 5)?;
-                np_entity(ctx, and, se, true)
-            });
-            pairs.push((a.cloned(), b.cloned()));
-        }
-        Dir::Passive => {
-            let by = body[te..se].strip_prefix(" by ").map(|_| te + 4);
-            let actor = by.and_then(|p| np_entity(ctx, p, se, true)).cloned().or_else(|| {
-                // no agent: the state where it took place, else the outlet's
-                let st = ctx
-                    .in_range(ss, se)
-                    .find(|m| m.kind == EntityKind::Place)
-                    .and_then(|m| m.country.clone())
-                    .or_else(|| ctx.outlet_state.map(String::from))?;
-                Some(Mention {
-                    id: st.clone(),
-                    kind: EntityKind::Country,
-                    country: Some(st),
-                    surface: String::new(),
-                    start: ts,
-                    end: ts,
-                    attributes: Vec::new(),
-                    known: true,
-                })
-            });
-            pairs.push((actor, None));
+            Dir::Passive => vec![(self.passive_actor(), None)],
         }
     }
-    // dates: chained dates after the trigger, else the nearest before, else default
-    let sent_dates: Vec<&DateExpr> = ctx.dates.iter().filter(|d| d.start >= ss && d.end <= se).collect();
-    let mut chain: Vec<&DateExpr> = Vec::new();
-    for d in sent_dates.iter().filter(|d| d.start >= te) {
-        match chain.last() {
-            None => {
-                if d.start - te > 160 {
-                    break;
-                }
-                chain.push(d);
-            }
-            Some(prev) => {
-                let gap = &body[prev.end..d.start];
-                let ok = gap.len() <= 60
-                    && gap.split_whitespace().all(|w| {
-                        let w = w.trim_matches(',');
-                        matches!(w, "" | "and" | "in" | "at" | "on" | "of" | "the" | "respectively")
-                            || w.chars().next().is_some_and(char::is_uppercase)
-                    });
-                if ok {
-                    chain.push(d);
-                } else {
-                    break;
-                }
-            }
-        }
-    }
-    // a date right before the trigger ("Wednesday received") beats a far one after
-    let before_date = sent_dates.iter().rev().find(|d| d.end <= ts).copied();
-    if let (Some(b), Some(f)) = (before_date, chain.first())
-        && chain.len() == 1
-        && ts - b.end < 12
-        && f.start - te > 40
-    {
-        chain = vec![b];
-    }
-    if chain.len() == 1
-        && chain[0].date.precision() == 0
-        && let Some(d) = sent_dates.iter().find(|d| d.start > chain[0].end && d.date.precision() == 2)
-    {
-        chain = vec![*d];
-    }
-    let mut dated: Vec<Dated> = Vec::new();
-    if chain.is_empty() {
-        if let Some(b) = before_date {
-            dated.push((Some(b.date), b.date_end, b.relative, b.end, None));
+
+    /// "X arrived here", "Arriving here were X and Y", "X left here for Z".
+    fn arrivals(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let (ctx, body, ts, te) = (self.ctx, self.ctx.body, self.ts, self.te);
+        let after_led: Vec<&Mention> = ctx
+            .in_range(te, self.se)
+            .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
+            .collect();
+        let actors: Vec<&Mention> = if !subj.led.is_empty() {
+            subj.led.clone()
+        } else if let Some(a) = best_entity(&subj.all) {
+            vec![a]
+        } else if !after_led.is_empty() {
+            after_led
         } else {
-            dated.push((
-                default,
-                None,
-                true,
-                te,
-                Some("date of the article's report (none in the sentence)".into()),
-            ));
+            np_entity(ctx, te, self.se, true).or(self.prev_subject).into_iter().collect()
+        };
+        let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"));
+        let mut pairs = Vec::new();
+        for a in actors {
+            let foreign = a.country.is_some() && a.country.as_deref() != ctx.outlet_state;
+            let target = if arriving {
+                None
+            } else {
+                self.target_after(a.country.as_deref()).filter(|t| t.kind != EntityKind::Person).cloned()
+            };
+            let target = target.or_else(|| foreign.then(|| host_mention(ctx, ts)).flatten());
+            pairs.push((Some(a.clone()), target));
         }
-    } else {
-        for d in &chain {
-            dated.push((Some(d.date), d.date_end, d.relative, d.end, None));
+        pairs
+    }
+
+    /// "He paid tribute to T": the last named person before, on the other side of T.
+    fn pronoun(&self, subj: &Subjects<'a>) -> Option<&'a Mention> {
+        let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
+        if !subj.heads.is_empty()
+            || self.trig.dir == Dir::NoTarget
+            || !PRONOUN_SUBJECT.is_match(&body[ss..self.ts])
+        {
+            return None;
+        }
+        let t = self.target_after(None)?;
+        let fits = |m: &Mention| {
+            m.kind == EntityKind::Person && m.id != t.id && m.country.is_some() && m.country != t.country
+        };
+        if let Some(p) = self.prev_subject.filter(|p| fits(p)) {
+            return Some(p);
+        }
+        // else the last person in a subject's place: opening a sentence, or leading a
+        // delegation
+        ctx.mentions.iter().rev().filter(|m| m.end <= ss && fits(m)).find(|m| {
+            let s0 = ctx.sentences.iter().rev().find(|s| s.0 <= m.start).map_or(0, |s| s.0);
+            crate::text::led_by(&body[s0..m.start])
+                || (m.start <= s0 + 48 && ctx.in_range(s0, m.start).next().is_none())
+        })
+    }
+
+    /// The subject acts on the target after the trigger (none for receptions).
+    fn subject_sides(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let actors: Vec<Option<&Mention>> = if subj.led.len() > 1 {
+            subj.led.iter().map(|m| Some(*m)).collect()
+        } else {
+            vec![
+                subj.led.first().copied().or_else(|| self.pronoun(subj)).or_else(|| self.subject_actor(subj)),
+            ]
+        };
+        let ac = actors.first().copied().flatten().and_then(|a| a.country.clone());
+        let mut target = if self.trig.dir == Dir::NoTarget { None } else { self.target_after(ac.as_deref()) };
+        if target.is_none() && self.trig.kind.symmetric() {
+            // "A … and B … signed the treaty"
+            target = subj
+                .all
+                .iter()
+                .find(|m| m.country.is_some() && m.country != ac && m.kind != EntityKind::Place)
+                .copied();
+        }
+        // "met and had talks with A, title, and B, title": one meeting with each
+        let second =
+            target.filter(|t| t.kind == EntityKind::Person).and_then(|t| coordinated(self.ctx, t, self.se));
+        let mut pairs = Vec::new();
+        for a in actors {
+            pairs.push((a.cloned(), target.cloned()));
+            if let Some(b) = second {
+                pairs.push((a.cloned(), Some(b.clone())));
+            }
+        }
+        pairs
+    }
+
+    /// A message from the sender after the trigger to the subject (or, "sent by X to
+    /// Y", to the addressee after the sender).
+    fn senders(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let (ctx, body, se) = (self.ctx, self.ctx.body, self.se);
+        let actor = np_entity(ctx, self.te, se, true);
+        let to = actor.filter(|_| self.trig.rule == "message_sent_by").and_then(|a| {
+            let p = body[a.end..se].find(" to ")?;
+            np_entity(ctx, a.end + p + 4, se, true)
+        });
+        let target = to.or_else(|| self.subject_actor(subj));
+        // "from President A and Prime Minister B": one message from each
+        actor
+            .into_iter()
+            .chain(actor.and_then(|a| coordinated(ctx, a, se)))
+            .map(|a| (Some(a.clone()), target.cloned()))
+            .collect()
+    }
+
+    /// The agent after "by", else the state where it took place, else the outlet's.
+    fn passive_actor(&self) -> Option<Mention> {
+        let ctx = self.ctx;
+        let by = ctx.body[self.te..self.se].strip_prefix(" by ").map(|_| self.te + 4);
+        by.and_then(|p| np_entity(ctx, p, self.se, true)).cloned().or_else(|| {
+            let st = ctx
+                .in_range(self.ss, self.se)
+                .find(|m| m.kind == EntityKind::Place)
+                .and_then(|m| m.country.clone())
+                .or_else(|| ctx.outlet_state.map(String::from))?;
+            Some(Mention {
+                id: st.clone(),
+                kind: EntityKind::Country,
+                country: Some(st),
+                surface: String::new(),
+                start: self.ts,
+                end: self.ts,
+                attributes: Vec::new(),
+                known: true,
+            })
+        })
+    }
+
+    /// The dates in the sentence after the trigger that are listed together ("on May
+    /// 2 in Moscow and on May 5 in Minsk").
+    fn date_chain(&self, sent_dates: &[&'a DateExpr]) -> Vec<&'a DateExpr> {
+        let mut chain: Vec<&DateExpr> = Vec::new();
+        for d in sent_dates.iter().filter(|d| d.start >= self.te) {
+            match chain.last() {
+                None => {
+                    if d.start - self.te > 160 {
+                        break;
+                    }
+                }
+                Some(prev) => {
+                    let gap = &self.ctx.body[prev.end..d.start];
+                    let ok = gap.len() <= 60
+                        && gap.split_whitespace().all(|w| {
+                            let w = w.trim_matches(',');
+                            matches!(w, "" | "and" | "in" | "at" | "on" | "of" | "the" | "respectively")
+                                || w.chars().next().is_some_and(char::is_uppercase)
+                        });
+                    if !ok {
+                        break;
+                    }
+                }
+            }
+            chain.push(*d);
+        }
+        chain
+    }
+
+    /// Dates: chained dates after the trigger, else the nearest before, else the
+    /// article's own.
+    fn dates(&self) -> Vec<Dated> {
+        let (ss, se, ts, te) = (self.ss, self.se, self.ts, self.te);
+        let sent_dates: Vec<&DateExpr> =
+            self.ctx.dates.iter().filter(|d| d.start >= ss && d.end <= se).collect();
+        let mut chain = self.date_chain(&sent_dates);
+        // a date right before the trigger ("Wednesday received") beats a far one after
+        let before_date = sent_dates.iter().rev().find(|d| d.end <= ts).copied();
+        if let (Some(b), Some(f)) = (before_date, chain.first())
+            && chain.len() == 1
+            && ts - b.end < 12
+            && f.start - te > 40
+        {
+            chain = vec![b];
+        }
+        if chain.len() == 1
+            && chain[0].date.precision() == 0
+            && let Some(d) = sent_dates.iter().find(|d| d.start > chain[0].end && d.date.precision() == 2)
+        {
+            chain = vec![*d];
+        }
+        let stated = |d: &DateExpr| Dated {
+            date: Some(d.date),
+            date_end: d.date_end,
+            relative: d.relative,
+            end: d.end,
+            reason: None,
+        };
+        if !chain.is_empty() {
+            return chain.into_iter().map(stated).collect();
+        }
+        match before_date {
+            Some(b) => vec![stated(b)],
+            None => vec![Dated {
+                date: self.default,
+                date_end: None,
+                relative: true,
+                end: te,
+                reason: Some("date of the article's report (none in the sentence)".into()),
+            }],
         }
     }
-    let occasion = OCCASION.captures(&body[ss..se]).map(|c| c["o"].trim().to_string());
-    for (actor, target) in pairs {
-        let Some(actor) = actor else { continue };
-        let target = target.as_ref();
-        let actor_country = actor.country.clone();
+
+    /// The target's id and state as the event records them (a place visited stands for
+    /// its state); `None` when the pair makes no event: no target (but for receptions),
+    /// or the actor's own side.
+    fn target_ids(
+        &self,
+        actor: &Mention,
+        target: Option<&Mention>,
+    ) -> Option<(Option<String>, Option<String>)> {
         let (target_id, target_country) = match target {
-            Some(t) if trig.kind == EventType::Visit && t.kind == EntityKind::Place => {
-                let c = t.country.clone().or_else(|| ctx.kb.entity(&t.id).and_then(|e| e.country.clone()));
+            Some(t) if self.trig.kind == EventType::Visit && t.kind == EntityKind::Place => {
+                let c =
+                    t.country.clone().or_else(|| self.ctx.kb.entity(&t.id).and_then(|e| e.country.clone()));
                 (c.clone(), c)
             }
             Some(t) => (Some(t.id.clone()), t.country.clone()),
             None => (None, None),
         };
-        if trig.kind != EventType::Reception {
-            let Some(tid) = &target_id else { continue };
-            if *tid == actor.id {
-                continue;
-            }
-            if actor_country.is_some() && actor_country == target_country {
-                continue;
+        if self.trig.kind != EventType::Reception {
+            let tid = target_id.as_ref()?;
+            if *tid == actor.id || (actor.country.is_some() && actor.country == target_country) {
+                return None;
             }
         }
-        let mut prev_end = te;
-        for (date, date_end, relative, dend, reason) in &dated {
-            // place: the nearest place before this date (after the trigger), else any in
-            // the sentence
-            let place = ctx
-                .in_range(prev_end.min(*dend), *dend)
-                .filter(|m| m.kind == EntityKind::Place)
-                .last()
-                .or_else(|| ctx.in_range(ss, se).find(|m| m.kind == EntityKind::Place))
-                .map(|m| m.id.clone());
-            prev_end = *dend;
-            let inferred = reason.is_some() || (*relative && ctx.anchor_inferred);
-            let reasoning = if let Some(r) = reason {
-                Some(r.clone())
-            } else if *relative && ctx.anchor_inferred {
-                Some("relative date resolved against the inferred publication date".into())
-            } else {
-                None
-            };
-            let ev_start = actor.start.max(ss).min(ts);
-            let ev_start = if actor.start < ss { ts } else { ev_start };
-            let ev_end =
-                (*dend).max(te).max(target.map_or(te, |t| if t.end <= se { t.end } else { te })).min(se);
-            out.push(Event {
-                kind: trig.kind,
-                actor: Some(actor.id.clone()),
-                actor_country: actor_country.clone(),
-                target: target_id.clone(),
-                target_country: target_country.clone(),
-                date: *date,
-                date_end: *date_end,
-                place,
-                occasion: occasion.clone(),
-                evidence: body[ev_start..ev_end].to_string(),
-                evidence_start: ev_start,
-                evidence_end: ev_end,
-                rule: trig.rule.to_string(),
-                cameo: trig.cameo.to_string(),
-                goldstein: cameo::goldstein(trig.cameo),
-                inferred,
-                reasoning,
-                status,
-            });
+        Some((target_id, target_country))
+    }
+
+    /// One event per side pair and date, each with the place nearest its date.
+    fn emit(&self, sides: Vec<Sides>, dated: &[Dated], status: EventStatus, out: &mut Vec<Event>) {
+        let (ctx, body, ss, se, ts, te) = (self.ctx, self.ctx.body, self.ss, self.se, self.ts, self.te);
+        let occasion = OCCASION.captures(&body[ss..se]).map(|c| c["o"].trim().to_string());
+        for (actor, target) in sides {
+            let Some(actor) = actor else { continue };
+            let target = target.as_ref();
+            let Some((target_id, target_country)) = self.target_ids(&actor, target) else { continue };
+            let mut prev_end = te;
+            for d in dated {
+                // place: the nearest place before this date (after the trigger), else any in
+                // the sentence
+                let place = ctx
+                    .in_range(prev_end.min(d.end), d.end)
+                    .filter(|m| m.kind == EntityKind::Place)
+                    .last()
+                    .or_else(|| ctx.in_range(ss, se).find(|m| m.kind == EntityKind::Place))
+                    .map(|m| m.id.clone());
+                prev_end = d.end;
+                let inferred = d.reason.is_some() || (d.relative && ctx.anchor_inferred);
+                let reasoning = d.reason.clone().or_else(|| {
+                    (d.relative && ctx.anchor_inferred)
+                        .then(|| "relative date resolved against the inferred publication date".into())
+                });
+                let ev_start = if actor.start < ss { ts } else { actor.start.max(ss).min(ts) };
+                let ev_end =
+                    d.end.max(te).max(target.map_or(te, |t| if t.end <= se { t.end } else { te })).min(se);
+                let ev = asserted(
+                    body,
+                    self.trig.kind,
+                    self.trig.rule,
+                    self.trig.cameo,
+                    (ev_start, ev_end),
+                    d.date,
+                );
+                out.push(Event {
+                    actor: Some(actor.id.clone()),
+                    actor_country: actor.country.clone(),
+                    target: target_id.clone(),
+                    target_country: target_country.clone(),
+                    date_end: d.date_end,
+                    place,
+                    occasion: occasion.clone(),
+                    inferred,
+                    reasoning,
+                    status,
+                    ..ev
+                });
+            }
         }
+    }
+}
+
+/// An asserted event of `rule` with `body[s..e]` as its evidence, dated `date`; no
+/// sides, place or occasion yet.
+fn asserted(
+    body: &str,
+    kind: EventType,
+    rule: &str,
+    cameo: &str,
+    (s, e): (usize, usize),
+    date: Option<PartialDate>,
+) -> Event {
+    Event {
+        kind,
+        actor: None,
+        actor_country: None,
+        target: None,
+        target_country: None,
+        date,
+        date_end: None,
+        place: None,
+        occasion: None,
+        evidence: body[s..e].to_string(),
+        evidence_start: s,
+        evidence_end: e,
+        rule: rule.to_string(),
+        cameo: cameo.to_string(),
+        goldstein: cameo::goldstein(cameo),
+        inferred: false,
+        reasoning: None,
+        status: EventStatus::Asserted,
+    }
+}
+
+/// `e` between two named sides.
+fn with_sides(e: Event, actor: &Mention, target: &Mention) -> Event {
+    Event {
+        actor: Some(actor.id.clone()),
+        actor_country: actor.country.clone(),
+        target: Some(target.id.clone()),
+        target_country: target.country.clone(),
+        ..e
     }
 }
 
@@ -877,23 +1008,25 @@ fn target_after<'m>(
             }
             // condolences over a death: the bereaved state
             if trig.cameo == "018" {
-                return cands
-                    .iter()
-                    .find(|m| DECEASED.is_match(&body[te..m.start]))
-                    .and_then(|m| {
-                        let c = m.country.as_deref()?;
-                        ctx.mentions.iter().find(|x| x.id == c)
-                    })
-                    .or_else(|| {
-                        cands.iter().find(|m| m.kind == EntityKind::Person).and_then(|m| {
-                            let c = m.country.as_deref()?;
-                            ctx.mentions.iter().find(|x| x.id == c)
-                        })
-                    });
+                return bereaved(ctx, &cands, te);
             }
             None
         }
     }
+}
+
+/// The state of the deceased a condolence is over (else of the first person named
+/// after the trigger), as a mention of that state.
+fn bereaved<'m>(ctx: &Ctx<'m>, cands: &[&'m Mention], te: usize) -> Option<&'m Mention> {
+    let state_of = |m: &&'m Mention| -> Option<&'m Mention> {
+        let c = m.country.as_deref()?;
+        ctx.mentions.iter().find(|x| x.id == c)
+    };
+    cands
+        .iter()
+        .find(|m| DECEASED.is_match(&ctx.body[te..m.start]))
+        .and_then(state_of)
+        .or_else(|| cands.iter().find(|m| m.kind == EntityKind::Person).and_then(state_of))
 }
 
 fn is_demonym(kb: &Kb, m: &Mention) -> bool {
@@ -905,6 +1038,16 @@ static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
         .expect("speech regex")
 });
 
+/// The first date stated in the sentence `ss..se`, else `default`.
+fn sentence_date(ctx: &Ctx<'_>, ss: usize, se: usize, default: Option<PartialDate>) -> Option<PartialDate> {
+    ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default)
+}
+
+/// Whether a praise event already stands within the sentence `ss..se`.
+fn praised_in(out: &[Event], ss: usize, se: usize) -> bool {
+    out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise)
+}
+
 fn is_capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -914,7 +1057,7 @@ fn is_capitalised(w: &str) -> bool {
 /// statement". The speaker is the actor, the home leader or party the target.
 fn reported_praise(ctx: &Ctx<'_>, ss: usize, se: usize, default: Option<PartialDate>, out: &mut Vec<Event>) {
     let Some(home) = ctx.outlet_state else { return };
-    if out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise) {
+    if praised_in(out, ss, se) {
         return;
     }
     let body = ctx.body;
@@ -960,27 +1103,9 @@ fn reported_praise(ctx: &Ctx<'_>, ss: usize, se: usize, default: Option<PartialD
         if MODAL_BEFORE.is_match(&body[ss..vs]) || NEG_BEFORE.is_match(&body[ss..vs]) {
             return;
         }
-        let date = ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
-        out.push(Event {
-            kind: EventType::Praise,
-            actor: Some(actor.id.clone()),
-            actor_country: actor.country.clone(),
-            target: Some(target.id.clone()),
-            target_country: target.country.clone(),
-            date,
-            date_end: None,
-            place: None,
-            occasion: None,
-            evidence: body[ev_start..se].to_string(),
-            evidence_start: ev_start,
-            evidence_end: se,
-            rule: "reported_praise".into(),
-            cameo: "051".into(),
-            goldstein: cameo::goldstein("051"),
-            inferred: false,
-            reasoning: None,
-            status: EventStatus::Asserted,
-        });
+        let date = sentence_date(ctx, ss, se, default);
+        let ev = asserted(body, EventType::Praise, "reported_praise", "051", (ev_start, se), date);
+        out.push(with_sides(ev, actor, target));
         return;
     }
 }
@@ -1016,30 +1141,12 @@ fn praise_feats(
         if actor.country.as_deref() == Some(home) || actor.country.is_none() {
             continue;
         }
-        if out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise) {
+        if praised_in(out, ss, se) {
             continue;
         }
-        let date = ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
-        out.push(Event {
-            kind: EventType::Praise,
-            actor: Some(actor.id.clone()),
-            actor_country: actor.country.clone(),
-            target: Some(leader.id.clone()),
-            target_country: leader.country.clone(),
-            date,
-            date_end: None,
-            place: None,
-            occasion: None,
-            evidence: ctx.body[said_at..se].to_string(),
-            evidence_start: said_at,
-            evidence_end: se,
-            rule: "praise_leader_feats".into(),
-            cameo: "051".into(),
-            goldstein: cameo::goldstein("051"),
-            inferred: false,
-            reasoning: None,
-            status: EventStatus::Asserted,
-        });
+        let date = sentence_date(ctx, ss, se, default);
+        let ev = asserted(ctx.body, EventType::Praise, "praise_leader_feats", "051", (said_at, se), date);
+        out.push(with_sides(ev, actor, leader));
         break;
     }
 }
@@ -1128,28 +1235,10 @@ fn newspaper_commentary(
             target = p;
         }
     }
-    let date = ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
+    let date = sentence_date(ctx, ss, se, default);
     let cameo = if kind == EventType::Criticism { "111" } else { "051" };
-    out.push(Event {
-        kind,
-        actor: Some(paper.id.clone()),
-        actor_country: paper.country.clone(),
-        target: Some(target.id.clone()),
-        target_country: target.country.clone(),
-        date,
-        date_end: None,
-        place: None,
-        occasion: None,
-        evidence: sent.to_string(),
-        evidence_start: ss,
-        evidence_end: se,
-        rule: "newspaper_commentary".into(),
-        cameo: cameo.into(),
-        goldstein: cameo::goldstein(cameo),
-        inferred: false,
-        reasoning: None,
-        status: EventStatus::Asserted,
-    });
+    let ev = asserted(ctx.body, kind, "newspaper_commentary", cameo, (ss, se), date);
+    out.push(with_sides(ev, paper, target));
 }
 
 static RECALLED_MEETING: LazyLock<Regex> = LazyLock::new(|| {
@@ -1218,39 +1307,27 @@ fn relations_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
         let Some(b) = np_entity(ctx, and, se, true) else { continue };
         // the year the anniversary is celebrated: the date of the sentence, else the
         // publication year
-        let sent_date = ctx
-            .dates
-            .iter()
-            .find(|d| ctx.sentences.iter().any(|&(x, y)| x <= ms && me <= y && d.start >= x && d.end <= y))
-            .map(|d| d.date.year);
-        let Some(year) = sent_date.or(ctx.anchor.map(|d| d.year())) else {
-            continue;
-        };
+        let Some(year) = anniversary_year(ctx, ms, me) else { continue };
         let base = year - n;
-        let date = PartialDate::year(base);
-        let ev_end = b.end.min(se);
-        let ev_start = ms;
+        let date = Some(PartialDate::year(base));
+        let ev = asserted(
+            ctx.body,
+            EventType::RelationsEstablished,
+            "relations_anniversary",
+            "054",
+            (ms, b.end.min(se)),
+            date,
+        );
         out.push(Event {
-            kind: EventType::RelationsEstablished,
             actor: Some(a.country.clone().unwrap_or_else(|| a.id.clone())),
             actor_country: a.country.clone(),
             target: Some(b.country.clone().unwrap_or_else(|| b.id.clone())),
             target_country: b.country.clone(),
-            date: Some(date),
-            date_end: None,
-            place: None,
-            occasion: None,
-            evidence: ctx.body[ev_start..ev_end].to_string(),
-            evidence_start: ev_start,
-            evidence_end: ev_end,
-            rule: "relations_anniversary".into(),
-            cameo: "054".into(),
-            goldstein: cameo::goldstein("054"),
             inferred: true,
             reasoning: Some(format!(
                 "{n}th anniversary celebrated in {year}: relations established in {base}"
             )),
-            status: EventStatus::Asserted,
+            ..ev
         });
     }
 }
@@ -1299,25 +1376,17 @@ fn treaties_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
         let [a, b] = states[..] else { continue };
         let Some(year) = anniversary_year(ctx, ms, me) else { continue };
         let base = year - n;
+        let date = Some(PartialDate::year(base));
+        let ev =
+            asserted(ctx.body, EventType::Agreement, "treaty_anniversary", "057", (ms, what.end()), date);
         out.push(Event {
-            kind: EventType::Agreement,
             actor: Some(a.to_string()),
             actor_country: Some(a.to_string()),
             target: Some(b.to_string()),
             target_country: Some(b.to_string()),
-            date: Some(PartialDate::year(base)),
-            date_end: None,
-            place: None,
-            occasion: None,
-            evidence: ctx.body[ms..what.end()].to_string(),
-            evidence_start: ms,
-            evidence_end: what.end(),
-            rule: "treaty_anniversary".into(),
-            cameo: "057".into(),
-            goldstein: cameo::goldstein("057"),
             inferred: true,
             reasoning: Some(format!("{n}th anniversary celebrated in {year}: signed in {base}")),
-            status: EventStatus::Asserted,
+            ..ev
         });
     }
 }

@@ -8,6 +8,7 @@ mod cameo;
 mod dates;
 mod events;
 mod kb;
+mod lexicon;
 mod mentions;
 mod merge;
 mod pubdate;

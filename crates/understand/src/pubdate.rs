@@ -5,7 +5,9 @@ use jiff::ToSpan;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use crate::dates::{find_dates, month_number, resolve_month_day};
+use annalist_model::date::month_number;
+
+use crate::dates::{find_dates, resolve_month_day};
 use crate::kb::Kb;
 
 static ANNIV: LazyLock<Regex> = LazyLock::new(|| {
