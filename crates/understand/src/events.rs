@@ -206,29 +206,23 @@ static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
     ]
 });
 
-static TITLED_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*the\s+(president|premier|prime\s+minister|minister|foreign\s+minister|king|ambassador|chairman|chairwoman|secretary|general\s+secretary|vice-president)\b")
-        .expect("titled subject regex")
-});
+static TITLED_SUBJECT: LazyLock<Regex> = lazy_regex!(
+    r"(?i)^\s*the\s+(president|premier|prime\s+minister|minister|foreign\s+minister|king|ambassador|chairman|chairwoman|secretary|general\s+secretary|vice-president)\b"
+);
 
 /// A clause opened by a personal pronoun ("He", "She"), resolved to the last fitting
 /// named person.
-static PRONOUN_SUBJECT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:He|She)\s").expect("pronoun regex"));
+static PRONOUN_SUBJECT: LazyLock<Regex> = lazy_regex!(r"^\s*(?:He|She)\s");
 
-static BEHALF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:on\s+behalf\s+of|in\s+the\s+name\s+of)\b[^;]*$").expect("behalf regex")
-});
+static BEHALF: LazyLock<Regex> = lazy_regex!(r"(?i)\b(?:on\s+behalf\s+of|in\s+the\s+name\s+of)\b[^;]*$");
 
-static FEATS_SAID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:said|noted|stressed|pointed\s+out|emphasized|recalled|said\s+in\s+part)\s+that\s+(?:(?:[Gg]eneral\s+[Ss]ecretary|President|[Ll]eader|Chairman|Comrade|[Gg]reat)\s+)*$")
-        .expect("feats regex")
-});
+static FEATS_SAID: LazyLock<Regex> = lazy_regex!(
+    r"\b(?:said|noted|stressed|pointed\s+out|emphasized|recalled|said\s+in\s+part)\s+that\s+(?:(?:[Gg]eneral\s+[Ss]ecretary|President|[Ll]eader|Chairman|Comrade|[Gg]reat)\s+)*$"
+);
 
-static MODAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|was\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|expected\s+to|going\s+to|may|might|could|should|wish(?:es|ed)?\s+to|hope[sd]?\s+to|invited\s+[^,.;]{1,60}?\s+to|ready\s+to|willing\s+to|soon)\s+(?:[\w-]+\s+){0,2}$|\bto\s+$")
-        .expect("modal regex")
-});
+static MODAL_BEFORE: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|was\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|planned\s+to|planning\s+to|intends?\s+to|expected\s+to|going\s+to|may|might|could|should|wish(?:es|ed)?\s+to|hope[sd]?\s+to|invited\s+[^,.;]{1,60}?\s+to|ready\s+to|willing\s+to|soon)\s+(?:[\w-]+\s+){0,2}$|\bto\s+$"
+);
 
 /// Whether text ending before a person's name makes it the complement of an ordinary
 /// noun ("the works of", "birth of President", "the exploits of").
@@ -251,38 +245,29 @@ fn of_complement(before: &str) -> bool {
     })
 }
 
-static MODAL_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b")
-        .expect("modal clause regex")
-});
+static MODAL_CLAUSE: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b"
+);
 
-static NEG_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:not|never|refused\s+to|declined\s+to|failed\s+to|no)\s+(?:[\w-]+\s+){0,2}$")
-        .expect("neg regex")
-});
+static NEG_BEFORE: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\b(?:not|never|refused\s+to|declined\s+to|failed\s+to|no)\s+(?:[\w-]+\s+){0,2}$");
 
-static HYPO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:if|unless|should\s+the|in\s+case)\b").expect("hypo regex"));
+static HYPO: LazyLock<Regex> = lazy_regex!(r"(?i)\b(?:if|unless|should\s+the|in\s+case)\b");
 
-static OCCASION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:on\s+the\s+occasion\s+of|to\s+mark|in\s+celebration\s+of|in\s+commemoration\s+of|over\s+the|on)\s+(?:the\s+|its\s+|his\s+|her\s+)?(?P<o>(?:\d+\w*\s+(?:[\w-]+\s+)?anniversary|new\s+year|demise|death|passing|election|birthday|national\s+day|lunar|day\s+of|ratification|founding|independence|liberation|victory)[^,.;]{0,90}?)(?:[,.;]|\s+on\s+[A-Z]|\s+in\s+the\s+name|\s+to\s+[A-Z]|\s+on\s+behalf|$)")
-        .expect("occasion regex")
-});
+static OCCASION: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:on\s+the\s+occasion\s+of|to\s+mark|in\s+celebration\s+of|in\s+commemoration\s+of|over\s+the|on)\s+(?:the\s+|its\s+|his\s+|her\s+)?(?P<o>(?:\d+\w*\s+(?:[\w-]+\s+)?anniversary|new\s+year|demise|death|passing|election|birthday|national\s+day|lunar|day\s+of|ratification|founding|independence|liberation|victory)[^,.;]{0,90}?)(?:[,.;]|\s+on\s+[A-Z]|\s+in\s+the\s+name|\s+to\s+[A-Z]|\s+on\s+behalf|$)"
+);
 
-static ANNIV_RELATIONS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:establishment|establishing|forging)\s+of\s+(?:the\s+)?diplomatic\s+(?:relations|ties)\s+between\b")
-        .expect("anniv regex")
-});
+static ANNIV_RELATIONS: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:establishment|establishing|forging)\s+of\s+(?:the\s+)?diplomatic\s+(?:relations|ties)\s+between\b"
+);
 
-static ANNIV_TREATY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:conclusion|signing|signature|adoption)\s+of\s+(?:the\s+)?(?P<what>[^,.;]{0,100}?\b(?:treaty|agreement|declaration|accord|joint\s+statement|communiqu[eé]))\b")
-        .expect("treaty anniversary regex")
-});
+static ANNIV_TREATY: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:conclusion|signing|signature|adoption)\s+of\s+(?:the\s+)?(?P<what>[^,.;]{0,100}?\b(?:treaty|agreement|declaration|accord|joint\s+statement|communiqu[eé]))\b"
+);
 
-static DECEASED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$")
-        .expect("deceased regex")
-});
+static DECEASED: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$");
 
 /// What the events stage needs from the rest of the article.
 pub(crate) struct Ctx<'a> {
@@ -1033,10 +1018,9 @@ fn is_demonym(kb: &Kb, m: &Mention) -> bool {
     kb.entity(&m.id).is_some_and(|e| e.demonyms.iter().any(|d| d.eq_ignore_ascii_case(&m.surface)))
 }
 
-static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated)\b")
-        .expect("speech regex")
-});
+static SPEECH: LazyLock<Regex> = lazy_regex!(
+    r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated)\b"
+);
 
 /// The first date stated in the sentence `ss..se`, else `default`.
 fn sentence_date(ctx: &Ctx<'_>, ss: usize, se: usize, default: Option<PartialDate>) -> Option<PartialDate> {
@@ -1153,22 +1137,18 @@ fn praise_feats(
 
 /// "…, says Rodong Sinmun Friday in a bylined commentary", "Minju Joson Wednesday
 /// observes in a signed commentary:": a home newspaper speaking in its own voice.
-static PAPER_SAYS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:says|observes|notes|writes|stresses|points\s+out)\s+(?P<a>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)\b|\b(?P<b>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?\s+(?:says|observes|notes|writes|stresses|points\s+out)\b)")
-        .expect("paper regex")
-});
+static PAPER_SAYS: LazyLock<Regex> = lazy_regex!(
+    r"(?:\b(?:says|observes|notes|writes|stresses|points\s+out)\s+(?P<a>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)\b|\b(?P<b>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?\s+(?:says|observes|notes|writes|stresses|points\s+out)\b)"
+);
 
 /// A headline that denounces ("Minju Joson Hits …", "… Flayed", "… Accused").
-static TITLE_CRITICISM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:hits?|flay(?:s|ed)?|slam(?:s|med)?|censur(?:es|ed)|denounc(?:es|ed)|condemn(?:s|ed)|accus(?:es|ed)|blast(?:s|ed)?|lash(?:es|ed)|ridicul(?:es|ed)|assail(?:s|ed)|rebuk(?:es|ed)|criticiz(?:es|ed)|decri(?:es|ed)|pillor(?:ies|ied)|under\s+fire|derid(?:es|ed)|exposed|mocked|scoffed|lambasted|disgrace|treachery|provocations?|crimes?|moves?\s+(?:to|for))\b")
-        .expect("title criticism regex")
-});
+static TITLE_CRITICISM: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:hits?|flay(?:s|ed)?|slam(?:s|med)?|censur(?:es|ed)|denounc(?:es|ed)|condemn(?:s|ed)|accus(?:es|ed)|blast(?:s|ed)?|lash(?:es|ed)|ridicul(?:es|ed)|assail(?:s|ed)|rebuk(?:es|ed)|criticiz(?:es|ed)|decri(?:es|ed)|pillor(?:ies|ied)|under\s+fire|derid(?:es|ed)|exposed|mocked|scoffed|lambasted|disgrace|treachery|provocations?|crimes?|moves?\s+(?:to|for))\b"
+);
 
 /// A headline that welcomes or praises.
-static TITLE_PRAISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:welcom(?:es|ed|e)|prais(?:es|ed)|hail(?:s|ed)|laud(?:s|ed)|extol(?:s|led))\b")
-        .expect("title praise regex")
-});
+static TITLE_PRAISE: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\b(?:welcom(?:es|ed|e)|prais(?:es|ed)|hail(?:s|ed)|laud(?:s|ed)|extol(?:s|led))\b");
 
 /// A newspaper's own commentary: criticism of (or praise for) the foreign side it is
 /// about, when the headline says which. The target is the first foreign side named in
@@ -1241,10 +1221,8 @@ fn newspaper_commentary(
     out.push(with_sides(ev, paper, target));
 }
 
-static RECALLED_MEETING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bthe\s+(?P<y>(?:19|20)\d\d)\s+(?:summit\s+)?(?:meeting|summit|talks)\b")
-        .expect("recalled regex")
-});
+static RECALLED_MEETING: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\bthe\s+(?P<y>(?:19|20)\d\d)\s+(?:summit\s+)?(?:meeting|summit|talks)\b");
 
 /// "the agreements reached at the 2019 meeting in Vladivostok": a meeting whose sides
 /// are not named again, recalled in a message between the same two people.

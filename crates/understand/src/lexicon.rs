@@ -313,27 +313,9 @@ pub(crate) const PLACE_HEADS: &[&str] = &[
     "Base",
 ];
 
-/// Capitalised words that can never be part of a person's name.
+/// Capitalised words that can never be part of a person's name (besides [`MONTHS`] and
+/// [`WEEKDAYS`]).
 pub(crate) const NOT_NAME: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
     "Juche",
     "Songun",
     "Korea",

@@ -14,9 +14,8 @@ use crate::kb::Kb;
 use crate::lexicon::NAME_CONTINUERS;
 use crate::text::{boundary_after, boundary_before};
 
-static OUR_STATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[Oo]ur\s+(?:Republic|country|socialist\s+country|state|homeland)\b").expect("our regex")
-});
+static OUR_STATE: LazyLock<Regex> =
+    lazy_regex!(r"\b[Oo]ur\s+(?:Republic|country|socialist\s+country|state|homeland)\b");
 
 /// The knowledge base's names in `body`, and "our Republic" (and the like) as the
 /// outlet's state, in order of start (the longer first).

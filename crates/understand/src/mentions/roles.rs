@@ -12,31 +12,21 @@ use super::tokens::name_like;
 use crate::kb::Kb;
 use crate::text::floor_char;
 
-static ROLE_AFTER_COUNTRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s+(?P<t>[Pp]resident|[Pp]remier|[Pp]rime\s+[Mm]inister|[Aa]mbassador|[Ff]oreign\s+[Mm]inister|[Kk]ing|[Cc]hairman)\b(?:\s+to\s+(?:the\s+)?(?P<to>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*))?",
-    )
-    .expect("role regex")
-});
+static ROLE_AFTER_COUNTRY: LazyLock<Regex> = lazy_regex!(
+    r"^\s+(?P<t>[Pp]resident|[Pp]remier|[Pp]rime\s+[Mm]inister|[Aa]mbassador|[Ff]oreign\s+[Mm]inister|[Kk]ing|[Cc]hairman)\b(?:\s+to\s+(?:the\s+)?(?P<to>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*))?"
+);
 
-static ROLE_BEFORE_COUNTRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?P<pre>(?:^|[.;:]\s+|\b(?:the|from|by|and|with|to)\s+))(?P<t>[Pp]resident|[Pp]remier|[Pp]rime\s+[Mm]inister|[Kk]ing|[Ff]oreign\s+[Mm]inister)\s+of\s+(?:the\s+)?$",
-    )
-    .expect("role regex")
-});
+static ROLE_BEFORE_COUNTRY: LazyLock<Regex> = lazy_regex!(
+    r"(?P<pre>(?:^|[.;:]\s+|\b(?:the|from|by|and|with|to)\s+))(?P<t>[Pp]resident|[Pp]remier|[Pp]rime\s+[Mm]inister|[Kk]ing|[Ff]oreign\s+[Mm]inister)\s+of\s+(?:the\s+)?$"
+);
 
-static HONORIFIC_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?P<h>(?:(?:[Rr]espected|[Gg]reat|[Dd]ear|[Bb]eloved|[Ee]ternal)\s+)?(?:Comrade|[Ll]eader|General\s+Secretary|President|Premier|Chairman|Marshal|Supreme\s+Commander|Generalissimo|Commander|Vice-President|First\s+Vice-President|Presidium\s+Member|Col\.\s+Gen\.|Gen\.|King|Ambassador))\s+$",
-    )
-    .expect("honorific regex")
-});
+static HONORIFIC_BEFORE: LazyLock<Regex> = lazy_regex!(
+    r"(?P<h>(?:(?:[Rr]espected|[Gg]reat|[Dd]ear|[Bb]eloved|[Ee]ternal)\s+)?(?:Comrade|[Ll]eader|General\s+Secretary|President|Premier|Chairman|Marshal|Supreme\s+Commander|Generalissimo|Commander|Vice-President|First\s+Vice-President|Presidium\s+Member|Col\.\s+Gen\.|Gen\.|King|Ambassador))\s+$"
+);
 
-static HONORIFIC_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*,\s*(?P<h>(?:[Gg]eneral\s+[Ss]ecretary|[Pp]resident|[Cc]hairman|[Pp]remier|[Ss]upreme\s+[Cc]ommander|[Ff]irst\s+[Ss]ecretary|[Vv]ice-[Cc]hairman|[Mm]inister|[Ff]oreign\s+[Mm]inister)[^,;.]{0,80}?)(?:,|;|\.|$| and\s+[a-z])")
-        .expect("honorific regex")
-});
+static HONORIFIC_AFTER: LazyLock<Regex> = lazy_regex!(
+    r"^\s*,\s*(?P<h>(?:[Gg]eneral\s+[Ss]ecretary|[Pp]resident|[Cc]hairman|[Pp]remier|[Ss]upreme\s+[Cc]ommander|[Ff]irst\s+[Ss]ecretary|[Vv]ice-[Cc]hairman|[Mm]inister|[Ff]oreign\s+[Mm]inister)[^,;.]{0,80}?)(?:,|;|\.|$| and\s+[a-z])"
+);
 
 /// "the Russian president", "Russian Ambassador to the DPRK", "President of Russia":
 /// the KB person holding that role on `anchor`.

@@ -107,7 +107,12 @@ pub(super) fn is_cap(s: &str) -> bool {
 }
 
 pub(super) fn name_like(s: &str) -> bool {
-    if NOT_NAME.contains(&s) || ORG_HEADS.contains(&s) || PLACE_HEADS.contains(&s) {
+    if NOT_NAME.contains(&s)
+        || MONTHS.contains(&s)
+        || WEEKDAYS.contains(&s)
+        || ORG_HEADS.contains(&s)
+        || PLACE_HEADS.contains(&s)
+    {
         return false;
     }
     let mut chars = s.chars();
