@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use annalist_model::{EntityKind, Event, EventStatus, EventType, PartialDate};
 use regex::Regex;
 
-use super::{Ctx, asserted, np_entity};
+use super::{Ctx, Sentence, asserted, np_entity};
 use crate::cameo;
 
 pub(super) static ANNIV_RELATIONS: LazyLock<Regex> = lazy_regex!(
@@ -22,7 +22,8 @@ pub(super) static RECALLED_MEETING: LazyLock<Regex> =
 
 /// "the agreements reached at the 2019 meeting in Vladivostok": a meeting whose sides
 /// are not named again, recalled in a message between the same two people.
-pub(super) fn meeting_recalled(ctx: &Ctx<'_>, ss: usize, se: usize, out: &mut Vec<Event>) {
+pub(super) fn meeting_recalled(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, .. } = *s;
     let Some(c) = RECALLED_MEETING.captures(&ctx.body[ss..se]) else {
         return;
     };

@@ -81,6 +81,27 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// One sentence, as the sentence-level rules read it.
+#[derive(Clone, Copy)]
+struct Sentence<'a> {
+    ctx: &'a Ctx<'a>,
+    /// The sentence's span.
+    ss: usize,
+    se: usize,
+    /// The article's own date, for a sentence that states none.
+    default: Option<PartialDate>,
+    /// The subject of the sentences before (for "He"/"She" and subjectless clauses).
+    prev_subject: Option<&'a Mention>,
+}
+
+impl Sentence<'_> {
+    /// The first date stated in the sentence, else the article's own.
+    fn stated_date(&self) -> Option<PartialDate> {
+        let (ss, se) = (self.ss, self.se);
+        self.ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(self.default)
+    }
+}
+
 /// The article's own date for statements that give none: the first day-precision date
 /// of the body not after publication, else the publication date.
 fn default_date(ctx: &Ctx<'_>) -> Option<PartialDate> {
@@ -122,11 +143,12 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
                 sentence_events(&hit, &mut out);
             }
         }
-        meeting_recalled(ctx, ss, se, &mut out);
-        newspaper_commentary(ctx, ss, se, default, &mut out);
+        let s = Sentence { ctx, ss, se, default, prev_subject };
+        meeting_recalled(&s, &mut out);
+        newspaper_commentary(&s, &mut out);
         // foreign voices praising the outlet state's leaders
-        praise_feats(ctx, ss, se, default, prev_subject, &mut out);
-        reported_praise(ctx, ss, se, default, &mut out);
+        praise_feats(&s, &mut out);
+        reported_praise(&s, &mut out);
     }
     relations_from_anniversaries(ctx, &mut out);
     treaties_from_anniversaries(ctx, &mut out);

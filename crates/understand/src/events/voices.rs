@@ -3,11 +3,11 @@
 
 use std::sync::LazyLock;
 
-use annalist_model::{EntityKind, Event, EventType, Mention, PartialDate};
+use annalist_model::{EntityKind, Event, EventType, Mention};
 use regex::Regex;
 
 use super::{
-    Ctx, MODAL_BEFORE, NEG_BEFORE, asserted, best_entity, is_capitalised, np_entity, of_complement,
+    MODAL_BEFORE, NEG_BEFORE, Sentence, asserted, best_entity, is_capitalised, np_entity, of_complement,
     with_sides,
 };
 
@@ -19,16 +19,6 @@ pub(super) static SPEECH: LazyLock<Regex> = lazy_regex!(
     r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated)\b"
 );
 
-/// The first date stated in the sentence `ss..se`, else `default`.
-pub(super) fn sentence_date(
-    ctx: &Ctx<'_>,
-    ss: usize,
-    se: usize,
-    default: Option<PartialDate>,
-) -> Option<PartialDate> {
-    ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default)
-}
-
 /// Whether a praise event already stands within the sentence `ss..se`.
 pub(super) fn praised_in(out: &[Event], ss: usize, se: usize) -> bool {
     out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise)
@@ -37,13 +27,8 @@ pub(super) fn praised_in(out: &[Event], ss: usize, se: usize) -> bool {
 /// A foreign voice on the outlet state's leaders or party in reported speech: "X said
 /// (in an article titled …) that <leader/party> …", or "<…leader/party…>, noted X in a
 /// statement". The speaker is the actor, the home leader or party the target.
-pub(super) fn reported_praise(
-    ctx: &Ctx<'_>,
-    ss: usize,
-    se: usize,
-    default: Option<PartialDate>,
-    out: &mut Vec<Event>,
-) {
+pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, .. } = *s;
     let Some(home) = ctx.outlet_state else { return };
     if praised_in(out, ss, se) {
         return;
@@ -91,7 +76,7 @@ pub(super) fn reported_praise(
         if MODAL_BEFORE.is_match(&body[ss..vs]) || NEG_BEFORE.is_match(&body[ss..vs]) {
             return;
         }
-        let date = sentence_date(ctx, ss, se, default);
+        let date = s.stated_date();
         let ev = asserted(body, EventType::Praise, "reported_praise", "051", (ev_start, se), date);
         out.push(with_sides(ev, actor, target));
         return;
@@ -100,14 +85,8 @@ pub(super) fn reported_praise(
 
 /// "X said that Kim Jong Il performed distinguished feats": praise by a foreign
 /// speaker of a leader of the outlet's state.
-pub(super) fn praise_feats(
-    ctx: &Ctx<'_>,
-    ss: usize,
-    se: usize,
-    default: Option<PartialDate>,
-    prev_subject: Option<&Mention>,
-    out: &mut Vec<Event>,
-) {
+pub(super) fn praise_feats(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, prev_subject, .. } = *s;
     let Some(home) = ctx.outlet_state else { return };
     for leader in ctx
         .in_range(ss, se)
@@ -132,7 +111,7 @@ pub(super) fn praise_feats(
         if praised_in(out, ss, se) {
             continue;
         }
-        let date = sentence_date(ctx, ss, se, default);
+        let date = s.stated_date();
         let ev = asserted(ctx.body, EventType::Praise, "praise_leader_feats", "051", (said_at, se), date);
         out.push(with_sides(ev, actor, leader));
         break;
@@ -158,13 +137,8 @@ pub(super) static TITLE_PRAISE: LazyLock<Regex> =
 /// about, when the headline says which. The target is the first foreign side named in
 /// the sentence, else before it, else in the next two; a state is narrowed to its
 /// person named in the lead.
-pub(super) fn newspaper_commentary(
-    ctx: &Ctx<'_>,
-    ss: usize,
-    se: usize,
-    default: Option<PartialDate>,
-    out: &mut Vec<Event>,
-) {
+pub(super) fn newspaper_commentary(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, .. } = *s;
     let Some(home) = ctx.outlet_state else { return };
     let sent = &ctx.body[ss..se];
     let Some(c) = PAPER_SAYS.captures(sent) else { return };
@@ -219,7 +193,7 @@ pub(super) fn newspaper_commentary(
             target = p;
         }
     }
-    let date = sentence_date(ctx, ss, se, default);
+    let date = s.stated_date();
     let cameo = if kind == EventType::Criticism { "111" } else { "051" };
     let ev = asserted(ctx.body, kind, "newspaper_commentary", cameo, (ss, se), date);
     out.push(with_sides(ev, paper, target));
