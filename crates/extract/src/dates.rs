@@ -1,11 +1,16 @@
-//! Dates as pages and datasets write them.
+//! Dates as pages and datasets write them: date lines, datelines, Juche trailers,
+//! calendar lines and dates in URLs. Month names, month numbers and Juche years are
+//! read with the shared vocabulary of [`annalist_model::date`]; what counts as a date
+//! line and which year a dateline's month and day fall in are decided here.
 
 use std::sync::LazyLock;
 
 use annalist_model::Date;
+use annalist_model::date::{self, calendar_date, juche_to_gregorian, month_number, named_month_date};
 use regex::Regex;
 
-const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+/// Month names and abbreviations in any case (the shared table's pattern for date lines).
+const MONTH: &str = date::MONTH_PATTERN_ANY_CASE;
 const WEEKDAY: &str = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)";
 
 /// One written date: `May 22, 2025`, `22 May 2025`, `2025-05-22`, `2025/05/22`, `15/08/2022`.
@@ -33,21 +38,13 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)^\s*({d})\s*(?:\|?\s*({d}))?\s*$")).unwrap()
 });
 
-fn month_number(m: &str) -> Option<i8> {
-    let m = m.trim_end_matches('.').to_ascii_lowercase();
-    let idx = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        .iter()
-        .position(|p| m.starts_with(p))?;
-    Some(idx as i8 + 1)
+/// Whether a page's date is in a year pages are dated in (not a misread number).
+fn plausible(d: &Date) -> bool {
+    (1800..=2200).contains(&d.year())
 }
 
 fn make(y: &str, m: i8, d: &str) -> Option<Date> {
-    let y: i16 = y.parse().ok()?;
-    let d: i8 = d.parse().ok()?;
-    if !(1800..=2200).contains(&y) {
-        return None;
-    }
-    Date::new(y, m, d).ok()
+    calendar_date(y.parse().ok()?, m.into(), d.parse().ok()?).filter(plausible)
 }
 
 /// How to read `01/02/2011`.
@@ -71,10 +68,10 @@ pub fn parse_date(s: &str, numeric: Numeric) -> Option<Date> {
         return make(&c[1], c[3].parse().ok()?, &c[5]);
     }
     if let Some(c) = MDY.captures(s) {
-        return make(&c[3], month_number(&c[1])?, &c[2]);
+        return named_month_date(&c[3], &c[1], &c[2]).filter(plausible);
     }
     if let Some(c) = DMY.captures(s) {
-        return make(&c[3], month_number(&c[2])?, &c[1]);
+        return named_month_date(&c[3], &c[2], &c[1]).filter(plausible);
     }
     if let Some(c) = NUMERIC.captures(s) {
         let a: i8 = c[1].parse().ok()?;
@@ -210,7 +207,7 @@ static JUCHE_TRAILER: LazyLock<Regex> = LazyLock::new(|| {
 /// The date a Juche trailer line gives.
 pub(crate) fn juche_trailer(line: &str) -> Option<Date> {
     let c = JUCHE_TRAILER.captures(line)?;
-    let y: i16 = c[1].parse::<i16>().ok()? + 1911;
+    let y = juche_to_gregorian(c[1].parse().ok()?);
     Date::new(y, c[2].parse().ok()?, c[3].parse().ok()?).ok()
 }
 

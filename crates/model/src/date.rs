@@ -1,3 +1,7 @@
+//! Dates: the calendar day, dates known to the year, month or day ([`PartialDate`]),
+//! and the written-date vocabulary shared by extraction and understanding (month and
+//! weekday names, month numbers, Juche years).
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -120,6 +124,74 @@ impl<'de> Deserialize<'de> for PartialDate {
     }
 }
 
+// Written dates: the month table and the readings of a date's written parts that both
+// extraction (publication date lines) and understanding (dates in running text) use.
+// Each crate keeps its own patterns and rules for where a date stands and what a date
+// without a year means; the names, numbers and the Juche calendar are read here.
+
+/// The months' names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The weekdays' names, Monday first (ISO weekday 1).
+pub const WEEKDAY_NAMES: [&str; 7] =
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// A month name or abbreviation as a regular expression, in the case running text
+/// writes it: capitalised, abbreviations that are also words (`Mar`, `Jun`, `Jul`,
+/// `Sep`) only with their full stop. "May" matches the modal verb too; readers of it
+/// decide by what follows.
+pub const MONTH_PATTERN: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept\.?|Sep\.|Oct\.?|Nov\.?|Dec\.?)";
+
+/// A month name or abbreviation as a regular expression for date lines and metadata,
+/// where a month is written in any case and any abbreviation (`DEC`, `sept.`, `jun`):
+/// use it inside `(?i)`.
+pub const MONTH_PATTERN_ANY_CASE: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+
+/// The month number (1–12) of a month name or abbreviation, in any case, with or
+/// without its full stop: `August`, `Aug.`, `sept`, `DEC`.
+pub fn month_number(s: &str) -> Option<i8> {
+    let m = s.trim_end_matches('.').to_ascii_lowercase();
+    let idx = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|p| m.starts_with(p))?;
+    Some(idx as i8 + 1)
+}
+
+/// The ISO weekday number (Monday = 1) of a weekday name or its first three letters.
+pub fn weekday_number(s: &str) -> Option<i8> {
+    let w = s.get(..3)?;
+    WEEKDAY_NAMES.iter().position(|n| n[..3].eq_ignore_ascii_case(w)).map(|i| i as i8 + 1)
+}
+
+/// The Gregorian year of a year of the Juche calendar (Juche 1 = 1912).
+pub fn juche_to_gregorian(juche: i16) -> i16 {
+    juche + 1911
+}
+
+/// The day written as year, month and day numbers, when it exists in the calendar.
+pub fn calendar_date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Date::new(i16::try_from(year).ok()?, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
+}
+
+/// The day written as "Month D, YYYY" or "D Month YYYY" gives, from its three written
+/// parts (a month name or abbreviation, the day's and the year's digits).
+pub fn named_month_date(year: &str, month: &str, day: &str) -> Option<Date> {
+    calendar_date(year.parse().ok()?, month_number(month)?.into(), day.parse().ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +212,35 @@ mod tests {
         assert_eq!(m.last_day().unwrap().to_string(), "2024-02-29");
         assert!(m.compatible("2024-02-11".parse().unwrap()));
         assert!(!m.compatible("2024-03".parse().unwrap()));
+    }
+
+    #[test]
+    fn month_and_weekday_names() {
+        assert_eq!(month_number("August"), Some(8));
+        assert_eq!(month_number("Sept."), Some(9));
+        assert_eq!(month_number("DEC"), Some(12));
+        assert_eq!(month_number("jun"), Some(6));
+        assert_eq!(month_number("Ma"), None);
+        assert_eq!(month_number("Juche"), None);
+        for (i, m) in MONTH_NAMES.iter().enumerate() {
+            assert_eq!(month_number(m), Some(i as i8 + 1));
+        }
+        assert_eq!(weekday_number("Tuesday"), Some(2));
+        assert_eq!(weekday_number("Sun"), Some(7));
+        assert_eq!(weekday_number("Mo"), None);
+    }
+
+    #[test]
+    fn written_parts_and_juche_years() {
+        assert_eq!(
+            named_month_date("2001", "Aug.", "4").map(|d| d.to_string()).as_deref(),
+            Some("2001-08-04")
+        );
+        assert_eq!(named_month_date("2011", "February", "30"), None);
+        assert_eq!(calendar_date(2024, 2, 29).map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
+        assert_eq!(calendar_date(2024, 13, 1), None);
+        assert_eq!(calendar_date(40000, 1, 1), None);
+        assert_eq!(juche_to_gregorian(100), 2011);
+        assert_eq!(juche_to_gregorian(113), 2024);
     }
 }

@@ -2,11 +2,15 @@
 //!
 //! This crate owns the plain data types that flow between the pipeline stages
 //! (ingest → extract → store → understand → index → serve) and nothing else: no I/O,
-//! no parsing of pages, no storage. Every other crate depends on it; it depends on no
+//! no parsing of pages, no storage. [`Layout`] names the data directory's paths
+//! without touching them. Every other crate depends on it; it depends on no
 //! other annalist crate.
+//!
+//! [`date`] also holds the written-date vocabulary both extraction and understanding
+//! read dates with: month and weekday names, month numbers, Juche years.
 
 mod article;
-mod date;
+pub mod date;
 mod layout;
 mod understanding;
 

@@ -5,12 +5,20 @@
 //! publication date ("Tuesday", "Dec. 7", "in June this year", "last year",
 //! "twenty-three years ago", "yesterday"), anaphoric ("on the same day") and spans
 //! ("between April 24 and 26 in 2019", "from May 2 to 12").
+//!
+//! Month names, weekday numbers and Juche years come from the shared vocabulary of
+//! [`annalist_model::date`]; the forms of running text, what a date without a year
+//! means and the names that look like dates ("the June 15 Joint Declaration") are
+//! decided here.
 
 use std::sync::LazyLock;
 
+use annalist_model::date::{self, MONTH_PATTERN, calendar_date, month_number};
 use annalist_model::{Date, PartialDate};
 use jiff::ToSpan;
 use regex::Regex;
+
+use crate::lexicon::DATED_NAME_HEADS;
 
 /// One date expression found in a body.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,10 +34,8 @@ pub struct DateExpr {
     pub explicit_year: bool,
 }
 
-const MONTH: &str = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept\.?|Sep\.|Oct\.?|Nov\.?|Dec\.?)";
-
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    let m = MONTH;
+    let m = MONTH_PATTERN;
     let pat = format!(
         r"(?x)
         (?P<span>(?:between|from)\s+(?P<sm1>{m})\s+(?P<sd1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:and|to|till|until)\s+(?:(?P<sm2>{m})\s+)?(?P<sd2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?:in\s+)?(?P<sy>1[89]\d\d|20\d\d)(?-u:\b))?)
@@ -51,90 +57,12 @@ static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pat).expect("date regex")
 });
 
-/// Head words that make a month-day before them part of a name ("June 15 Joint
-/// Declaration", "May 24 step", "April 25 Sports Club", "August 15 Liberation").
-const NAME_HEADS: &[&str] = &[
-    "Joint",
-    "North-South",
-    "South-North",
-    "Declaration",
-    "Statement",
-    "Agreement",
-    "step",
-    "measure",
-    "measures",
-    "Vinalon",
-    "Sports",
-    "House",
-    "Popular",
-    "Children's",
-    "Independence",
-    "Kwangju",
-    "International",
-    "General",
-    "Art",
-    "Prize",
-    "National",
-    "Factory",
-    "Consumer",
-    "All-Korean",
-    "Youth",
-    "Reunification",
-    "Uprising",
-    "Science",
-    "Movement",
-    "Incident",
-    "Stadium",
-    "Machine",
-    "Works",
-    "Complex",
-    "Club",
-    "Hall",
-    "Park",
-    "Street",
-    "Film",
-    "Mine",
-    "Farm",
-    "Cooperative",
-    "People's",
-    "Revolutionary",
-    "Inter-Korean",
-    "Architectural",
-    "Jiktong",
-    "Ryongbuk",
-    "Liberation",
-    "Publishing",
-    "Enterprise",
-    "Plant",
-];
-
 /// Whether the text right after a month-day makes it part of a name.
 fn names_after(rest: &str) -> bool {
     let Some(rest) = rest.strip_prefix(' ') else { return false };
     let w = rest.split([' ', ',', '.', ';', ':', '"', ')']).next().unwrap_or("");
     let w = w.trim_end_matches(['\'', '\u{2019}']);
-    NAME_HEADS.contains(&w) || NAME_HEADS.iter().any(|h| h.strip_suffix("'s") == Some(w))
-}
-
-/// Month number of a month name or abbreviation.
-pub fn month_number(s: &str) -> Option<i8> {
-    let s = s.trim_end_matches('.').to_ascii_lowercase();
-    let n = match &s[..s.len().min(3)] {
-        "jan" => 1,
-        "feb" => 2,
-        "mar" => 3,
-        "apr" => 4,
-        "may" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "oct" => 10,
-        "nov" => 11,
-        "dec" => 12,
-        _ => return None,
-    };
-    Some(n)
+    DATED_NAME_HEADS.contains(&w) || DATED_NAME_HEADS.iter().any(|h| h.strip_suffix("'s") == Some(w))
 }
 
 /// Parses "23", "twenty-three", "five" (up to ninety-nine).
@@ -180,18 +108,6 @@ pub fn parse_number(s: &str) -> Option<i32> {
     }
 }
 
-fn weekday_number(s: &str) -> i8 {
-    match &s[..3] {
-        "Mon" => 1,
-        "Tue" => 2,
-        "Wed" => 3,
-        "Thu" => 4,
-        "Fri" => 5,
-        "Sat" => 6,
-        _ => 7,
-    }
-}
-
 /// The date of a month and day written without a year, as a report published on
 /// `anchor` means it: this year, or last year when that would be over a month ahead.
 pub fn resolve_month_day(anchor: Date, month: i8, day: i8) -> Option<Date> {
@@ -221,212 +137,200 @@ pub fn find_dates(body: &str, anchor: Option<Date>) -> Vec<DateExpr> {
     let mut out: Vec<DateExpr> = Vec::new();
     for c in DATE_RE.captures_iter(body) {
         let whole = c.get(0).expect("match");
-        let (start, end) = (whole.start(), whole.end());
         // a date inside a quoted name ("May 24 step") is not a date of the text
-        if body[..start].ends_with(['"', '\u{201C}']) {
+        if body[..whole.start()].ends_with(['"', '\u{201C}']) {
             continue;
         }
-        let g = |n: &str| c.name(n).map(|m| m.as_str());
-        let num = |n: &str| g(n).and_then(|s| s.parse::<i32>().ok());
-        let mut e = DateExpr {
-            start,
-            end,
-            date: PartialDate::year(0),
-            date_end: None,
-            relative: false,
-            explicit_year: true,
-        };
-        let year_for = |y: Option<i32>, m: i8, d: i8| -> Option<(i16, bool)> {
-            match y {
-                Some(y) => Some((y as i16, false)),
-                None => anchor.and_then(|a| resolve_month_day(a, m, d)).map(|x| (x.year(), true)),
-            }
-        };
-        if g("span").is_some() {
-            let m1 = month_number(g("sm1").unwrap_or(""));
-            let m2 = g("sm2").and_then(month_number).or(m1);
-            let (Some(m1), Some(m2), Some(d1), Some(d2)) = (m1, m2, num("sd1"), num("sd2")) else {
-                continue;
-            };
-            let Some((y, rel)) = year_for(num("sy"), m1, d1 as i8) else {
-                continue;
-            };
-            let (Some(a), Some(b)) = (pd_day(y, m1, d1 as i8), pd_day(y, m2, d2 as i8)) else {
-                continue;
-            };
-            e.date = a;
-            e.date_end = Some(b);
-            e.relative = rel;
-            e.explicit_year = !rel;
-        } else if g("dash").is_some() {
-            let Some(m) = month_number(g("dm").unwrap_or("")) else {
-                continue;
-            };
-            let (Some(d1), Some(d2)) = (num("dd1"), num("dd2")) else {
-                continue;
-            };
-            let Some((y, rel)) = year_for(num("dy"), m, d1 as i8) else {
-                continue;
-            };
-            let (Some(a), Some(b)) = (pd_day(y, m, d1 as i8), pd_day(y, m, d2 as i8)) else {
-                continue;
-            };
-            e.date = a;
-            e.date_end = Some(b);
-            e.relative = rel;
-            e.explicit_year = !rel;
-        } else if g("md").is_some() {
-            let Some(m) = month_number(g("mm").unwrap_or("")) else {
-                continue;
-            };
-            let Some(d) = num("md_d").filter(|d| (1..=31).contains(d)) else {
-                continue;
-            };
-            if num("my").is_none() && g("mthis").is_none() && names_after(&body[end..]) {
-                continue; // "the June 15 Joint Declaration", "the February 8 Vinalon Complex"
-            }
-            // "May 1" is a date, but "May" alone is a modal verb; handled by the regex.
-            let this = g("mthis").map(|s| s.contains("last"));
-            let year = match (num("my"), this, anchor) {
-                (Some(y), _, _) => Some((y as i16, false)),
-                (None, Some(last), Some(a)) => Some((a.year() - last as i16, true)),
-                (None, None, _) => year_for(None, m, d as i8),
-                _ => None,
-            };
-            let Some((y, rel)) = year else { continue };
-            let Some(p) = pd_day(y, m, d as i8) else {
-                continue;
-            };
-            e.date = p;
-            e.relative = rel;
-            e.explicit_year = !rel;
-        } else if g("dm2").is_some() {
-            let Some(m) = month_number(g("dm2_m").unwrap_or("")) else {
-                continue;
-            };
-            let Some(d) = num("dm2_d").filter(|d| (1..=31).contains(d)) else {
-                continue;
-            };
-            let Some((y, rel)) = year_for(num("dm2_y"), m, d as i8) else {
-                continue;
-            };
-            let Some(p) = pd_day(y, m, d as i8) else {
-                continue;
-            };
-            e.date = p;
-            e.relative = rel;
-            e.explicit_year = !rel;
-        } else if g("slash").is_some() {
-            let (Some(d), Some(m), Some(y)) = (num("sl_d"), num("sl_m"), num("sl_y")) else {
-                continue;
-            };
-            let Some(p) = pd_day(y as i16, m as i8, d as i8) else {
-                continue;
-            };
-            e.date = p;
-        } else if g("iso").is_some() {
-            let (Some(d), Some(m), Some(y)) = (num("iso_d"), num("iso_m"), num("iso_y")) else {
-                continue;
-            };
-            let Some(p) = pd_day(y as i16, m as i8, d as i8) else {
-                continue;
-            };
-            e.date = p;
-        } else if g("my2").is_some() {
-            let Some(m) = month_number(g("my2_m").unwrap_or("")) else {
-                continue;
-            };
-            // "May" alone is too ambiguous (modal verb) without a year.
-            let y = if let Some(y) = num("my2_y") {
-                y as i16
-            } else {
-                let Some(a) = anchor else { continue };
-                if g("my2_m") == Some("May") && g("my2_this").is_none() && g("my2_last").is_none() {
-                    continue;
-                }
-                e.relative = true;
-                e.explicit_year = false;
-                if g("my2_last").is_some() {
-                    a.year() - 1
-                } else if g("my2_this").is_some() || m <= a.month() {
-                    a.year()
-                } else {
-                    a.year() - 1
-                }
-            };
-            // keep the span on the month words, not the preposition
-            e.start = c.name("my2_m").map(|x| x.start()).unwrap_or(start);
-            e.date = PartialDate::month(y, m);
-        } else if let Some(w) = g("wd_n") {
-            let Some(a) = anchor else { continue };
-            e.date = PartialDate::day(resolve_weekday(a, weekday_number(w)));
-            e.relative = true;
-            e.explicit_year = false;
-        } else if let Some(w) = g("yest") {
-            let Some(a) = anchor else { continue };
-            let d = if w == "today" { a } else { a.checked_sub(1.day()).unwrap_or(a) };
-            e.date = PartialDate::day(d);
-            e.relative = true;
-            e.explicit_year = false;
-        } else if g("same").is_some() {
-            // anaphoric: the previous date expression
-            let Some(prev) = out.last() else { continue };
-            e.date = prev.date;
-            e.date_end = prev.date_end;
-            e.relative = prev.relative;
-            e.explicit_year = false;
-        } else if g("ago").is_some() {
-            let Some(a) = anchor else { continue };
-            let Some(n) = g("ago_n").and_then(parse_number) else {
-                continue;
-            };
-            e.date = PartialDate::year(a.year() - n as i16);
-            e.relative = true;
-            e.explicit_year = false;
-        } else if g("juche").is_some() {
-            let y = match num("juche_y") {
-                Some(y) => y,
-                None => match num("juche_n") {
-                    Some(n) => 1911 + n,
-                    None => continue,
-                },
-            };
-            e.date = PartialDate::year(y as i16);
-        } else if let Some(t) = g("thisyear") {
-            if t.contains("same") {
-                let Some(prev) = out.last() else { continue };
-                e.date = PartialDate::year(prev.date.year);
-            } else {
-                let Some(a) = anchor else { continue };
-                e.date = PartialDate::year(a.year() - t.starts_with("last") as i16);
-            }
-            e.relative = true;
-            e.explicit_year = false;
-        } else if g("year").is_some() {
-            if g("year_post").is_some() {
-                continue; // "1942-2011": a range of life years, not an event date
-            }
-            let pre = g("year_pre");
-            if pre.is_some_and(|p| p.ends_with("year")) && pre != Some("year") {
-                continue; // "the new year 2025": an occasion, not a date
-            }
-            let prev_char = body[..start].chars().next_back();
-            if pre.is_none() && !matches!(prev_char, Some('(') | Some(',') | None) {
-                // a bare number: only a year when followed by punctuation
-                let next = body[end..].chars().next();
-                if !matches!(next, Some('.') | Some(',') | Some(')') | None) {
-                    continue;
-                }
-            }
-            let Some(y) = num("year_y") else { continue };
-            e.start = c.name("year_y").map(|x| x.start()).unwrap_or(start);
-            e.date = PartialDate::year(y as i16);
-        } else {
-            continue;
+        let m = Match { c: &c, body, anchor, start: whole.start(), end: whole.end() };
+        if let Some(e) = m.read(out.last()) {
+            out.push(e);
         }
-        out.push(e);
     }
     out
+}
+
+/// One match of [`DATE_RE`], read as the form whose group matched.
+struct Match<'c, 't> {
+    c: &'c regex::Captures<'t>,
+    body: &'t str,
+    anchor: Option<Date>,
+    start: usize,
+    end: usize,
+}
+
+impl Match<'_, '_> {
+    fn g(&self, n: &str) -> Option<&str> {
+        self.c.name(n).map(|m| m.as_str())
+    }
+
+    fn num(&self, n: &str) -> Option<i32> {
+        self.g(n).and_then(|s| s.parse::<i32>().ok())
+    }
+
+    fn month(&self, n: &str) -> Option<i8> {
+        month_number(self.g(n).unwrap_or(""))
+    }
+
+    /// The year of a month and day: the one written, else the anchor's reading of it
+    /// (then relative).
+    fn year_for(&self, y: Option<i32>, m: i8, d: i8) -> Option<(i16, bool)> {
+        match y {
+            Some(y) => Some((y as i16, false)),
+            None => self.anchor.and_then(|a| resolve_month_day(a, m, d)).map(|x| (x.year(), true)),
+        }
+    }
+
+    /// An expression of the whole match; `relative` dates give no year of their own.
+    fn expr(&self, date: PartialDate, date_end: Option<PartialDate>, relative: bool) -> DateExpr {
+        DateExpr { start: self.start, end: self.end, date, date_end, relative, explicit_year: !relative }
+    }
+
+    /// An expression whose span starts at group `n` (not at the preposition before it).
+    fn expr_from(&self, n: &str, date: PartialDate, relative: bool) -> DateExpr {
+        let start = self.c.name(n).map(|x| x.start()).unwrap_or(self.start);
+        DateExpr { start, ..self.expr(date, None, relative) }
+    }
+
+    /// The previous date expression, for anaphoric ones ("on the same day").
+    fn read(&self, prev: Option<&DateExpr>) -> Option<DateExpr> {
+        if self.g("span").is_some() {
+            let m1 = self.month("sm1");
+            self.days(m1, self.g("sm2").and_then(month_number).or(m1), ("sd1", "sd2"), "sy")
+        } else if self.g("dash").is_some() {
+            let m = self.month("dm");
+            self.days(m, m, ("dd1", "dd2"), "dy")
+        } else if self.g("md").is_some() {
+            self.month_day()
+        } else if self.g("dm2").is_some() {
+            self.day_month()
+        } else if self.g("slash").is_some() {
+            self.numeric(("sl_y", "sl_m", "sl_d"))
+        } else if self.g("iso").is_some() {
+            self.numeric(("iso_y", "iso_m", "iso_d"))
+        } else if self.g("my2").is_some() {
+            self.month_year()
+        } else if let Some(w) = self.g("wd_n") {
+            let a = self.anchor?;
+            let day = resolve_weekday(a, date::weekday_number(w).unwrap_or(7));
+            Some(self.expr(PartialDate::day(day), None, true))
+        } else if let Some(w) = self.g("yest") {
+            let a = self.anchor?;
+            let d = if w == "today" { a } else { a.checked_sub(1.day()).unwrap_or(a) };
+            Some(self.expr(PartialDate::day(d), None, true))
+        } else if self.g("same").is_some() {
+            // anaphoric: the previous date expression
+            let prev = prev?;
+            Some(DateExpr { relative: prev.relative, ..self.expr(prev.date, prev.date_end, true) })
+        } else if self.g("ago").is_some() {
+            let a = self.anchor?;
+            let n = self.g("ago_n").and_then(parse_number)?;
+            Some(self.expr(PartialDate::year(a.year() - n as i16), None, true))
+        } else if self.g("juche").is_some() {
+            let y = match self.num("juche_y") {
+                Some(y) => y,
+                None => date::juche_to_gregorian(self.num("juche_n")? as i16).into(),
+            };
+            Some(self.expr(PartialDate::year(y as i16), None, false))
+        } else if let Some(t) = self.g("thisyear") {
+            let y = if t.contains("same") {
+                prev?.date.year
+            } else {
+                self.anchor?.year() - t.starts_with("last") as i16
+            };
+            Some(self.expr(PartialDate::year(y), None, true))
+        } else if self.g("year").is_some() {
+            self.bare_year()
+        } else {
+            None
+        }
+    }
+
+    /// "between April 24 and 26 (in 2019)", "from May 2 to 12", "June 3-5, 2019": the
+    /// days of groups `d` in months `m1`, `m2`, of the year in group `y` or the anchor's.
+    fn days(&self, m1: Option<i8>, m2: Option<i8>, d: (&str, &str), y: &str) -> Option<DateExpr> {
+        let (m1, m2, d1, d2) = (m1?, m2?, self.num(d.0)?, self.num(d.1)?);
+        let (y, rel) = self.year_for(self.num(y), m1, d1 as i8)?;
+        let (a, b) = (pd_day(y, m1, d1 as i8)?, pd_day(y, m2, d2 as i8)?);
+        Some(self.expr(a, Some(b), rel))
+    }
+
+    /// "August 4, 2001", "Dec. 7", "June 19 this year".
+    fn month_day(&self) -> Option<DateExpr> {
+        let m = self.month("mm")?;
+        let d = self.num("md_d").filter(|d| (1..=31).contains(d))?;
+        if self.num("my").is_none() && self.g("mthis").is_none() && names_after(&self.body[self.end..]) {
+            return None; // "the June 15 Joint Declaration", "the February 8 Vinalon Complex"
+        }
+        // "May 1" is a date, but "May" alone is a modal verb; handled by the regex.
+        let this = self.g("mthis").map(|s| s.contains("last"));
+        let (y, rel) = match (self.num("my"), this, self.anchor) {
+            (Some(y), _, _) => Some((y as i16, false)),
+            (None, Some(last), Some(a)) => Some((a.year() - last as i16, true)),
+            (None, None, _) => self.year_for(None, m, d as i8),
+            _ => None,
+        }?;
+        Some(self.expr(pd_day(y, m, d as i8)?, None, rel))
+    }
+
+    /// "9 September 1948", "4 August".
+    fn day_month(&self) -> Option<DateExpr> {
+        let m = self.month("dm2_m")?;
+        let d = self.num("dm2_d").filter(|d| (1..=31).contains(d))?;
+        let (y, rel) = self.year_for(self.num("dm2_y"), m, d as i8)?;
+        Some(self.expr(pd_day(y, m, d as i8)?, None, rel))
+    }
+
+    /// "15/08/2022", "2022-08-15": the groups of year, month and day.
+    fn numeric(&self, (y, m, d): (&str, &str, &str)) -> Option<DateExpr> {
+        let (y, m, d) = (self.num(y)?, self.num(m)?, self.num(d)?);
+        Some(self.expr(PartialDate::day(calendar_date(y, m, d)?), None, false))
+    }
+
+    /// "in April 2019", "in June this year", "since March".
+    fn month_year(&self) -> Option<DateExpr> {
+        let m = self.month("my2_m")?;
+        let (this, last) = (self.g("my2_this").is_some(), self.g("my2_last").is_some());
+        // "May" alone is too ambiguous (modal verb) without a year.
+        let (y, rel) = if let Some(y) = self.num("my2_y") {
+            (y as i16, false)
+        } else {
+            let a = self.anchor?;
+            if self.g("my2_m") == Some("May") && !this && !last {
+                return None;
+            }
+            let y = if last {
+                a.year() - 1
+            } else if this || m <= a.month() {
+                a.year()
+            } else {
+                a.year() - 1
+            };
+            (y, true)
+        };
+        // keep the span on the month words, not the preposition
+        Some(self.expr_from("my2_m", PartialDate::month(y, m), rel))
+    }
+
+    /// "in 2019", "(2019)", "2019.": a year, unless a range of life years or an occasion.
+    fn bare_year(&self) -> Option<DateExpr> {
+        if self.g("year_post").is_some() {
+            return None; // "1942-2011": a range of life years, not an event date
+        }
+        let pre = self.g("year_pre");
+        if pre.is_some_and(|p| p.ends_with("year")) && pre != Some("year") {
+            return None; // "the new year 2025": an occasion, not a date
+        }
+        let prev_char = self.body[..self.start].chars().next_back();
+        if pre.is_none() && !matches!(prev_char, Some('(') | Some(',') | None) {
+            // a bare number: only a year when followed by punctuation
+            let next = self.body[self.end..].chars().next();
+            if !matches!(next, Some('.') | Some(',') | Some(')') | None) {
+                return None;
+            }
+        }
+        let y = self.num("year_y")?;
+        Some(self.expr_from("year_y", PartialDate::year(y as i16), false))
+    }
 }
 
 #[cfg(test)]

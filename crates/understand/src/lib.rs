@@ -4,10 +4,19 @@
 //! The entry points are [`Kb`] (built once), [`understand`] (one article) and
 //! [`merge`] (many articles' events into canonical events).
 
+/// A regular expression compiled once, on first use. Its pattern is the message of
+/// the panic should it not compile (every one is compiled by the unit tests).
+macro_rules! lazy_regex {
+    ($re:expr) => {
+        std::sync::LazyLock::new(|| regex::Regex::new($re).expect($re))
+    };
+}
+
 mod cameo;
 mod dates;
 mod events;
 mod kb;
+mod lexicon;
 mod mentions;
 mod merge;
 mod pubdate;

@@ -1,24 +1,22 @@
 //! Inferring a missing publication date from the body.
 
+use std::sync::LazyLock;
+
+use annalist_model::date::month_number;
 use annalist_model::{Date, EntityKind, Mention};
 use jiff::ToSpan;
 use regex::Regex;
-use std::sync::LazyLock;
 
-use crate::dates::{find_dates, month_number, resolve_month_day};
+use crate::dates::{find_dates, resolve_month_day};
 use crate::kb::Kb;
 
-static ANNIV: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?P<what>[^.;]{3,160})",
-    )
-    .expect("anniv regex")
-});
+static ANNIV: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?P<what>[^.;]{3,160})"
+);
 
-static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<m>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)\s+(?P<d>\d{1,2})\b(?P<y>,?\s+\d{4})?")
-        .expect("month-day regex")
-});
+static MONTH_DAY: LazyLock<Regex> = lazy_regex!(
+    r"\b(?P<m>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)\s+(?P<d>\d{1,2})\b(?P<y>,?\s+\d{4})?"
+);
 
 /// A publication date worked out from the body: the anniversary year (from a known
 /// base date) or the latest explicit date, and the latest stated day in that year.

@@ -1,0 +1,167 @@
+//! Events dated by an anniversary or recalled: diplomatic relations and treaties
+//! whose "Nth anniversary" is celebrated, and a meeting recalled by its year.
+
+use std::sync::LazyLock;
+
+use annalist_model::{EntityKind, Event, EventStatus, EventType, PartialDate};
+use regex::Regex;
+
+use super::{Ctx, Sentence, asserted, np_entity};
+use crate::cameo;
+
+pub(super) static ANNIV_RELATIONS: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:establishment|establishing|forging)\s+of\s+(?:the\s+)?diplomatic\s+(?:relations|ties)\s+between\b"
+);
+
+pub(super) static ANNIV_TREATY: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:conclusion|signing|signature|adoption)\s+of\s+(?:the\s+)?(?P<what>[^,.;]{0,100}?\b(?:treaty|agreement|declaration|accord|joint\s+statement|communiqu[eé]))\b"
+);
+
+pub(super) static RECALLED_MEETING: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\bthe\s+(?P<y>(?:19|20)\d\d)\s+(?:summit\s+)?(?:meeting|summit|talks)\b");
+
+/// "the agreements reached at the 2019 meeting in Vladivostok": a meeting whose sides
+/// are not named again, recalled in a message between the same two people.
+pub(super) fn meeting_recalled(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, .. } = *s;
+    let Some(c) = RECALLED_MEETING.captures(&ctx.body[ss..se]) else {
+        return;
+    };
+    let Ok(y) = c["y"].parse::<i16>() else { return };
+    let Some(prev) = out
+        .iter()
+        .rev()
+        .find(|e| {
+            matches!(e.kind, EventType::Message | EventType::Meeting)
+                && e.target.is_some()
+                && e.target != e.target_country
+        })
+        .cloned()
+    else {
+        return;
+    };
+    let m = c.get(0).expect("match");
+    let (ms, me) = (ss + m.start(), ss + m.end());
+    if out.iter().any(|e| e.kind == EventType::Meeting && e.evidence_start <= ms && ms < e.evidence_end) {
+        return;
+    }
+    let place_m = ctx.in_range(me, (me + 40).min(se)).find(|x| x.kind == EntityKind::Place);
+    let ev_end = place_m.map_or(me, |p| p.end);
+    out.push(Event {
+        kind: EventType::Meeting,
+        date: Some(PartialDate::year(y)),
+        date_end: None,
+        place: place_m.map(|p| p.id.clone()),
+        occasion: None,
+        evidence: ctx.body[ms..ev_end].to_string(),
+        evidence_start: ms,
+        evidence_end: ev_end,
+        rule: "meeting_recalled".into(),
+        cameo: "040".into(),
+        goldstein: cameo::goldstein("040"),
+        inferred: false,
+        reasoning: Some("sides taken from the message that recalls the meeting".into()),
+        status: EventStatus::Asserted,
+        ..prev
+    });
+}
+
+/// "the 76th anniversary of the establishment of diplomatic relations between A and B"
+/// dates the establishment to the anniversary year minus 76.
+pub(super) fn relations_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
+    for c in ANNIV_RELATIONS.captures_iter(ctx.body) {
+        let m = c.get(0).expect("match");
+        let Ok(n) = c["n"].parse::<i16>() else { continue };
+        let (ms, me) = (m.start(), m.end());
+        let se = ctx.sentences.iter().find(|&&(a, b)| a <= ms && me <= b).map_or(ctx.body.len(), |s| s.1);
+        let Some(a) = np_entity(ctx, me, se, true) else { continue };
+        let rest = &ctx.body[a.end..se];
+        let Some(and) = rest.find(" and ").map(|p| a.end + p + 5) else {
+            continue;
+        };
+        let Some(b) = np_entity(ctx, and, se, true) else { continue };
+        // the year the anniversary is celebrated: the date of the sentence, else the
+        // publication year
+        let Some(year) = anniversary_year(ctx, ms, me) else { continue };
+        let base = year - n;
+        let date = Some(PartialDate::year(base));
+        let ev = asserted(
+            ctx.body,
+            EventType::RelationsEstablished,
+            "relations_anniversary",
+            "054",
+            (ms, b.end.min(se)),
+            date,
+        );
+        out.push(Event {
+            actor: Some(a.country.clone().unwrap_or_else(|| a.id.clone())),
+            actor_country: a.country.clone(),
+            target: Some(b.country.clone().unwrap_or_else(|| b.id.clone())),
+            target_country: b.country.clone(),
+            inferred: true,
+            reasoning: Some(format!(
+                "{n}th anniversary celebrated in {year}: relations established in {base}"
+            )),
+            ..ev
+        });
+    }
+}
+
+/// The year an anniversary mentioned at `ms..me` is celebrated: the year of a date in
+/// the same sentence, else the article's (possibly inferred) publication year.
+pub(super) fn anniversary_year(ctx: &Ctx<'_>, ms: usize, me: usize) -> Option<i16> {
+    ctx.dates
+        .iter()
+        .find(|d| ctx.sentences.iter().any(|&(x, y)| x <= ms && me <= y && d.start >= x && d.end <= y))
+        .map(|d| d.date.year)
+        .or(ctx.anchor.map(|d| d.year()))
+}
+
+/// "the 50th anniversary of the conclusion of the DPRK-China treaty of friendship" (or
+/// "… of the treaty … between A and B") dates the signing of an agreement between
+/// the two states named to the anniversary year minus 50.
+pub(super) fn treaties_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
+    for c in ANNIV_TREATY.captures_iter(ctx.body) {
+        let m = c.get(0).expect("match");
+        let what = c.name("what").expect("what group");
+        let Ok(n) = c["n"].parse::<i16>() else { continue };
+        let (ms, me) = (m.start(), m.end());
+        let se = ctx.sentences.iter().find(|&&(a, b)| a <= ms && me <= b).map_or(ctx.body.len(), |s| s.1);
+        // The parties: states named in the treaty's name ("DPRK-China treaty"), or in a
+        // "between A and B" that follows it within the same clause.
+        let mut end = what.end();
+        let tail = &ctx.body[end..se];
+        if let Some(b) = tail.find(" between ")
+            && b < 80
+        {
+            end = (end + b + 9 + 80).min(se);
+        }
+        let mut states: Vec<&str> = Vec::new();
+        for mention in ctx.in_range(what.start(), end) {
+            let state = match mention.kind {
+                EntityKind::Country => Some(mention.id.as_str()),
+                _ => None,
+            };
+            if let Some(st) = state
+                && !states.contains(&st)
+            {
+                states.push(st);
+            }
+        }
+        let [a, b] = states[..] else { continue };
+        let Some(year) = anniversary_year(ctx, ms, me) else { continue };
+        let base = year - n;
+        let date = Some(PartialDate::year(base));
+        let ev =
+            asserted(ctx.body, EventType::Agreement, "treaty_anniversary", "057", (ms, what.end()), date);
+        out.push(Event {
+            actor: Some(a.to_string()),
+            actor_country: Some(a.to_string()),
+            target: Some(b.to_string()),
+            target_country: Some(b.to_string()),
+            inferred: true,
+            reasoning: Some(format!("{n}th anniversary celebrated in {year}: signed in {base}")),
+            ..ev
+        });
+    }
+}

@@ -1,0 +1,509 @@
+//! The events of one trigger match, in phases: whether it is an event at all, its
+//! status (asserted, negated, intended, hypothetical), its sides as the trigger's
+//! direction finds them, its dates (a chain after the trigger, else one before, else
+//! the article's), then one event per side pair and date.
+
+use std::sync::LazyLock;
+
+use annalist_model::{EntityKind, Event, EventStatus, EventType, Mention, PartialDate};
+use regex::Regex;
+
+use super::triggers::{Dir, Trigger};
+use super::{
+    Ctx, MODAL_BEFORE, NEG_BEFORE, asserted, best_entity, coordinated, host_mention, np_entity,
+    of_complement, target_after,
+};
+use crate::dates::DateExpr;
+
+pub(super) static TITLED_SUBJECT: LazyLock<Regex> = lazy_regex!(
+    r"(?i)^\s*the\s+(president|premier|prime\s+minister|minister|foreign\s+minister|king|ambassador|chairman|chairwoman|secretary|general\s+secretary|vice-president)\b"
+);
+
+/// A clause opened by a personal pronoun ("He", "She"), resolved to the last fitting
+/// named person.
+pub(super) static PRONOUN_SUBJECT: LazyLock<Regex> = lazy_regex!(r"^\s*(?:He|She)\s");
+
+pub(super) static MODAL_CLAUSE: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b"
+);
+
+pub(super) static HYPO: LazyLock<Regex> = lazy_regex!(r"(?i)\b(?:if|unless|should\s+the|in\s+case)\b");
+
+pub(super) static OCCASION: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:on\s+the\s+occasion\s+of|to\s+mark|in\s+celebration\s+of|in\s+commemoration\s+of|over\s+the|on)\s+(?:the\s+|its\s+|his\s+|her\s+)?(?P<o>(?:\d+\w*\s+(?:[\w-]+\s+)?anniversary|new\s+year|demise|death|passing|election|birthday|national\s+day|lunar|day\s+of|ratification|founding|independence|liberation|victory)[^,.;]{0,90}?)(?:[,.;]|\s+on\s+[A-Z]|\s+in\s+the\s+name|\s+to\s+[A-Z]|\s+on\s+behalf|$)"
+);
+
+/// One trigger matched in a sentence: what the phases of [`sentence_events`] read.
+pub(super) struct Hit<'a> {
+    pub ctx: &'a Ctx<'a>,
+    pub trig: &'a Trigger,
+    /// The sentence's span.
+    pub ss: usize,
+    pub se: usize,
+    /// The trigger's span.
+    pub ts: usize,
+    pub te: usize,
+    /// The subject of the sentences before (for "He"/"She" and subjectless clauses).
+    pub prev_subject: Option<&'a Mention>,
+    /// The article's own date, for a sentence that states none.
+    pub default: Option<PartialDate>,
+}
+
+/// The mentions before a trigger that may be its subject.
+pub(super) struct Subjects<'a> {
+    /// Everything named before the trigger but places.
+    all: Vec<&'a Mention>,
+    /// The people among them who lead a delegation ("… led by Y").
+    led: Vec<&'a Mention>,
+    /// `all` without the names in an of-phrase after an ordinary noun ("the members of
+    /// the committee for studying the works of Kim Il Sung": not Kim).
+    heads: Vec<&'a Mention>,
+}
+
+/// An actor and a target (either may be missing: no event then, or a reception).
+pub(super) type Sides = (Option<Mention>, Option<Mention>);
+
+/// A date for an event, with where its expression ends in the body.
+pub(super) struct Dated {
+    date: Option<PartialDate>,
+    date_end: Option<PartialDate>,
+    relative: bool,
+    end: usize,
+    /// Why, when the date is not stated in the sentence.
+    reason: Option<String>,
+}
+
+/// The events of one trigger match: clause status, sides, dates, then one event per
+/// side pair and date.
+pub(super) fn sentence_events(h: &Hit<'_>, out: &mut Vec<Event>) {
+    if h.not_an_event() {
+        return;
+    }
+    let status = h.status();
+    let sides = h.sides();
+    let dated = h.dates();
+    h.emit(sides, &dated, status, out);
+}
+
+impl<'a> Hit<'a> {
+    /// Trigger matches that read as an event but are none: a gift received, the passive
+    /// of someone else's call or visit.
+    fn not_an_event(&self) -> bool {
+        let (body, ts, te) = (self.ctx.body, self.ts, self.te);
+        if self.trig.rule == "received_visitor"
+            && body[ts..te].split_whitespace().any(|w| matches!(w, "from" | "gift" | "gifts"))
+        {
+            return true; // "received a gift from the ambassador": no call on anyone
+        }
+        if self.trig.rule == "received_visitor"
+            && (body[te..].trim_start().starts_with("by ")
+                || body[..ts]
+                    .trim_end()
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(|w| matches!(w, "being" | "been" | "was" | "were")))
+        {
+            return true; // "had the honour of being received by": the passive of someone else's call
+        }
+        // "was visited by": passive, handled poorly; skip
+        self.trig.kind == EventType::Visit
+            && body[ts..te].ends_with("visited")
+            && body[te..].trim_start().starts_with("by ")
+    }
+
+    /// Asserted, or negated, intended or hypothetical by what stands before the trigger
+    /// in its clause.
+    fn status(&self) -> EventStatus {
+        let body = self.ctx.body;
+        let clause_start = body[self.ss..self.ts].rfind([';']).map_or(self.ss, |p| self.ss + p + 1);
+        let before = &body[clause_start..self.ts];
+        if self.trig.dir == Dir::Nearest && MODAL_CLAUSE.is_match(before) {
+            // "… is due to arrive … on his visit to …": the phrase shares its verb's mood
+            return EventStatus::Intent;
+        }
+        if self.trig.rule == "visit_left_for" {
+            return EventStatus::Asserted;
+        }
+        if NEG_BEFORE.is_match(before) {
+            EventStatus::Negated
+        } else if MODAL_BEFORE.is_match(before) {
+            EventStatus::Intent
+        } else if HYPO.is_match(before) {
+            EventStatus::Hypothetical
+        } else {
+            EventStatus::Asserted
+        }
+    }
+
+    fn subjects(&self) -> Subjects<'a> {
+        let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
+        let all: Vec<&Mention> = ctx.in_range(ss, self.ts).filter(|m| m.kind != EntityKind::Place).collect();
+        let led = all
+            .iter()
+            .copied()
+            .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[ss..m.start]))
+            .collect();
+        let heads = all
+            .iter()
+            .copied()
+            .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+            .collect();
+        Subjects { all, led, heads }
+    }
+
+    /// "The president …": the last person before the sentence with that title.
+    fn titled_subject(&self) -> Option<&'a Mention> {
+        let c = TITLED_SUBJECT.captures(&self.ctx.body[self.ss..self.ts])?;
+        let t = c[1].to_lowercase();
+        self.ctx.mentions.iter().rev().find(|m| {
+            m.end <= self.ss
+                && m.kind == EntityKind::Person
+                && m.attributes.iter().any(|a| a.to_lowercase().starts_with(&t))
+        })
+    }
+
+    /// The sentence's subject: its first head, else a titled subject, else the subject
+    /// of the sentences before.
+    fn subject_actor(&self, subj: &Subjects<'a>) -> Option<&'a Mention> {
+        best_entity(&subj.heads).or_else(|| self.titled_subject()).or(self.prev_subject)
+    }
+
+    /// Where the target is looked for: from the trigger's second word on (the target may
+    /// sit inside the trigger phrase, "signed the DPRK-Russia Declaration").
+    fn target_from(&self) -> usize {
+        let (ts, te) = (self.ts, self.te);
+        ts + self.ctx.body[ts..te].find(char::is_whitespace).unwrap_or(te - ts)
+    }
+
+    fn target_after(&self, actor_country: Option<&str>) -> Option<&'a Mention> {
+        target_after(self.ctx, self.trig, self.target_from(), self.se, actor_country)
+    }
+
+    /// The actor and target pairs, as the trigger's direction finds them.
+    fn sides(&self) -> Vec<Sides> {
+        let (ctx, body) = (self.ctx, self.ctx.body);
+        let subj = self.subjects();
+        match self.trig.dir {
+            Dir::Subject if self.trig.rule == "visit_here" => self.arrivals(&subj),
+            Dir::Adopted => {
+                let to = body[self.ts..self.te].find(" to ").map_or(self.te, |p| self.ts + p + 4);
+                let target = np_entity(ctx, to, self.te, true);
+                vec![(self.prev_subject.cloned(), target.cloned())]
+            }
+            Dir::Nearest => {
+                let actor = ctx
+                    .in_range(self.ss, self.ts)
+                    .filter(|m| m.kind == EntityKind::Person)
+                    .last()
+                    .or_else(|| best_entity(&subj.all));
+                let ac = actor.and_then(|a| a.country.clone());
+                vec![(actor.cloned(), self.target_after(ac.as_deref()).cloned())]
+            }
+            Dir::Attributive => {
+                // the visitor is the phrase after "visiting": its leader, else its first name
+                let (te, se) = (self.te, self.se);
+                let np_end = body[te..se].find([';', '(']).map_or(se, |p| te + p);
+                let actor = ctx
+                    .in_range(te, np_end)
+                    .find(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
+                    .or_else(|| np_entity(ctx, te, np_end, true));
+                let target = actor
+                    .filter(|a| a.country.is_some() && a.country.as_deref() != ctx.outlet_state)
+                    .and_then(|_| host_mention(ctx, self.ts));
+                vec![(actor.cloned(), target)]
+            }
+            Dir::Subject | Dir::NoTarget => self.subject_sides(&subj),
+            Dir::FromAfter => self.senders(&subj),
+            Dir::Between => {
+                let a = np_entity(ctx, self.te, self.se, true);
+                let b = a.and_then(|a| {
+                    let rest = &body[a.end..self.se];
+                    let and = rest.find(" and ").map(|p| a.end + p + 5)?;
+                    np_entity(ctx, and, self.se, true)
+                });
+                vec![(a.cloned(), b.cloned())]
+            }
+            Dir::Passive => vec![(self.passive_actor(), None)],
+        }
+    }
+
+    /// "X arrived here", "Arriving here were X and Y", "X left here for Z".
+    fn arrivals(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let (ctx, body, ts, te) = (self.ctx, self.ctx.body, self.ts, self.te);
+        let after_led: Vec<&Mention> = ctx
+            .in_range(te, self.se)
+            .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[te..m.start]))
+            .collect();
+        let actors: Vec<&Mention> = if !subj.led.is_empty() {
+            subj.led.clone()
+        } else if let Some(a) = best_entity(&subj.all) {
+            vec![a]
+        } else if !after_led.is_empty() {
+            after_led
+        } else {
+            np_entity(ctx, te, self.se, true).or(self.prev_subject).into_iter().collect()
+        };
+        let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"));
+        let mut pairs = Vec::new();
+        for a in actors {
+            let foreign = a.country.is_some() && a.country.as_deref() != ctx.outlet_state;
+            let target = if arriving {
+                None
+            } else {
+                self.target_after(a.country.as_deref()).filter(|t| t.kind != EntityKind::Person).cloned()
+            };
+            let target = target.or_else(|| foreign.then(|| host_mention(ctx, ts)).flatten());
+            pairs.push((Some(a.clone()), target));
+        }
+        pairs
+    }
+
+    /// "He paid tribute to T": the last named person before, on the other side of T.
+    fn pronoun(&self, subj: &Subjects<'a>) -> Option<&'a Mention> {
+        let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
+        if !subj.heads.is_empty()
+            || self.trig.dir == Dir::NoTarget
+            || !PRONOUN_SUBJECT.is_match(&body[ss..self.ts])
+        {
+            return None;
+        }
+        let t = self.target_after(None)?;
+        let fits = |m: &Mention| {
+            m.kind == EntityKind::Person && m.id != t.id && m.country.is_some() && m.country != t.country
+        };
+        if let Some(p) = self.prev_subject.filter(|p| fits(p)) {
+            return Some(p);
+        }
+        // else the last person in a subject's place: opening a sentence, or leading a
+        // delegation
+        ctx.mentions.iter().rev().filter(|m| m.end <= ss && fits(m)).find(|m| {
+            let s0 = ctx.sentences.iter().rev().find(|s| s.0 <= m.start).map_or(0, |s| s.0);
+            crate::text::led_by(&body[s0..m.start])
+                || (m.start <= s0 + 48 && ctx.in_range(s0, m.start).next().is_none())
+        })
+    }
+
+    /// The subject acts on the target after the trigger (none for receptions).
+    fn subject_sides(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let actors: Vec<Option<&Mention>> = if subj.led.len() > 1 {
+            subj.led.iter().map(|m| Some(*m)).collect()
+        } else {
+            vec![
+                subj.led.first().copied().or_else(|| self.pronoun(subj)).or_else(|| self.subject_actor(subj)),
+            ]
+        };
+        let ac = actors.first().copied().flatten().and_then(|a| a.country.clone());
+        let mut target = if self.trig.dir == Dir::NoTarget { None } else { self.target_after(ac.as_deref()) };
+        if target.is_none() && self.trig.kind.symmetric() {
+            // "A … and B … signed the treaty"
+            target = subj
+                .all
+                .iter()
+                .find(|m| m.country.is_some() && m.country != ac && m.kind != EntityKind::Place)
+                .copied();
+        }
+        // "met and had talks with A, title, and B, title": one meeting with each
+        let second =
+            target.filter(|t| t.kind == EntityKind::Person).and_then(|t| coordinated(self.ctx, t, self.se));
+        let mut pairs = Vec::new();
+        for a in actors {
+            pairs.push((a.cloned(), target.cloned()));
+            if let Some(b) = second {
+                pairs.push((a.cloned(), Some(b.clone())));
+            }
+        }
+        pairs
+    }
+
+    /// A message from the sender after the trigger to the subject (or, "sent by X to
+    /// Y", to the addressee after the sender).
+    fn senders(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let (ctx, body, se) = (self.ctx, self.ctx.body, self.se);
+        let actor = np_entity(ctx, self.te, se, true);
+        let to = actor.filter(|_| self.trig.rule == "message_sent_by").and_then(|a| {
+            let p = body[a.end..se].find(" to ")?;
+            np_entity(ctx, a.end + p + 4, se, true)
+        });
+        let target = to.or_else(|| self.subject_actor(subj));
+        // "from President A and Prime Minister B": one message from each
+        actor
+            .into_iter()
+            .chain(actor.and_then(|a| coordinated(ctx, a, se)))
+            .map(|a| (Some(a.clone()), target.cloned()))
+            .collect()
+    }
+
+    /// The agent after "by", else the state where it took place, else the outlet's.
+    fn passive_actor(&self) -> Option<Mention> {
+        let ctx = self.ctx;
+        let by = ctx.body[self.te..self.se].strip_prefix(" by ").map(|_| self.te + 4);
+        by.and_then(|p| np_entity(ctx, p, self.se, true)).cloned().or_else(|| {
+            let st = ctx
+                .in_range(self.ss, self.se)
+                .find(|m| m.kind == EntityKind::Place)
+                .and_then(|m| m.country.clone())
+                .or_else(|| ctx.outlet_state.map(String::from))?;
+            Some(Mention {
+                id: st.clone(),
+                kind: EntityKind::Country,
+                country: Some(st),
+                surface: String::new(),
+                start: self.ts,
+                end: self.ts,
+                attributes: Vec::new(),
+                known: true,
+            })
+        })
+    }
+
+    /// The dates in the sentence after the trigger that are listed together ("on May
+    /// 2 in Moscow and on May 5 in Minsk").
+    fn date_chain(&self, sent_dates: &[&'a DateExpr]) -> Vec<&'a DateExpr> {
+        let mut chain: Vec<&DateExpr> = Vec::new();
+        for d in sent_dates.iter().filter(|d| d.start >= self.te) {
+            match chain.last() {
+                None => {
+                    if d.start - self.te > 160 {
+                        break;
+                    }
+                }
+                Some(prev) => {
+                    let gap = &self.ctx.body[prev.end..d.start];
+                    let ok = gap.len() <= 60
+                        && gap.split_whitespace().all(|w| {
+                            let w = w.trim_matches(',');
+                            matches!(w, "" | "and" | "in" | "at" | "on" | "of" | "the" | "respectively")
+                                || w.chars().next().is_some_and(char::is_uppercase)
+                        });
+                    if !ok {
+                        break;
+                    }
+                }
+            }
+            chain.push(*d);
+        }
+        chain
+    }
+
+    /// Dates: chained dates after the trigger, else the nearest before, else the
+    /// article's own.
+    fn dates(&self) -> Vec<Dated> {
+        let (ss, se, ts, te) = (self.ss, self.se, self.ts, self.te);
+        let sent_dates: Vec<&DateExpr> =
+            self.ctx.dates.iter().filter(|d| d.start >= ss && d.end <= se).collect();
+        let mut chain = self.date_chain(&sent_dates);
+        // a date right before the trigger ("Wednesday received") beats a far one after
+        let before_date = sent_dates.iter().rev().find(|d| d.end <= ts).copied();
+        if let (Some(b), Some(f)) = (before_date, chain.first())
+            && chain.len() == 1
+            && ts - b.end < 12
+            && f.start - te > 40
+        {
+            chain = vec![b];
+        }
+        if chain.len() == 1
+            && chain[0].date.precision() == 0
+            && let Some(d) = sent_dates.iter().find(|d| d.start > chain[0].end && d.date.precision() == 2)
+        {
+            chain = vec![*d];
+        }
+        let stated = |d: &DateExpr| Dated {
+            date: Some(d.date),
+            date_end: d.date_end,
+            relative: d.relative,
+            end: d.end,
+            reason: None,
+        };
+        if !chain.is_empty() {
+            return chain.into_iter().map(stated).collect();
+        }
+        match before_date {
+            Some(b) => vec![stated(b)],
+            None => vec![Dated {
+                date: self.default,
+                date_end: None,
+                relative: true,
+                end: te,
+                reason: Some("date of the article's report (none in the sentence)".into()),
+            }],
+        }
+    }
+
+    /// The target's id and state as the event records them (a place visited stands for
+    /// its state); `None` when the pair makes no event: no target (but for receptions),
+    /// or the actor's own side.
+    fn target_ids(
+        &self,
+        actor: &Mention,
+        target: Option<&Mention>,
+    ) -> Option<(Option<String>, Option<String>)> {
+        let (target_id, target_country) = match target {
+            Some(t) if self.trig.kind == EventType::Visit && t.kind == EntityKind::Place => {
+                let c =
+                    t.country.clone().or_else(|| self.ctx.kb.entity(&t.id).and_then(|e| e.country.clone()));
+                (c.clone(), c)
+            }
+            Some(t) => (Some(t.id.clone()), t.country.clone()),
+            None => (None, None),
+        };
+        if self.trig.kind != EventType::Reception {
+            let tid = target_id.as_ref()?;
+            if *tid == actor.id || (actor.country.is_some() && actor.country == target_country) {
+                return None;
+            }
+        }
+        Some((target_id, target_country))
+    }
+
+    /// One event per side pair and date, each with the place nearest its date.
+    fn emit(&self, sides: Vec<Sides>, dated: &[Dated], status: EventStatus, out: &mut Vec<Event>) {
+        let (ctx, body, ss, se, ts, te) = (self.ctx, self.ctx.body, self.ss, self.se, self.ts, self.te);
+        let occasion = OCCASION.captures(&body[ss..se]).map(|c| c["o"].trim().to_string());
+        for (actor, target) in sides {
+            let Some(actor) = actor else { continue };
+            let target = target.as_ref();
+            let Some((target_id, target_country)) = self.target_ids(&actor, target) else { continue };
+            let mut prev_end = te;
+            for d in dated {
+                // place: the nearest place before this date (after the trigger), else any in
+                // the sentence
+                let place = ctx
+                    .in_range(prev_end.min(d.end), d.end)
+                    .filter(|m| m.kind == EntityKind::Place)
+                    .last()
+                    .or_else(|| ctx.in_range(ss, se).find(|m| m.kind == EntityKind::Place))
+                    .map(|m| m.id.clone());
+                prev_end = d.end;
+                let inferred = d.reason.is_some() || (d.relative && ctx.anchor_inferred);
+                let reasoning = d.reason.clone().or_else(|| {
+                    (d.relative && ctx.anchor_inferred)
+                        .then(|| "relative date resolved against the inferred publication date".into())
+                });
+                let ev_start = if actor.start < ss { ts } else { actor.start.max(ss).min(ts) };
+                let ev_end =
+                    d.end.max(te).max(target.map_or(te, |t| if t.end <= se { t.end } else { te })).min(se);
+                let ev = asserted(
+                    body,
+                    self.trig.kind,
+                    self.trig.rule,
+                    self.trig.cameo,
+                    (ev_start, ev_end),
+                    d.date,
+                );
+                out.push(Event {
+                    actor: Some(actor.id.clone()),
+                    actor_country: actor.country.clone(),
+                    target: target_id.clone(),
+                    target_country: target_country.clone(),
+                    date_end: d.date_end,
+                    place,
+                    occasion: occasion.clone(),
+                    inferred,
+                    reasoning,
+                    status,
+                    ..ev
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The trigger patterns: per event type, the phrases that state it, the rule each is
+//! named by, where its actor and target stand, and its CAMEO code.
+
+use std::sync::LazyLock;
+
+use annalist_model::EventType;
+use regex::Regex;
+
+/// Where actor and target are found relative to the trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dir {
+    /// Actor is the sentence subject, target follows the trigger.
+    Subject,
+    /// Actor follows "from" in the trigger; target is the subject.
+    FromAfter,
+    /// "… between A and B": A is the actor, B the target.
+    Between,
+    /// Actor is the subject; there is no target (receptions).
+    NoTarget,
+    /// Passive without agent ("a reception was given"): actor after "by", else the
+    /// host state.
+    Passive,
+    /// A phrase attached to the visitor ("…, on a visit to the DPRK"): the actor is the
+    /// nearest named person before it, not the sentence subject.
+    Nearest,
+    /// "the visiting delegation of X (led by Y)": X (or Y) visits the outlet's state.
+    Attributive,
+    /// "A letter to Y was adopted (at the meeting)": the target follows "to"; the actor
+    /// is whoever held the meeting, the last named subject.
+    Adopted,
+}
+
+pub(super) struct Trigger {
+    pub re: Regex,
+    pub kind: EventType,
+    pub rule: &'static str,
+    pub dir: Dir,
+    pub cameo: &'static str,
+}
+
+pub(super) fn t(re: &str, kind: EventType, rule: &'static str, dir: Dir, cameo: &'static str) -> Trigger {
+    // ASCII word boundaries: a Unicode \b makes the fast engines give up on any text
+    // with a curly quote or a dash, and English trigger words need no more
+    let re = re.replace(r"\b", r"(?-u:\b)");
+    Trigger { re: Regex::new(&format!("(?i){re}")).expect(rule), kind, rule, dir, cameo }
+}
+
+pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
+    use Dir::*;
+    use EventType::*;
+    vec![
+        t(
+            r"\breceived\b[^.;]{0,80}?\b(?:message|letter|greetings|telegram|floral\s+basket|reply|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
+            Message,
+            "message_received_from",
+            FromAfter,
+            "051",
+        ),
+        t(
+            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|congratulations|condolences|card|reply)\b",
+            Message,
+            "message_sent",
+            Subject,
+            "051",
+        ),
+        // passives: "a message of greeting sent by X (to Y)", "a letter to Y was adopted"
+        t(
+            r"\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|reply)\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
+            Message,
+            "message_sent_by",
+            FromAfter,
+            "051",
+        ),
+        t(
+            r"\b(?:letter|message)\s+to\b[^.;]{0,120}?\b(?:was|were)\s+adopted\b",
+            Message,
+            "letter_adopted",
+            Adopted,
+            "051",
+        ),
+        t(
+            r"\b(?:expressed|expressing|extended|conveyed)\b[^.;]{0,40}?\bcondolences?\b",
+            Message,
+            "condolences_expressed",
+            Subject,
+            "018",
+        ),
+        t(
+            r"\b(?:extended|conveyed)\b[^.;]{0,30}?\b(?:congratulations|greetings)\b",
+            Message,
+            "greetings_extended",
+            Subject,
+            "051",
+        ),
+        t(r"\b(?:the|a|an|its|their)\s+visiting\b", Visit, "visiting_delegation", Attributive, "042"),
+        t(
+            r"\bon\s+(?:a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}?visit\s+(?:to|here)\b",
+            Visit,
+            "visit_on_a_visit",
+            Nearest,
+            "042",
+        ),
+        t(
+            r"\bleft\s+(?:here|for|[A-Z]\w+)\b[^.;]{0,40}?\b(?:to\s+visit|for)\b",
+            Visit,
+            "visit_left_for",
+            Subject,
+            "042",
+        ),
+        t(
+            r"\b(?:visited|visits|paid\s+(?:a|an|his|her|their|my|our|its)\s+(?:[\w-]+\s+){0,3}?visit(?:s)?\s+to|made\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?visit\s+to|visiting\s+(?:the\s+)?[A-Z])",
+            Visit,
+            "visit",
+            Subject,
+            "042",
+        ),
+        t(r"\b(?:arrived|arriving|left|leaving)\s+here\b", Visit, "visit_here", Subject, "042"),
+        t(r"\barrived\s+(?:in|at)\b", Visit, "visit_arrived", Subject, "042"),
+        t(r"\btalks\s+(?:were|was)\s+held\s+between\b", Meeting, "talks_held_between", Between, "046"),
+        t(
+            r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^.;]{0,30}?\bwith\b",
+            Meeting,
+            "talks_with",
+            Subject,
+            "046",
+        ),
+        t(r"\b(?:met|meets)\b", Meeting, "met", Subject, "040"),
+        t(r"\bpaid\s+(?:a\s+)?courtesy\s+call\s+on\b", Meeting, "courtesy_call", Subject, "040"),
+        t(
+            r"\breceived\s+(?:the\s+)?(?:letters?\s+of\s+)?credentials\s+from\b",
+            Meeting,
+            "credentials_received",
+            Subject,
+            "040",
+        ),
+        // "X received Y (and had a talk with …)": a call on X; not "received a gift from"
+        t(
+            r"\breceived\s+(?:and\s+had\s+a\s+(?:[\w-]+\s+)?talk\s+with\s+)?(?:the\s+|a\s+|an\s+)?(?:(?-i:[A-Z])|(?:[\w-]+\s+){0,4}?(?:delegation|delegates|ambassador|envoy|minister|officials?|group|troupe|party|guests?|visitors?|president|premier|chairman|secretary|representatives?)\b)",
+            Meeting,
+            "received_visitor",
+            Subject,
+            "040",
+        ),
+        t(
+            r"\b(?:treaty|declaration|agreement|accord|protocol|memorandum)\b[^.;]{0,220}?\b(?:was|were)\s+signed\s+between\b",
+            Agreement,
+            "agreement_signed_between",
+            Between,
+            "057",
+        ),
+        t(
+            r"\b(?:signed|concluded)\b[^.;]{0,120}?\b(?:treaty|declaration|agreement|accord|protocol|memorandum|communique|contract)\b",
+            Agreement,
+            "agreement_signed",
+            Subject,
+            "057",
+        ),
+        t(
+            r"\b(?:exchange\s+of\s+(?:the\s+)?(?:instruments\s+of\s+ratification|ratification\s+instruments)|ratification\s+instruments\b[^.;]{0,120}?\bexchanged)\b[^.;]{0,80}?\bbetween\b",
+            Ratification,
+            "ratification_exchanged",
+            Between,
+            "057",
+        ),
+        t(r"\bratified\b", Ratification, "ratified", Subject, "057"),
+        t(
+            r"\b(?:hosted|gave|arranged|provided|threw|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,2}?(?:reception|banquet|dinner|luncheon)\b",
+            Reception,
+            "reception_hosted",
+            NoTarget,
+            "017",
+        ),
+        t(
+            r"\b(?:reception|banquet)\s+(?:was|were)\s+(?:given|hosted|arranged|held|provided|thrown)\b",
+            Reception,
+            "reception_given_passive",
+            Passive,
+            "017",
+        ),
+        t(
+            r"\b(?:established|set\s+up|forged)\s+diplomatic\s+(?:relations|ties)\b",
+            RelationsEstablished,
+            "relations_established",
+            Subject,
+            "054",
+        ),
+        t(
+            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|spoke\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|highly\s+appreciated|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
+            Praise,
+            "praise",
+            Subject,
+            "051",
+        ),
+        t(
+            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded)\b",
+            Criticism,
+            "criticism",
+            Subject,
+            "111",
+        ),
+    ]
+});

@@ -1,0 +1,200 @@
+//! Voices: praise and criticism stated as reported speech, foreign speakers on the
+//! outlet state's leaders, and a home newspaper's own commentary.
+
+use std::sync::LazyLock;
+
+use annalist_model::{EntityKind, Event, EventType, Mention};
+use regex::Regex;
+
+use super::{
+    MODAL_BEFORE, NEG_BEFORE, Sentence, asserted, best_entity, is_capitalised, np_entity, of_complement,
+    with_sides,
+};
+
+pub(super) static FEATS_SAID: LazyLock<Regex> = lazy_regex!(
+    r"\b(?:said|noted|stressed|pointed\s+out|emphasized|recalled|said\s+in\s+part)\s+that\s+(?:(?:[Gg]eneral\s+[Ss]ecretary|President|[Ll]eader|Chairman|Comrade|[Gg]reat)\s+)*$"
+);
+
+pub(super) static SPEECH: LazyLock<Regex> = lazy_regex!(
+    r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated)\b"
+);
+
+/// Whether a praise event already stands within the sentence `ss..se`.
+pub(super) fn praised_in(out: &[Event], ss: usize, se: usize) -> bool {
+    out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise)
+}
+
+/// A foreign voice on the outlet state's leaders or party in reported speech: "X said
+/// (in an article titled …) that <leader/party> …", or "<…leader/party…>, noted X in a
+/// statement". The speaker is the actor, the home leader or party the target.
+pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, .. } = *s;
+    let Some(home) = ctx.outlet_state else { return };
+    if praised_in(out, ss, se) {
+        return;
+    }
+    let body = ctx.body;
+    let sent = &body[ss..se];
+    let is_home_target = |m: &Mention| {
+        m.known
+            && m.country.as_deref() == Some(home)
+            && (m.kind == EntityKind::Person
+                || (m.kind == EntityKind::Organization && m.id.contains("party")))
+    };
+    let foreign = |m: &Mention| {
+        m.kind != EntityKind::Place && m.country.is_some() && m.country.as_deref() != Some(home)
+    };
+    for v in SPEECH.find_iter(sent) {
+        let (vs, ve) = (ss + v.start(), ss + v.end());
+        // speaker first: "X said … that T …"
+        // "X said that T …"; "X said the proposal of T is …" (no "that") when T follows
+        // closely
+        let that = body[ve..se].find(" that ").map(|p| ve + p + 6).or_else(|| {
+            let next = body[ve..se].trim_start().split(' ').next().unwrap_or("");
+            let opens = matches!(next, "the" | "a" | "an" | "his" | "its" | "their") || is_capitalised(next);
+            let inverted = body[..vs].trim_end().ends_with(',');
+            (opens && !inverted && !body[ve..se].trim_start().starts_with("in ")).then_some(ve)
+        });
+        let speaker_before: Vec<&Mention> = ctx
+            .in_range(ss, vs)
+            .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+            .collect();
+        let pair = if let Some(th) = that.filter(|&th| th - ve <= 160)
+            && let Some(sp) = best_entity(&speaker_before).filter(|m| foreign(m))
+            && let Some(t) = ctx.in_range(th, se).find(|m| is_home_target(m))
+        {
+            Some((sp, t, vs))
+        } else if body[..vs].trim_end().ends_with(',') {
+            // speaker after: "…T…, noted X in a statement"
+            let sp = np_entity(ctx, ve, se, true).filter(|m| foreign(m) && m.start <= ve + 12);
+            let t = ctx.in_range(ss, vs).find(|m| is_home_target(m));
+            sp.zip(t).map(|(sp, t)| (sp, t, ss))
+        } else {
+            None
+        };
+        let Some((actor, target, ev_start)) = pair else { continue };
+        if MODAL_BEFORE.is_match(&body[ss..vs]) || NEG_BEFORE.is_match(&body[ss..vs]) {
+            return;
+        }
+        let date = s.stated_date();
+        let ev = asserted(body, EventType::Praise, "reported_praise", "051", (ev_start, se), date);
+        out.push(with_sides(ev, actor, target));
+        return;
+    }
+}
+
+/// "X said that Kim Jong Il performed distinguished feats": praise by a foreign
+/// speaker of a leader of the outlet's state.
+pub(super) fn praise_feats(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, prev_subject, .. } = *s;
+    let Some(home) = ctx.outlet_state else { return };
+    for leader in ctx
+        .in_range(ss, se)
+        .filter(|m| m.kind == EntityKind::Person && m.known && m.country.as_deref() == Some(home))
+    {
+        let before = &ctx.body[ss..leader.start];
+        let Some(said) = FEATS_SAID.find(before) else {
+            continue;
+        };
+        let said_at = ss + said.start();
+        // the speaker is foreign: "the Association Named After Kim Il Sung said" is not Kim
+        let subj: Vec<&Mention> = ctx
+            .in_range(ss, said_at)
+            .filter(|m| m.kind != EntityKind::Place && m.country.as_deref() != Some(home))
+            .collect();
+        let Some(actor) = best_entity(&subj).or(prev_subject) else {
+            continue;
+        };
+        if actor.country.as_deref() == Some(home) || actor.country.is_none() {
+            continue;
+        }
+        if praised_in(out, ss, se) {
+            continue;
+        }
+        let date = s.stated_date();
+        let ev = asserted(ctx.body, EventType::Praise, "praise_leader_feats", "051", (said_at, se), date);
+        out.push(with_sides(ev, actor, leader));
+        break;
+    }
+}
+
+/// "…, says Rodong Sinmun Friday in a bylined commentary", "Minju Joson Wednesday
+/// observes in a signed commentary:": a home newspaper speaking in its own voice.
+pub(super) static PAPER_SAYS: LazyLock<Regex> = lazy_regex!(
+    r"(?:\b(?:says|observes|notes|writes|stresses|points\s+out)\s+(?P<a>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)\b|\b(?P<b>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?\s+(?:says|observes|notes|writes|stresses|points\s+out)\b)"
+);
+
+/// A headline that denounces ("Minju Joson Hits …", "… Flayed", "… Accused").
+pub(super) static TITLE_CRITICISM: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:hits?|flay(?:s|ed)?|slam(?:s|med)?|censur(?:es|ed)|denounc(?:es|ed)|condemn(?:s|ed)|accus(?:es|ed)|blast(?:s|ed)?|lash(?:es|ed)|ridicul(?:es|ed)|assail(?:s|ed)|rebuk(?:es|ed)|criticiz(?:es|ed)|decri(?:es|ed)|pillor(?:ies|ied)|under\s+fire|derid(?:es|ed)|exposed|mocked|scoffed|lambasted|disgrace|treachery|provocations?|crimes?|moves?\s+(?:to|for))\b"
+);
+
+/// A headline that welcomes or praises.
+pub(super) static TITLE_PRAISE: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\b(?:welcom(?:es|ed|e)|prais(?:es|ed)|hail(?:s|ed)|laud(?:s|ed)|extol(?:s|led))\b");
+
+/// A newspaper's own commentary: criticism of (or praise for) the foreign side it is
+/// about, when the headline says which. The target is the first foreign side named in
+/// the sentence, else before it, else in the next two; a state is narrowed to its
+/// person named in the lead.
+pub(super) fn newspaper_commentary(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, .. } = *s;
+    let Some(home) = ctx.outlet_state else { return };
+    let sent = &ctx.body[ss..se];
+    let Some(c) = PAPER_SAYS.captures(sent) else { return };
+    let title = ctx.title.unwrap_or("");
+    let kind = if TITLE_CRITICISM.is_match(title) {
+        EventType::Criticism
+    } else if TITLE_PRAISE.is_match(title) {
+        EventType::Praise
+    } else {
+        return;
+    };
+    let paper_at = ss + c.name("a").or(c.name("b")).map_or(0, |m| m.start());
+    let Some(paper) =
+        ctx.in_range(ss, se).find(|m| m.start == paper_at && m.kind == EntityKind::Organization)
+    else {
+        return;
+    };
+    if paper.country.as_deref() != Some(home) {
+        return;
+    }
+    // the newspaper speaks once per article and kind
+    if out.iter().any(|e| e.kind == kind && e.actor.as_deref() == Some(paper.id.as_str())) {
+        return;
+    }
+    let idx = ctx.sentences.iter().position(|&(a, _)| a == ss).unwrap_or(0);
+    let window_end = ctx.sentences.get(idx + 2).map_or(se, |s| s.1).max(se);
+    let foreign = |m: &&Mention| {
+        m.kind != EntityKind::Place
+            && m.country.as_deref().is_some_and(|c| c != home)
+            && !ctx.body[..m.start].ends_with("(")
+            // "during his German junket": where the side went, not the side
+            && !(m.kind == EntityKind::Country
+                && ["junket", "tour", "trip", "visit"]
+                    .iter()
+                    .any(|w| ctx.body[m.end..].trim_start().starts_with(w)))
+    };
+    // the sentence itself, then the facts reported before it, then what follows
+    let Some(mut target) = ctx
+        .in_range(ss, se)
+        .find(foreign)
+        .or_else(|| ctx.in_range(0, ss).find(foreign))
+        .or_else(|| ctx.in_range(se, window_end).find(foreign))
+    else {
+        return;
+    };
+    if target.kind == EntityKind::Country {
+        let lead_end = ctx.sentences.first().map_or(0, |s| s.1);
+        if let Some(p) = ctx
+            .in_range(0, lead_end)
+            .find(|m| m.kind == EntityKind::Person && m.country.as_deref() == Some(target.id.as_str()))
+        {
+            target = p;
+        }
+    }
+    let date = s.stated_date();
+    let cameo = if kind == EventType::Criticism { "111" } else { "051" };
+    let ev = asserted(ctx.body, kind, "newspaper_commentary", cameo, (ss, se), date);
+    out.push(with_sides(ev, paper, target));
+}

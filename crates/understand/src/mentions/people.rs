@@ -1,0 +1,192 @@
+//! Unknown-name guessing, people: runs of name-like capitalised words that the KB does
+//! not know, taken as a person on evidence (a title before or after, "led by", a
+//! Korean name's shape, a demonym before), with the state each is of.
+
+use std::sync::LazyLock;
+
+use annalist_model::{EntityKind, Mention};
+use regex::Regex;
+
+use super::tokens::{Tok, is_cap, is_title, lead_word, name_like, only_space};
+use super::{mention, overlaps};
+use crate::lexicon::{KOREAN_SURNAMES, NAME_CONTINUERS, PERSON_TITLES};
+use crate::text::{floor_char, slug};
+
+static TITLE_AFTER: LazyLock<Regex> = lazy_regex!(
+    r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:first\s+|vice\s+|deputy\s+|executive\s+|senior\s+|acting\s+|honorary\s+|permanent\s+|managing\s+|former\s+|chief\s+|general\s+)*(?:president|vice-president|premier|vice-premier|prime\s+minister|minister|vice-minister|minister-councilor|minister-counsellor|chairman|chairwoman|chairperson|vice-chairman|vice-chairwoman|secretary|secretary-general|general\s+secretary|member|ambassador|director|head|deputy|chief|king|queen|leader|counselor|counsellor|councilor|charge|spokesman|spokeswoman|spokesperson|consul|consul-general|governor|mayor|speaker|representative|envoy|editor|editor-in-chief|professor|rector|commander|founder|coordinator|attache|attaché|officer|manager|lecturer|researcher|journalist|writer|correspondent|delegate|daughter|son|wife|widow|husband|chancellor|emperor|sultan|emir|minister|marshal|colonel|general|lieutenant|captain|vice|national|bishop|patriarch)\b"
+);
+
+static BEFORE_NAME: LazyLock<Regex> = lazy_regex!(
+    r"(?i)(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$"
+);
+
+/// "German Ambassador to the DPRK Gerhard Thiedemann": the state after "to" is where
+/// the title is held; the person is of the state named before the title.
+pub(super) fn sender_state<'m>(body: &str, kbm: &'m [Mention], m: &'m Mention) -> &'m Mention {
+    let pre = body[..m.start].trim_end_matches("the ").trim_end();
+    if !pre.ends_with(" to") {
+        return m;
+    }
+    let to_at = pre.len() - 3;
+    kbm.iter()
+        .rev()
+        .find(|x| x.kind == EntityKind::Country && x.end <= to_at && x.end + 40 >= to_at)
+        .filter(|x| {
+            body[x.end..to_at].split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        })
+        .unwrap_or(m)
+}
+
+/// People the knowledge base does not know.
+pub(super) fn unknown_people(
+    body: &str,
+    toks: &[Tok<'_>],
+    kbm: &[Mention],
+    generic: &[Mention],
+    outlet_state: Option<&str>,
+) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !is_cap(toks[i].s) || overlaps(kbm, toks[i].start, toks[i].end) {
+            i += 1;
+            continue;
+        }
+        // a run of capitalised tokens separated by single spaces, outside KB mentions
+        let mut j = i;
+        while j + 1 < toks.len()
+            && only_space(body, toks[j].end, toks[j + 1].start)
+            && is_cap(toks[j + 1].s)
+            && !overlaps(kbm, toks[j + 1].start, toks[j + 1].end)
+        {
+            j += 1;
+        }
+        let run = &toks[i..=j];
+        i = j + 1;
+        let mut a = 0;
+        let mut titles: Vec<&str> = Vec::new();
+        while a < run.len() && (lead_word(run[a].s) || is_title(run[a].s)) {
+            titles.push(run[a].s);
+            a += 1;
+        }
+        // "… of its Supreme Council Vasile Orleanu": the name is the run's name-like tail
+        let tail = run[a..].iter().rposition(|t| !name_like(t.s)).map_or(a, |p| a + p + 1);
+        let name = &run[tail..];
+        if name.len() < 2 || name.len() > 5 || !name.iter().all(|t| name_like(t.s)) {
+            continue;
+        }
+        let (s, e) = (name[0].start, name[name.len() - 1].end);
+        if overlaps(generic, s, e) {
+            continue;
+        }
+        // the run must end the capitalised sequence (not "Kim Chaek University")
+        let after = &body[e..];
+        let next_word =
+            after.trim_start_matches(' ').split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        if after.starts_with(' ') && NAME_CONTINUERS.contains(&next_word) {
+            continue;
+        }
+        let korean = (name.len() == 3 || name.len() == 2)
+            && KOREAN_SURNAMES.contains(&name[0].s)
+            && name[1..].iter().all(|t| t.s.len() <= 6 && !t.s.contains('-'));
+        let korean_evidence = korean && name.len() == 3;
+        let titled = titles.iter().any(|t| PERSON_TITLES.contains(t) || is_title(t));
+        let before = &body[floor_char(body, s.saturating_sub(80))..s];
+        let titled_after = TITLE_AFTER.is_match(after);
+        let led_by = BEFORE_NAME.is_match(before) || crate::text::led_by(before);
+        // directly after a state's name or demonym and a title ("Venezuelan President X")
+        let after_demonym =
+            a > 0 && kbm.iter().any(|m| m.kind == EntityKind::Country && m.end + 1 == run[0].start);
+        if !(korean_evidence || titled || titled_after || led_by || after_demonym) {
+            continue;
+        }
+        let surface = &body[s..e];
+        // country: demonym/state right before, the title after, Korean shape, context
+        let demonym_before = kbm
+            .iter()
+            .rev()
+            .find(|m| m.end <= s && m.end + 40 >= s && m.kind == EntityKind::Country)
+            .filter(|m| {
+                let gap = &body[m.end..s];
+                gap.split(' ')
+                    .filter(|w| !w.is_empty())
+                    .all(|w| lead_word(w) || w.chars().next().is_some_and(char::is_uppercase))
+            })
+            .map(|m| sender_state(body, kbm, m))
+            .and_then(|m| m.country.clone());
+        let title_country = if titled_after { title_window_country(body, e, kbm, generic) } else { None };
+        let context_country = || {
+            let sent_start = body[..s].rfind(['.', '\n']).map_or(0, |p| p + 1);
+            out.iter()
+                .chain(kbm.iter())
+                .chain(generic.iter())
+                .filter(|m| m.end <= s && m.start >= sent_start && m.country.is_some())
+                .max_by_key(|m| m.end)
+                .and_then(|m| m.country.clone())
+        };
+        let foreign_after = || {
+            let rest_end = body[e..].find(['.', ';', ',', '\n']).map_or(body.len(), |p| e + p);
+            kbm.iter()
+                .filter(|m| m.start >= e && m.end <= rest_end && m.kind == EntityKind::Country)
+                .filter_map(|m| m.country.clone())
+                .find(|c| Some(c.as_str()) != outlet_state)
+        };
+        let country = demonym_before
+            .or(title_country)
+            .or_else(|| korean.then(|| outlet_state.unwrap_or("prk").to_string()))
+            .or_else(|| context_country().filter(|c| Some(c.as_str()) != outlet_state))
+            .or_else(foreign_after)
+            .or_else(context_country)
+            .or_else(|| outlet_state.map(String::from));
+        out.push(mention(EntityKind::Person, slug(surface), country, body, (s, e), false));
+    }
+    out
+}
+
+/// The state named in the title after a name: ", president of Guyana",
+/// ", Chinese ambassador to the DPRK" (the demonym, not the host state).
+pub(super) fn title_window_country(
+    body: &str,
+    e: usize,
+    kbm: &[Mention],
+    generic: &[Mention],
+) -> Option<String> {
+    let rest = &body[e..];
+    // the appositive: from the comma after the name to the next comma (not "C.C.,")
+    let mut cut = rest.len().min(200);
+    let mut seen_comma = false;
+    for (k, ch) in rest.char_indices() {
+        if k >= 200 {
+            break;
+        }
+        if matches!(ch, ';' | '\n') || (ch == '.' && !rest[..k].ends_with("C.C")) {
+            cut = k;
+            break;
+        }
+        if ch == ',' {
+            if !seen_comma {
+                seen_comma = true;
+                continue;
+            }
+            if rest[..k].ends_with("C.C.") {
+                continue;
+            }
+            cut = k;
+            break;
+        }
+    }
+    let (ws, we) = (e, e + cut);
+    let mut cands: Vec<&Mention> = kbm
+        .iter()
+        .chain(generic.iter())
+        .filter(|m| m.start >= ws && m.end <= we && m.country.is_some())
+        .collect();
+    cands.sort_by_key(|m| m.start);
+    cands
+        .into_iter()
+        .find(|m| {
+            let pre = body[..m.start].trim_end();
+            !(pre.ends_with(" to") || pre.ends_with(" to the") || pre.ends_with("in"))
+        })
+        .and_then(|m| m.country.clone())
+}
