@@ -305,20 +305,23 @@ pub(crate) fn parse_id(s: &str) -> Result<i64, ApiError> {
     s.parse().map_err(|_| ApiError::bad(format!("{s}: an article id is a number")))
 }
 
-async fn article(State(app): State<crate::State>, Path(id): Path<String>) -> ApiResult {
+/// `/api/v1/articles/{id}`: the stored article with its version history and the
+/// events read from it.
+#[derive(serde::Serialize)]
+struct ArticleAnswer<'a> {
+    #[serde(flatten)]
+    article: &'a annalist_store::ArticleRecord,
+    version_history: &'a [annalist_store::VersionRecord],
+    events: &'a [annalist_model::Event],
+}
+
+async fn article(State(app): State<crate::State>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let id = parse_id(&id)?;
     blocking(&app, move |app, _| {
         let (a, versions) = app.with_store(|s| Ok((s.article(id)?, s.versions(id)?)))?;
         let a = a.ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
-        let events: Vec<Value> = a
-            .understanding
-            .as_ref()
-            .map(|u| u.events.iter().map(|e| serde_json::to_value(e).unwrap_or_default()).collect())
-            .unwrap_or_default();
-        let mut v = serde_json::to_value(&a).map_err(|e| ApiError::internal(e.to_string()))?;
-        v["version_history"] = serde_json::to_value(&versions).unwrap_or_default();
-        v["events"] = json!(events);
-        Ok(Json(v))
+        let events = a.understanding.as_ref().map(|u| u.events.as_slice()).unwrap_or_default();
+        json_response(&ArticleAnswer { article: &a, version_history: &versions, events })
     })
     .await
 }
