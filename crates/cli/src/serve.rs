@@ -74,12 +74,7 @@ fn ingest_hook(data: &Path, kb_files: &[PathBuf]) -> anyhow::Result<annalist_ser
         let t = &up.report.tally;
         Ok(annalist_serve::IngestReport {
             path: up.path.display().to_string(),
-            read: t.read,
-            new: t.new,
-            duplicates: t.duplicates,
-            versions: t.versions,
-            unchanged: t.unchanged,
-            failed: t.failed,
+            tally: t.clone(),
             articles: up.report.touched,
             errors: up.problems,
         })

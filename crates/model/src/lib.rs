@@ -12,6 +12,7 @@
 mod article;
 pub mod date;
 mod layout;
+mod tally;
 mod understanding;
 
 pub use article::{
@@ -19,6 +20,7 @@ pub use article::{
 };
 pub use date::{Date, PartialDate, PartialDateError};
 pub use layout::Layout;
+pub use tally::Tally;
 pub use understanding::{EntityKind, Event, EventStatus, EventType, Mention, Understanding};
 
 /// Normalise text for comparison and hashing: Unicode compatibility forms folded

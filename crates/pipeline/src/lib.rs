@@ -72,66 +72,35 @@ impl Default for Options {
     }
 }
 
-/// Counts shown in the summary.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Tally {
-    pub read: u64,
-    pub new: u64,
-    pub duplicates: u64,
-    pub versions: u64,
-    pub unchanged: u64,
-    pub failed: u64,
-    /// Pages newly marked gone at source.
-    pub gone: u64,
-    /// Exact repeats of a unit within a file, counted and not filed.
-    pub repeats: u64,
-    /// Failed units beyond [`KEPT_FAILURES`] in a file, counted and not kept.
-    pub dropped: u64,
-}
+pub use annalist_model::Tally;
 
-impl Tally {
-    /// Add another run's counts to these.
-    pub fn add(&mut self, t: &Tally) {
-        self.read += t.read;
-        self.new += t.new;
-        self.duplicates += t.duplicates;
-        self.versions += t.versions;
-        self.unchanged += t.unchanged;
-        self.failed += t.failed;
-        self.gone += t.gone;
-        self.repeats += t.repeats;
-        self.dropped += t.dropped;
-    }
-
-    /// Count one outcome of the store; articles created or changed go to `touched`.
-    /// Returns the reason of a failure.
-    fn count(&mut self, outcome: Outcome, touched: &mut Vec<i64>) -> Option<String> {
-        match outcome {
-            Outcome::New { article } => {
-                self.new += 1;
-                touched.push(article);
-            }
-            Outcome::Duplicate { .. } => self.duplicates += 1,
-            Outcome::Version { article, .. } => {
-                self.versions += 1;
-                touched.push(article);
-            }
-            Outcome::Unchanged => self.unchanged += 1,
-            Outcome::Gone { article, marked } => {
-                if marked {
-                    self.gone += 1;
-                    touched.extend(article);
-                }
-            }
-            Outcome::Failed { reason } => {
-                self.failed += 1;
-                return Some(reason);
+/// Count one outcome of the store in `t`; articles created or changed go to
+/// `touched`. Returns the reason of a failure.
+fn count(t: &mut Tally, outcome: Outcome, touched: &mut Vec<i64>) -> Option<String> {
+    match outcome {
+        Outcome::New { article } => {
+            t.new += 1;
+            touched.push(article);
+        }
+        Outcome::Duplicate { .. } => t.duplicates += 1,
+        Outcome::Version { article, .. } => {
+            t.versions += 1;
+            touched.push(article);
+        }
+        Outcome::Unchanged => t.unchanged += 1,
+        Outcome::Gone { article, marked } => {
+            if marked {
+                t.gone += 1;
+                touched.extend(article);
             }
         }
-        None
+        Outcome::Failed { reason } => {
+            t.failed += 1;
+            return Some(reason);
+        }
     }
+    None
 }
-
 /// What a run did: its counts and the articles it created or changed.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Report {
@@ -419,7 +388,7 @@ impl Writer<'_> {
                             self.failures.insert(path.clone(), kept + 1);
                         }
                         let outcome = b.put_prepared(inc, prep)?;
-                        if let Some(reason) = self.tally.count(outcome, &mut self.touched) {
+                        if let Some(reason) = count(&mut self.tally, outcome, &mut self.touched) {
                             problems.push((path.clone(), inc.provenance.display(), reason));
                         }
                     }
@@ -753,7 +722,7 @@ pub fn reprocess(
             }
             for (inc, prep) in prepare(units, &ExtractOptions::default(), Some(kb))? {
                 let outcome = b.put_prepared(&inc, &prep)?;
-                if let Some(reason) = tally.count(outcome, &mut Vec::new()) {
+                if let Some(reason) = count(&mut tally, outcome, &mut Vec::new()) {
                     observer.problem(&inc.provenance.path, &inc.provenance.display(), &reason);
                 }
             }

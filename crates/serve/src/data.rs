@@ -2,11 +2,8 @@
 //! merged events, filters, states and trends as the CLI, with the archive's errors
 //! turned into HTTP answers (invalid → 400, unknown → 404).
 
-use std::sync::Arc;
-
 use annalist_archive::QueryError;
 use annalist_archive::filter::{EventArgs, Spelling};
-use annalist_index::{Budget, Index};
 use annalist_understand::Kb;
 
 use crate::api::ApiError;
@@ -41,31 +38,4 @@ pub fn parse_event_filter(
 /// A state id or name the knowledge base knows, as its id (else 404).
 pub fn resolve_state(kb: &Kb, s: &str) -> Result<String, ApiError> {
     Ok(annalist_archive::resolve_state(kb, s)?)
-}
-
-/// One to [`MAX_TERMS`] terms.
-pub fn check_terms(terms: &[String]) -> Result<(), ApiError> {
-    Ok(annalist_archive::check_terms(terms)?)
-}
-
-/// The periods of a trend ([`annalist_archive::periods`]).
-pub fn periods(
-    index: &Index,
-    by: By,
-    since: Option<&str>,
-    until: Option<&str>,
-    budget: &Arc<Budget>,
-) -> Result<Periods, ApiError> {
-    Ok(annalist_archive::periods(index, by, since, until, budget)?)
-}
-
-/// Counts of each term per period ([`annalist_archive::trends`]).
-pub fn trends(
-    index: &Index,
-    terms: &[String],
-    by: By,
-    span: &Periods,
-    budget: &Arc<Budget>,
-) -> Result<Trends, ApiError> {
-    Ok(annalist_archive::trends(index, terms, by, span, budget)?)
 }

@@ -53,12 +53,8 @@ pub struct IngestReport {
     /// Where the capture is kept (the provenance path of what it became).
     pub path: String,
     /// Units read, and what became of them.
-    pub read: u64,
-    pub new: u64,
-    pub duplicates: u64,
-    pub versions: u64,
-    pub unchanged: u64,
-    pub failed: u64,
+    #[serde(flatten)]
+    pub tally: annalist_model::Tally,
     /// Ids of the articles it added or changed.
     pub articles: Vec<i64>,
     /// The problems met, one `location: reason` line each.
@@ -252,7 +248,7 @@ impl App {
         Ok(())
     }
 
-    /// Trends of `terms` ([`data::trends`]). The periods and their totals are the
+    /// Trends of `terms` ([`annalist_archive::trends`]). The periods and their totals are the
     /// same for every request over the same span, so they are kept until the server
     /// loads a new state of the archive (at most 64 spans).
     fn trends(
@@ -263,7 +259,7 @@ impl App {
         until: Option<&str>,
         budget: &Arc<Budget>,
     ) -> Result<data::Trends, api::ApiError> {
-        data::check_terms(terms)?;
+        annalist_archive::check_terms(terms)?;
         // The generation before the index: what is kept is never older than its key.
         let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
         let index = self.index();
@@ -275,7 +271,7 @@ impl App {
         let span = match kept {
             Some(span) => span,
             None => {
-                let span = Arc::new(data::periods(&index, by, since, until, budget)?);
+                let span = Arc::new(annalist_archive::periods(&index, by, since, until, budget)?);
                 let mut c = self.trend_periods.lock().unwrap_or_else(|e| e.into_inner());
                 if c.0 != generation || c.1.len() >= 64 {
                     *c = (generation, HashMap::new());
@@ -284,7 +280,7 @@ impl App {
                 span
             }
         };
-        data::trends(&index, terms, by, &span, budget)
+        Ok(annalist_archive::trends(&index, terms, by, &span, budget)?)
     }
 
     /// `compute()`, or its value from earlier in this generation (the archive as the

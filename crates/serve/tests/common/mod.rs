@@ -61,17 +61,7 @@ fn file_report(
 pub fn upload(data: &Path, kb: &Kb, label: &str, bytes: &[u8]) -> anyhow::Result<IngestReport> {
     let (r, errors) = file_report(data, kb, label, bytes)?;
     let t = &r.tally;
-    Ok(IngestReport {
-        path: label.to_string(),
-        read: t.read,
-        new: t.new,
-        duplicates: t.duplicates,
-        versions: t.versions,
-        unchanged: t.unchanged,
-        failed: t.failed,
-        articles: r.touched,
-        errors,
-    })
+    Ok(IngestReport { path: label.to_string(), tally: t.clone(), articles: r.touched, errors })
 }
 
 /// An archive of the five seed pages and the hostile capture, in a temporary directory.
