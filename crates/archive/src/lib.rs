@@ -12,6 +12,7 @@
 //! The CLI, the server and the watcher only render what these return; none of them
 //! merges, filters or sorts events itself.
 
+pub mod entities;
 pub mod entity;
 pub mod events;
 pub mod filter;
@@ -26,6 +27,7 @@ pub use annalist_model::Layout;
 use annalist_store::Store;
 use annalist_understand::Kb;
 
+pub use entities::{EntityHit, EntityList, entities, resolve_entity};
 pub use entity::{EntityProfile, MentionYear, RoleView, entity};
 pub use events::{EventPage, EventView, MergedEvents, ReportView, Timeline, timeline};
 pub use filter::{EventQuery, parse_date, parse_event_type};

@@ -109,6 +109,32 @@ pub struct Trends {
     pub series: Vec<Series>,
 }
 
+impl Trends {
+    /// Without the periods at either end in which no term occurs: the range the
+    /// data asked for covers, for callers that were given no range.
+    pub fn trimmed(mut self) -> Trends {
+        let any = |i: usize| self.series.iter().any(|s| s.counts[i] > 0);
+        let n = self.periods.len();
+        let Some(first) = (0..n).find(|&i| any(i)) else {
+            self.periods.clear();
+            self.totals.clear();
+            for s in &mut self.series {
+                s.counts.clear();
+                s.per_1000.clear();
+            }
+            return self;
+        };
+        let last = (0..n).rev().find(|&i| any(i)).unwrap_or(first);
+        self.periods = self.periods[first..=last].to_vec();
+        self.totals = self.totals[first..=last].to_vec();
+        for s in &mut self.series {
+            s.counts = s.counts[first..=last].to_vec();
+            s.per_1000 = s.per_1000[first..=last].to_vec();
+        }
+        self
+    }
+}
+
 /// One term's counts, raw and per 1,000 articles published in the period.
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
@@ -143,4 +169,28 @@ pub fn trends(
         series.push(Series { term: t.clone(), counts, per_1000 });
     }
     Ok(Trends { by, periods: span.labels.clone(), totals: span.totals.clone(), series })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trimming_keeps_the_periods_a_term_occurs_in() {
+        let t = Trends {
+            by: By::Year,
+            periods: ["2010", "2011", "2012", "2013"].map(String::from).to_vec(),
+            totals: vec![5, 6, 7, 8],
+            series: vec![
+                Series { term: "a".into(), counts: vec![0, 1, 0, 0], per_1000: vec![0.0, 166.67, 0.0, 0.0] },
+                Series { term: "b".into(), counts: vec![0, 0, 2, 0], per_1000: vec![0.0, 0.0, 285.71, 0.0] },
+            ],
+        };
+        let t = t.trimmed();
+        assert_eq!(t.periods, ["2011", "2012"]);
+        assert_eq!(t.totals, [6, 7]);
+        assert_eq!(t.series[1].counts, [0, 2]);
+        let none = Trends { series: vec![], ..t }.trimmed();
+        assert!(none.periods.is_empty());
+    }
 }

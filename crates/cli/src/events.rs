@@ -121,10 +121,105 @@ fn sources(v: &EventView) -> String {
     docs.join(" ")
 }
 
-pub fn timeline(data: &Path, kb: Kb, a: &str, b: &str) -> anyhow::Result<ExitCode> {
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimelineFormat {
+    /// Dated lines for reading, each with its sources.
+    Text,
+    /// One merged event per line, as `annalist events` writes them.
+    Jsonl,
+    /// One merged event per row, as `annalist events --format csv` writes them.
+    Csv,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TimelineArgs {
+    /// A state: ISO 3166 alpha-3 code (e.g. prk) or name (e.g. Russia).
+    a: String,
+    /// The other state (e.g. rus).
+    b: String,
+    /// Only events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long)]
+    since: Option<String>,
+    /// Only events on or before this date.
+    #[arg(long)]
+    until: Option<String>,
+    /// Only this event type (message, visit, meeting, agreement, ratification,
+    /// reception, relations_established, praise, criticism).
+    #[arg(long = "type")]
+    kind: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: TimelineFormat,
+}
+
+pub fn timeline(data: &Path, kb: Kb, args: TimelineArgs) -> anyhow::Result<ExitCode> {
+    let q = EventQuery::parse(
+        &kb,
+        EventArgs {
+            dyad: None,
+            kind: args.kind.as_deref(),
+            since: args.since.as_deref(),
+            until: args.until.as_deref(),
+        },
+        Spelling::Flag,
+    )?;
     let archive = open_archive(data, Arc::new(kb))?;
-    let t = archive.timeline(a, b, &EventQuery::default(), usize::MAX, 0)?;
-    print_timeline(&t.a_name, &t.b_name, &t.page.events, t.page.total);
+    let t = archive.timeline(&args.a, &args.b, &q, usize::MAX, 0)?;
+    let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+    match args.format {
+        TimelineFormat::Text => {
+            drop(w);
+            print_timeline(&t.a_name, &t.b_name, &t.page.events, t.page.total);
+            return Ok(ExitCode::SUCCESS);
+        }
+        TimelineFormat::Jsonl => {
+            for v in &t.page.events {
+                serde_json::to_writer(&mut w, v)?;
+                w.write_all(b"\n")?;
+            }
+        }
+        TimelineFormat::Csv => {
+            let mut filter = q.filter.clone();
+            filter.dyad = Some((t.a.clone(), t.b.clone()));
+            annalist_export::write_events_csv(&mut w, &archive.events()?.matching(&filter))?;
+        }
+    }
+    w.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `annalist entities [QUERY]`: a table (or JSON) of the entities found.
+pub fn entities(data: &Path, kb: Kb, query: &str, limit: usize, json: bool) -> anyhow::Result<ExitCode> {
+    let archive = open_archive(data, Arc::new(kb))?;
+    let list = annalist_archive::entities(archive.kb(), archive.store(), query, limit)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if list.entities.is_empty() {
+        println!("No entity matches {query:?} (the search looks in names, aliases and ids).");
+        return Ok(ExitCode::from(1));
+    }
+    println!("{:<36} {:<32} {:<13} {:<6} {:>8}", "id", "name", "kind", "state", "articles");
+    for e in &list.entities {
+        let name = match &e.matched {
+            Some(m) => format!("{} (as {m})", e.name),
+            None => e.name.clone(),
+        };
+        println!(
+            "{:<36} {:<32} {:<13} {:<6} {:>8}{}",
+            e.id,
+            name,
+            e.kind,
+            e.country.as_deref().unwrap_or("-"),
+            e.articles,
+            if e.known { "" } else { "  (from the text)" }
+        );
+    }
+    if list.total > list.entities.len() {
+        println!("{} of {} shown; more: --limit {}", list.entities.len(), list.total, list.total);
+    } else {
+        println!("{} found", list.total);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -211,9 +306,11 @@ pub fn print_understood(store: &annalist_store::Store, kb: &Kb, touched: &[i64])
     Ok(())
 }
 
-pub fn entity(data: &Path, kb: Kb, id: &str) -> anyhow::Result<ExitCode> {
+pub fn entity(data: &Path, kb: Kb, name_or_id: &str) -> anyhow::Result<ExitCode> {
     let archive = open_archive(data, Arc::new(kb))?;
-    let p = match archive.entity(id, usize::MAX, 0) {
+    let found = annalist_archive::resolve_entity(archive.kb(), archive.store(), name_or_id)
+        .and_then(|id| archive.entity(&id, usize::MAX, 0));
+    let p = match found {
         Ok(p) => p,
         Err(QueryError::NotFound(m)) => {
             eprintln!("annalist: {m}");
@@ -221,6 +318,7 @@ pub fn entity(data: &Path, kb: Kb, id: &str) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    let id = p.id.as_str();
     println!("{}  ({id})", p.name);
     if let Some(e) = p.entry {
         println!(

@@ -10,6 +10,7 @@ mod process;
 mod report;
 mod search;
 mod serve;
+mod trends;
 mod watch;
 
 use std::path::PathBuf;
@@ -42,36 +43,45 @@ enum Cmd {
     /// Re-extract every stored source from its raw bytes with this build's extractor.
     Reprocess(ingest::ReprocessArgs),
     /// Show one article: text, dates, sources, teasers (and versions with a diff).
+    /// Example: annalist show 5535 --versions
     Show {
+        /// The article's id (as `list`, `search` and the web UI show it).
         id: i64,
         /// List every version with the differences between consecutive ones.
         #[arg(long)]
         versions: bool,
+        /// The stored article as JSON.
         #[arg(long)]
         json: bool,
     },
     /// List articles, newest first.
+    /// Example: annalist list --outlet KCNA --since 2011-05 --until 2011-06
     List {
+        /// Only articles of this outlet (any case), e.g. KCNA.
         #[arg(long)]
         outlet: Option<String>,
-        /// Published on or after this day (YYYY-MM-DD).
+        /// Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).
         #[arg(long)]
         since: Option<String>,
-        /// Published on or before this day (YYYY-MM-DD).
+        /// Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).
         #[arg(long)]
         until: Option<String>,
         /// Include stub articles known only from teasers.
         #[arg(long)]
         stubs: bool,
+        /// Show at most this many.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Skip this many first (for the next page: --offset 50).
         #[arg(long, default_value_t = 0)]
         offset: usize,
+        /// One JSON object per line instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// Counts: articles, versions, sources, outlets, years, languages, sizes.
     Stats {
+        /// All counts as one JSON object.
         #[arg(long)]
         json: bool,
     },
@@ -86,14 +96,31 @@ enum Cmd {
     /// Merged events (one row per real event) as JSON Lines, CSV or CAMEO columns.
     Events(events::EventsArgs),
     /// The merged timeline of events between two states, oldest first.
-    Timeline {
-        /// A state: ISO 3166 alpha-3 code (e.g. prk) or name (e.g. Russia).
-        a: String,
-        /// The other state (e.g. rus).
-        b: String,
-    },
+    /// Example: annalist timeline prk Russia --since 2011 --type visit
+    Timeline(events::TimelineArgs),
     /// An entity's profile: names, roles, mentions per year, events.
-    Entity { id: String },
+    /// Example: annalist entity "Kim Yong Nam"
+    Entity {
+        /// An id (vladimir-putin) or a name or alias the knowledge base or the
+        /// archive knows (Putin, "Kim Yong Nam"); unknown names get suggestions.
+        #[arg(value_name = "NAME-OR-ID")]
+        id: String,
+    },
+    /// Find entities by name, alias or id, most mentioned first, with the number of
+    /// articles mentioning each. Example: annalist entities kim
+    Entities {
+        /// Part of a name, alias or id (any case); none lists the most mentioned.
+        query: Option<String>,
+        /// Show at most this many.
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+        /// One JSON object (query, total, limit, entities) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// How often terms appear per month or year, raw and per 1,000 articles.
+    /// Example: annalist trends comrades-in-arms --by year
+    Trends(trends::TrendsArgs),
     /// Benchmarks (figures recorded in docs/BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -199,7 +226,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Reindex => search::reindex(&cli.data),
         Cmd::Check(args) => report::check(&cli.data, cli.quiet, args),
         Cmd::Events(args) => events::events(&cli.data, &cli.kb, args),
-        Cmd::Timeline { a, b } => events::timeline(&cli.data, events::load_kb(&cli.kb)?, &a, &b),
+        Cmd::Timeline(args) => events::timeline(&cli.data, events::load_kb(&cli.kb)?, args),
+        Cmd::Entities { query, limit, json } => events::entities(
+            &cli.data,
+            events::load_kb(&cli.kb)?,
+            query.as_deref().unwrap_or(""),
+            limit,
+            json,
+        ),
+        Cmd::Trends(args) => trends::trends(&cli.data, args),
         Cmd::Serve(args) => serve::serve(&cli.data, &cli.kb, args),
         Cmd::Watch(args) => watch::watch(&cli.data, &cli.kb, args),
         Cmd::Alert(cmd) => watch::alert(&cli.data, &cli.kb, cmd),

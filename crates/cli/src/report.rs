@@ -135,11 +135,30 @@ fn textwrap(s: &str, width: usize) -> String {
 }
 
 pub fn list(data: &Path, f: &ListFilter, json: bool) -> anyhow::Result<ExitCode> {
+    use annalist_archive::filter::{Spelling, parse_date};
+    // The one date grammar: a year or a month stands for its first (since) or last
+    // (until) day.
+    let day = |d: &Option<String>, name: &str, end: bool| -> anyhow::Result<Option<String>> {
+        d.as_deref()
+            .map(|s| {
+                let p = parse_date(s, name, Spelling::Flag)?;
+                let day = if end { p.last_day() } else { p.first_day() };
+                day.map(|d| d.to_string()).with_context(|| format!("--{name} {s}: not a calendar date"))
+            })
+            .transpose()
+    };
+    let mut f = f.clone();
+    f.since = day(&f.since, "since", false)?;
+    f.until = day(&f.until, "until", true)?;
     let store = open_store(data)?;
-    for d in [&f.since, &f.until].into_iter().flatten() {
-        d.parse::<jiff::civil::Date>().with_context(|| format!("not a date (YYYY-MM-DD): {d}"))?;
+    let asked = f.limit;
+    // One more than asked, to know whether there are more.
+    f.limit = asked.map(|l| l + 1);
+    let mut rows = store.list(&f)?;
+    let more = asked.is_some_and(|l| rows.len() > l);
+    if let Some(l) = asked {
+        rows.truncate(l);
     }
-    let rows = store.list(f)?;
     if json {
         for r in &rows {
             println!("{}", serde_json::to_string(r)?);
@@ -159,6 +178,11 @@ pub fn list(data: &Path, f: &ListFilter, json: bool) -> anyhow::Result<ExitCode>
             truncate(&r.display_title, 90),
             extra
         );
+    }
+    if rows.is_empty() {
+        println!("No articles match (filters: outlet, --since, --until; stubs need --stubs).");
+    } else if more {
+        println!("{} shown from {}; more: --offset {}", rows.len(), f.offset, f.offset + rows.len());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -151,6 +151,18 @@ pub struct EvalRow {
     pub article_id: i64,
 }
 
+/// One entity mentioned in the archive ([`Store::entity_counts`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityCount {
+    pub id: String,
+    pub kind: String,
+    pub country: Option<String>,
+    /// Articles mentioning it.
+    pub articles: i64,
+    /// How one of them writes it.
+    pub surface: String,
+}
+
 /// One way an entity is written in the archive.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntitySurface {
@@ -671,6 +683,26 @@ impl Store {
         )?;
         Ok(st
             .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every entity mentioned in the archive with the articles mentioning it, its
+    /// kind and state as recognised, and the surface of its densest mention.
+    pub fn entity_counts(&self) -> Result<Vec<EntityCount>> {
+        // SQLite's bare columns beside a single max(): they come from the row holding it.
+        let mut st = self.conn().prepare_cached(
+            "SELECT entity_id, kind, country, COUNT(*), surface, MAX(count) FROM entity_mentions GROUP BY entity_id",
+        )?;
+        Ok(st
+            .query_map([], |r| {
+                Ok(EntityCount {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    country: r.get(2)?,
+                    articles: r.get(3)?,
+                    surface: r.get(4)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?)
     }
 
