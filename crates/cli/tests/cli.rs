@@ -4,6 +4,7 @@
 
 mod util;
 
+mod analyst;
 mod browser;
 mod check;
 mod concurrent;
