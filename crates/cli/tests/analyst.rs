@@ -36,7 +36,8 @@ fn entity_by_name_or_id_with_suggestions() {
 #[test]
 fn timelines_take_dates_types_formats_and_state_names() {
     let data = full_store();
-    let lines = annalist_ok(data, &["timeline", "prk", "Russia", "--type", "visit", "--format", "jsonl"], 0).stdout;
+    let lines =
+        annalist_ok(data, &["timeline", "prk", "Russia", "--type", "visit", "--format", "jsonl"], 0).stdout;
     assert!(!lines.trim().is_empty());
     for l in lines.lines() {
         let e: serde_json::Value = serde_json::from_str(l).unwrap();
@@ -45,8 +46,11 @@ fn timelines_take_dates_types_formats_and_state_names() {
         assert!(pair.contains(&Some("rus")) || pair.contains(&Some("prk")), "{l}");
     }
     let all = annalist_ok(data, &["timeline", "prk", "chn"], 0).stdout;
-    let may = annalist_ok(data, &["timeline", "prk", "china", "--since", "2011-05", "--until", "2011-05"], 0).stdout;
-    let count = |s: &str| s.lines().next().unwrap().split_whitespace().rev().nth(1).unwrap().parse::<usize>().unwrap();
+    let may = annalist_ok(data, &["timeline", "prk", "china", "--since", "2011-05", "--until", "2011-05"], 0)
+        .stdout;
+    let count = |s: &str| {
+        s.lines().next().unwrap().split_whitespace().rev().nth(1).unwrap().parse::<usize>().unwrap()
+    };
     assert!(count(&may) < count(&all), "{}\n{}", may.lines().next().unwrap(), all.lines().next().unwrap());
     let csv = annalist_ok(data, &["timeline", "prk", "chn", "--format", "csv"], 0).stdout;
     assert!(csv.starts_with("id,date,date_end,type,actor"), "{csv}");
@@ -104,7 +108,11 @@ fn trends_by_month_add_up_to_trends_by_year() {
 #[test]
 fn list_takes_years_and_months_and_says_what_it_shows() {
     let data = full_store();
-    let may = annalist_ok(data, &["list", "--since", "2011-05", "--until", "2011-05", "--json", "--limit", "5000"], 0);
+    let may = annalist_ok(
+        data,
+        &["list", "--since", "2011-05", "--until", "2011-05", "--json", "--limit", "5000"],
+        0,
+    );
     let rows: Vec<serde_json::Value> = may.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r["published"].as_str().is_some_and(|d| d.starts_with("2011-05-"))));
@@ -136,7 +144,8 @@ fn stats_say_what_they_count() {
     let data = full_store();
     let text = annalist_ok(data, &["stats"], 0).stdout;
     assert!(text.contains("merged (one per real event"), "{text}");
-    let v: serde_json::Value = serde_json::from_str(&annalist_ok(data, &["stats", "--json"], 0).stdout).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&annalist_ok(data, &["stats", "--json"], 0).stdout).unwrap();
     let merged = annalist_ok(data, &["events"], 0).stdout.lines().count();
     assert_eq!(v["merged_events"].as_u64(), Some(merged as u64));
 }

@@ -86,6 +86,10 @@ pub struct Hit {
     pub published: Option<Date>,
     /// HTML-escaped text with `<mark>…</mark>` around matched terms; empty unless asked for.
     pub snippet: String,
+    /// The same fragment as plain text (not escaped: escape it where it is rendered).
+    pub snippet_text: String,
+    /// The matched spans of `snippet_text`: `[start, end)` in characters.
+    pub highlights: Vec<[usize; 2]>,
     pub sources: Vec<String>,
 }
 
@@ -155,9 +159,9 @@ pub fn run(
         let snippet = match &snippets {
             Some(s) => {
                 let body = doc.get_first(fields.body).and_then(|v| v.as_str()).unwrap_or("");
-                s.make(&title, body)
+                s.parts(&title, body)
             }
-            None => String::new(),
+            None => crate::snippet::SnippetParts::default(),
         };
         hits.push(Hit {
             article: doc.get_first(fields.article).and_then(|v| v.as_i64()).unwrap_or_default(),
@@ -166,7 +170,9 @@ pub fn run(
             published: doc.get_first(fields.published).and_then(|v| v.as_i64()).and_then(key_date),
             sources: doc.get_all(fields.source).filter_map(|v| v.as_str().map(str::to_string)).collect(),
             title,
-            snippet,
+            snippet: snippet.html,
+            snippet_text: snippet.text,
+            highlights: snippet.highlights,
         });
     }
     Ok(SearchResults { total, hits, facets, took_ms: t0.elapsed().as_secs_f64() * 1e3 })

@@ -25,6 +25,16 @@ pub fn escape_html(s: &str, out: &mut String) {
     }
 }
 
+/// One hit's snippet, three ways: HTML with `<mark>` (escaped), the plain text, and
+/// the matched spans of the plain text as `[start, end)` offsets counted in
+/// characters (Unicode scalar values), for clients that highlight themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SnippetParts {
+    pub html: String,
+    pub text: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
 /// Makes snippets for the hits of one query.
 pub struct Snippets {
     generator: Option<SnippetGenerator>,
@@ -47,15 +57,16 @@ impl Snippets {
 
     /// The snippet for one hit: a highlighted body fragment, else a highlighted title,
     /// else the start of the body.
-    pub fn make(&self, title: &str, body: &str) -> String {
+    /// With the plain text and the highlighted spans beside it.
+    pub fn parts(&self, title: &str, body: &str) -> SnippetParts {
         if let Some(g) = &self.generator {
             let s = g.snippet(body);
             if !s.is_empty() {
-                return to_html(&s);
+                return parts_of(&s);
             }
             let s = g.snippet(title);
             if !s.is_empty() {
-                return to_html(&s);
+                return parts_of(&s);
             }
         }
         let mut out = String::new();
@@ -68,33 +79,56 @@ impl Snippets {
             head
         };
         escape_html(head.trim(), &mut out);
-        out
+        SnippetParts { html: out, text: head.trim().to_string(), highlights: Vec::new() }
     }
 }
 
-fn to_html(s: &Snippet) -> String {
-    let frag = s.fragment();
-    let mut ranges: Vec<std::ops::Range<usize>> = s.highlighted().to_vec();
+fn parts_of(s: &Snippet) -> SnippetParts {
+    parts_from(s.fragment(), s.highlighted())
+}
+
+/// A fragment and its matched byte ranges as [`SnippetParts`].
+fn parts_from(frag: &str, highlighted: &[std::ops::Range<usize>]) -> SnippetParts {
+    let mut ranges: Vec<std::ops::Range<usize>> = highlighted.to_vec();
     ranges.sort_by_key(|r| r.start);
     let mut out = String::with_capacity(frag.len() + 32);
+    let mut highlights = Vec::new();
+    let chars = |to: usize| frag[..to].chars().count();
     let mut at = 0;
     for r in ranges {
-        if r.start < at || r.end > frag.len() {
+        if r.start < at
+            || r.end > frag.len()
+            || !frag.is_char_boundary(r.start)
+            || !frag.is_char_boundary(r.end)
+        {
             continue;
         }
         escape_html(&frag[at..r.start], &mut out);
         out.push_str("<mark>");
         escape_html(&frag[r.start..r.end], &mut out);
         out.push_str("</mark>");
+        highlights.push([chars(r.start), chars(r.end)]);
         at = r.end;
     }
     escape_html(&frag[at..], &mut out);
-    out
+    SnippetParts { html: out, text: frag.to_string(), highlights }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn highlights_count_characters_of_the_plain_text() {
+        let frag = "Café «Kim» met — Kim again";
+        let at = frag.find("Kim").unwrap();
+        let p = parts_from(frag, &[at..at + 3]);
+        assert_eq!(p.text, frag);
+        assert_eq!(p.highlights, vec![[6, 9]]);
+        let [a, b] = p.highlights[0];
+        assert_eq!(p.text.chars().skip(a).take(b - a).collect::<String>(), "Kim");
+        assert_eq!(p.html, "Café «<mark>Kim</mark>» met — Kim again");
+    }
 
     #[test]
     fn escapes_everything() {

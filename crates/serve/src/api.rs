@@ -166,6 +166,13 @@ pub struct EventsParams {
     pub offset: Option<String>,
 }
 
+/// `/api/v1/entities`: a search and a page size.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct EntityIndexParams {
+    pub q: Option<String>,
+    pub limit: Option<String>,
+}
+
 /// `/api/v1/trends`: `terms=a|b`, `by=month|year`, the span.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct TrendsParams {
@@ -195,6 +202,7 @@ pub fn routes() -> axum::Router<crate::State> {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/search", get(search))
         .route("/api/v1/articles/{id}", get(article))
+        .route("/api/v1/entities", get(entity_index))
         .route("/api/v1/entities/{id}", get(entity))
         .route("/api/v1/events", get(events))
         .route("/api/v1/timeline/{a}/{b}", get(timeline))
@@ -284,19 +292,55 @@ pub(crate) fn run_search(
     Ok(app.index().search_within(&req, budget)?)
 }
 
+/// One search hit as the API answers it: the index's hit (with `snippet` as escaped
+/// HTML, `snippet_text` plain and `highlights` as character offsets into it), the
+/// article's page here and its original URL.
+#[derive(serde::Serialize)]
+struct HitView<'a> {
+    #[serde(flatten)]
+    hit: &'a annalist_index::Hit,
+    page: String,
+    url: Option<&'a str>,
+}
+
 async fn search(State(app): State<crate::State>, Query(p): Query<SearchParams>) -> ApiResult {
     blocking(&app, move |app, budget| {
         let (limit, offset) = page(p.limit.as_deref(), p.offset.as_deref(), 10)?;
         let res = run_search(app, &p, budget)?;
+        let ids: Vec<i64> = res.hits.iter().map(|h| h.article).collect();
+        let urls = app.with_store(|s| Ok(s.article_urls(&ids)?))?;
+        let hits: Vec<HitView> = res
+            .hits
+            .iter()
+            .map(|h| HitView {
+                hit: h,
+                page: format!("/articles/{}", h.article),
+                url: urls.get(&h.article).map(String::as_str),
+            })
+            .collect();
         Ok(Json(json!({
             "query": filtered_query(&p)?,
             "total": res.total,
             "limit": limit,
             "offset": offset,
             "took_ms": res.took_ms,
-            "hits": res.hits,
+            "hits": hits,
             "facets": res.facets,
         })))
+    })
+    .await
+}
+
+/// `/api/v1/entities?q=`: entities by name, alias or id, most mentioned first.
+async fn entity_index(
+    State(app): State<crate::State>,
+    Query(p): Query<EntityIndexParams>,
+) -> Result<Response, ApiError> {
+    blocking(&app, move |app, _| {
+        let (limit, _) = page(p.limit.as_deref(), None, 50)?;
+        let q = p.q.as_deref().unwrap_or("");
+        let list = app.with_store(|s| Ok(annalist_archive::entities(&app.kb, s, q, limit)))??;
+        json_response(&list)
     })
     .await
 }

@@ -633,6 +633,8 @@ async fn every_documented_response_is_exercised() {
         ("/api/v1/articles/{id}", "/api/v1/articles/1", 200),
         ("/api/v1/articles/{id}", "/api/v1/articles/1.5", 400),
         ("/api/v1/articles/{id}", "/api/v1/articles/424242", 404),
+        ("/api/v1/entities", "/api/v1/entities?q=kim&limit=5", 200),
+        ("/api/v1/entities", "/api/v1/entities?limit=x", 400),
         ("/api/v1/entities/{id}", "/api/v1/entities/kim-jong-un?limit=1&offset=0", 200),
         ("/api/v1/entities/{id}", "/api/v1/entities/rus?limit=101", 400),
         ("/api/v1/entities/{id}", "/api/v1/entities/nobody-at-all", 404),
@@ -744,4 +746,54 @@ async fn an_article_gone_at_source_says_so_and_keeps_its_text() {
     assert!(page.body.contains("held talks with Vladimir Putin"), "the archived text stays");
     let api = get(&app, &format!("/api/v1/articles/{id}")).await.json();
     assert_eq!(api["gone_at"], "2025-01-02T03:04:05Z", "{api}");
+}
+
+/// Search hits carry their snippet three ways (escaped HTML, plain text, character
+/// offsets of the matches), their page here and their original URL.
+#[tokio::test]
+async fn hits_have_plain_snippets_with_offsets_and_urls() {
+    let app = app(data(), None);
+    let r = get(&app, "/api/v1/search?q=putin&limit=5").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    let hits = v["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    let mut marked = 0;
+    for h in hits {
+        let text = h["snippet_text"].as_str().unwrap();
+        assert!(!text.contains("&amp;") && !text.contains("<mark>"), "{text}");
+        assert_eq!(h["page"], format!("/articles/{}", h["article"]));
+        assert!(h.get("url").is_some(), "{h}");
+        for span in h["highlights"].as_array().unwrap() {
+            let (a, b) = (span[0].as_u64().unwrap() as usize, span[1].as_u64().unwrap() as usize);
+            let word: String = text.chars().skip(a).take(b - a).collect();
+            assert!(word.to_lowercase().starts_with("putin"), "{word:?} in {text}");
+            marked += 1;
+        }
+        assert_eq!(
+            h["highlights"].as_array().unwrap().len(),
+            h["snippet"].as_str().unwrap().matches("<mark>").count()
+        );
+    }
+    assert!(marked > 0);
+    // The URL is the article's own.
+    for h in hits {
+        let a = get(&app, &format!("/api/v1/articles/{}", h["article"])).await.json();
+        assert_eq!(h["url"], a["url"], "{h}");
+    }
+}
+
+/// The entity index finds by alias; trends keep month precision.
+#[tokio::test]
+async fn entity_index_and_trends_by_month() {
+    let app = app(data(), None);
+    let r = get(&app, "/api/v1/entities?q=putin").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert!(v["entities"].as_array().unwrap().iter().any(|e| e["id"] == "vladimir-putin"), "{v}");
+    let r = get(&app, "/api/v1/trends?terms=putin&since=2011-03&until=2011-05").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let periods: Vec<String> =
+        r.json()["periods"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+    assert!(periods.iter().all(|p| ("2011-03".."2011-06").contains(&p.as_str())), "{periods:?}");
 }

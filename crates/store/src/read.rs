@@ -686,6 +686,19 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The original URLs of `ids` (those that have one).
+    pub fn article_urls(&self, ids: &[i64]) -> Result<std::collections::BTreeMap<i64, String>> {
+        let mut st =
+            self.conn().prepare_cached("SELECT url FROM articles WHERE id=?1 AND url IS NOT NULL")?;
+        let mut out = std::collections::BTreeMap::new();
+        for &id in ids {
+            if let Some(u) = st.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+                out.insert(id, u);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every entity mentioned in the archive with the articles mentioning it, its
     /// kind and state as recognised, and the surface of its densest mention.
     pub fn entity_counts(&self) -> Result<Vec<EntityCount>> {
