@@ -121,8 +121,9 @@ fn write_table(w: &mut dyn Write, t: &Trends) -> anyhow::Result<()> {
     let totals: Vec<String> = t.series.iter().map(|s| format!("{}: {}", s.term, sum(s))).collect();
     writeln!(
         w,
-        "{} periods from {} to {}; matching articles in all: {}. Counts are articles; ‰ is per 1,000 articles published in the period.",
+        "{} {} from {} to {}; matching articles in all: {}. Counts are articles; ‰ is per 1,000 articles published in the period.",
         t.periods.len(),
+        if t.periods.len() == 1 { "period" } else { "periods" },
         t.periods.first().map(String::as_str).unwrap_or(""),
         t.periods.last().map(String::as_str).unwrap_or(""),
         totals.join(", ")
