@@ -5,6 +5,7 @@
 mod util;
 
 mod analyst;
+mod bench;
 mod browser;
 mod check;
 mod concurrent;

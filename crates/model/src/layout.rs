@@ -44,7 +44,7 @@ impl Layout {
 
     /// The watcher's state database, in [`Layout::watch`].
     pub fn watch_state(&self) -> PathBuf {
-        self.watch().join("state.db")
+        self.watch().join(Self::WATCH_STATE_FILE)
     }
 
     /// The lock one running watcher holds, in [`Layout::watch`].
@@ -64,6 +64,8 @@ impl Layout {
 
     /// The archive database's file name.
     pub const DB: &'static str = "annalist.db";
+    /// The watcher's state database's file name, in [`Layout::watch`].
+    pub const WATCH_STATE_FILE: &'static str = "state.db";
 }
 
 #[cfg(test)]

@@ -186,7 +186,7 @@ pub struct Alert {
 impl State {
     pub fn open(dir: &Path) -> anyhow::Result<State> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let path = dir.join("state.db");
+        let path = dir.join(annalist_model::Layout::WATCH_STATE_FILE);
         let mut conn = Connection::open(&path).with_context(|| format!("opening {}", path.display()))?;
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;")?;
         migrate(&mut conn, &path)?;
