@@ -13,7 +13,9 @@ use anyhow::Context;
 pub enum BenchCmd {
     /// Ingest PATHs into a fresh temporary archive, then again (nothing new);
     /// report wall time, records/s and peak memory of each pass.
+    /// Example: annalist bench ingest ../shared/corpora/kcna_2011.jsonl.gz --runs 3 --baseline docs/bench-baseline.json
     Ingest {
+        /// Captures to ingest (files or directories).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Extraction and storage only.
@@ -40,20 +42,26 @@ pub enum BenchCmd {
     },
     /// Write a realistic synthetic corpus (JSON Lines) assembled from real
     /// paragraphs of the KCNA corpora: unique bodies, 30 years, several outlets.
+    /// Example: annalist bench corpus --articles 1000000 --out scale.jsonl
     Corpus {
+        /// How many articles to write.
         #[arg(long)]
         articles: usize,
+        /// The JSON Lines file to write.
         #[arg(long)]
         out: PathBuf,
         /// Source corpora (default: ../shared/corpora/*.jsonl.gz).
         #[arg(long = "from")]
         from: Vec<PathBuf>,
+        /// Seed of the pseudo-random choices (the same seed, the same corpus).
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
     /// Replay the fixed query mix against the archive's index (top 10 by relevance,
     /// one thread) and report p50/p95/p99 latency and queries/s.
+    /// Example: annalist bench search --rounds 20
     Search {
+        /// How many times the whole mix is replayed.
         #[arg(long, default_value_t = 20)]
         rounds: usize,
     },

@@ -41,6 +41,7 @@ pub struct EventsArgs {
     /// Only events on or before this date.
     #[arg(long)]
     until: Option<String>,
+    /// How to write the events (see the values below).
     #[arg(long, value_enum, default_value = "jsonl")]
     format: EventsFormat,
     /// Write here instead of standard output.
@@ -147,6 +148,7 @@ pub struct TimelineArgs {
     /// reception, relations_established, praise, criticism).
     #[arg(long = "type")]
     kind: Option<String>,
+    /// How to write the timeline (see the values below).
     #[arg(long, value_enum, default_value = "text")]
     format: TimelineFormat,
 }

@@ -39,8 +39,10 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Read captures (files or directories, recursively) into the archive.
+    /// Example: annalist ingest ../shared/seeds ../shared/corpora/kcna_2011.jsonl.gz
     Ingest(ingest::IngestArgs),
     /// Re-extract every stored source from its raw bytes with this build's extractor.
+    /// Example: annalist reprocess
     Reprocess(ingest::ReprocessArgs),
     /// Show one article: text, dates, sources, teasers (and versions with a diff).
     /// Example: annalist show 5535 --versions
@@ -79,21 +81,25 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Counts: articles, versions, sources, outlets, years, languages, sizes.
+    /// Counts: articles, versions, sources, merged events and event reports, outlets,
+    /// years, languages, sizes. Example: annalist stats --json
     Stats {
         /// All counts as one JSON object.
         #[arg(long)]
         json: bool,
     },
     /// Full-text search over the archive.
+    /// Example: annalist search '"comrades-in-arms" AND published:2011' --sort date
     Search(search::SearchArgs),
-    /// Rebuild the search index from the store.
+    /// Rebuild the search index from the store. Example: annalist reindex
     Reindex,
     /// Check the archive: the database's integrity, every raw capture against its
     /// hash, the search index's checksums and its agreement with the archive; with
     /// --repair, restore damaged captures from their files and rebuild the index.
+    /// Example: annalist check --repair
     Check(report::CheckArgs),
-    /// Merged events (one row per real event) as JSON Lines, CSV or CAMEO columns.
+    /// Merged events (one row per real event) as JSON Lines, CSV or GDELT columns.
+    /// Example: annalist events --dyad prk-rus --type message --since 2020 --format csv
     Events(events::EventsArgs),
     /// The merged timeline of events between two states, oldest first.
     /// Example: annalist timeline prk Russia --since 2011 --type visit
@@ -125,17 +131,21 @@ enum Cmd {
     #[command(subcommand)]
     Bench(bench::BenchCmd),
     /// The web UI and the JSON API (read-only unless started with --token).
+    /// Example: annalist serve --addr 127.0.0.1:8080
     Serve(serve::ServeArgs),
     /// Follow outlets live: poll feeds and listings, archive every response (WARC),
     /// keep versions, mark pages gone at source, alert on watch lists.
+    /// Example: annalist watch --config sources.toml --once
     Watch(watch::WatchArgs),
     /// The Atom feed of a search (or of a saved watch list's query), newest first.
+    /// Example: annalist feed 'putin AND message' --limit 20 > putin.atom
     Feed(watch::FeedArgs),
     /// Saved watch lists for `annalist watch`.
     #[command(subcommand)]
     Alert(watch::AlertCmd),
-    /// Export the archive.
+    /// Export the archive. Example: annalist export --format parquet --out tables/
     Export {
+        /// What to write (see the values below).
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// Write here instead of standard output (for parquet: the directory to write
@@ -145,19 +155,23 @@ enum Cmd {
     },
     /// Stateless: extract and understand captures (files, or JSON Lines on standard
     /// input) and write one JSON object per unit to standard output; no archive.
+    /// Example: annalist process page.html > units.jsonl
     Process(process::ProcessArgs),
     /// Stateless: merge event reports (JSON Lines on standard input, as `process`
     /// writes them) into merged events (JSON Lines, as `annalist events` writes them).
+    /// Example: annalist merge < reports.jsonl > events.jsonl
     Merge(process::MergeArgs),
     /// Stateless: file processed units (`process --raw` objects with a `seq`) with the
     /// archive's duplicate and revision rules in a temporary archive; write its
     /// articles and event reports as JSON Lines.
+    /// Example: annalist process --raw a.jsonl | annalist dedup > filed.jsonl
     Dedup(process::DedupArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum ExportFormat {
-    /// One object per source document, in the shape of ../shared/eval/ANNOTATION.md.
+    /// One object per source document, in the evaluation's shape (ANNOTATION.md of
+    /// the shared evaluation set: doc, article, related, entities, events).
     Eval,
     /// One object per article with its current text and sources.
     Jsonl,
@@ -240,5 +254,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Alert(cmd) => watch::alert(&cli.data, &cli.kb, cmd),
         Cmd::Feed(args) => watch::feed(&cli.data, args),
         Cmd::Entity { id } => events::entity(&cli.data, events::load_kb(&cli.kb)?, &id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every subcommand says what it does with an example, and every argument and
+    /// option says what it is: help a newcomer can act on.
+    #[test]
+    fn every_command_and_option_is_described() {
+        let mut missing = Vec::new();
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in cmd.get_subcommands() {
+                let name = format!("{path} {}", sub.get_name());
+                let about =
+                    sub.get_long_about().or(sub.get_about()).map(|s| s.to_string()).unwrap_or_default();
+                if sub.get_subcommands().next().is_none() && !about.contains("Example: annalist") {
+                    missing.push(format!("{name}: no `Example: annalist …` in its help"));
+                }
+                for arg in sub.get_arguments() {
+                    let id = arg.get_id().as_str();
+                    if matches!(id, "help" | "version") || arg.is_global_set() {
+                        continue;
+                    }
+                    if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                        missing.push(format!("{name}: {id} has no description"));
+                    }
+                }
+                walk(sub, &name, missing);
+            }
+        }
+        walk(&super::Cli::command(), "annalist", &mut missing);
+        assert!(missing.is_empty(), "{} gaps in the help:\n{}", missing.len(), missing.join("\n"));
     }
 }

@@ -254,6 +254,7 @@ pub struct CheckArgs {
     /// archives; skips index-to-table consistency).
     #[arg(long)]
     quick: bool,
+    /// The findings as one JSON object (with `ok` and `advice`).
     #[arg(long)]
     json: bool,
 }

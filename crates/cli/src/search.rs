@@ -24,10 +24,13 @@ pub struct SearchArgs {
     /// start with `-` (an exclusion): `annalist search -- -japan` or `annalist search -japan`.
     #[arg(allow_hyphen_values = true)]
     query: String,
+    /// Show at most this many hits.
     #[arg(long, default_value_t = 10)]
     limit: usize,
+    /// Skip this many first (the next page: --offset 10).
     #[arg(long, default_value_t = 0)]
     offset: usize,
+    /// The order of the hits (see the values below).
     #[arg(long, value_enum, default_value = "relevance")]
     sort: SortArg,
     /// Machine-readable output (hits, total, facets).

@@ -45,6 +45,7 @@ pub struct TrendsArgs {
     /// Last period (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long)]
     until: Option<String>,
+    /// How to write the counts (see the values below).
     #[arg(long, value_enum, default_value = "table")]
     format: TrendsFormat,
 }

@@ -19,6 +19,7 @@ pub struct WatchArgs {
     /// Show, per source, the last poll, the last new article, errors and the next poll.
     #[arg(long)]
     status: bool,
+    /// With --status: one JSON object instead of a table.
     #[arg(long, requires = "status")]
     json: bool,
 }
@@ -26,7 +27,9 @@ pub struct WatchArgs {
 #[derive(clap::Subcommand, Debug)]
 pub enum AlertCmd {
     /// Save a watch list (used by `annalist watch` from its next round).
+    /// Example: annalist alert add prk-rus-messages --dyad prk-Russia --type message
     Add {
+        /// The list's name (what alerts are filed under).
         name: String,
         /// A search query (`putin AND treaty`).
         #[arg(long)]
@@ -41,10 +44,14 @@ pub enum AlertCmd {
         #[arg(long = "dyad")]
         dyads: Vec<String>,
     },
-    /// List saved watch lists.
+    /// List saved watch lists. Example: annalist alert list
     List,
     /// Delete a saved watch list.
-    Remove { name: String },
+    /// Example: annalist alert remove prk-rus-messages
+    Remove {
+        /// The saved list's name.
+        name: String,
+    },
 }
 
 pub fn watch(data: &Path, kb_files: &[PathBuf], args: WatchArgs) -> anyhow::Result<ExitCode> {
@@ -151,7 +158,7 @@ pub fn alert(data: &Path, kb_files: &[std::path::PathBuf], cmd: AlertCmd) -> any
 
 #[derive(clap::Args, Debug)]
 pub struct FeedArgs {
-    /// A search query (see README "Query language").
+    /// A search query (see README "Searching").
     #[arg(required_unless_present = "watch", allow_hyphen_values = true)]
     query: Option<String>,
     /// Use the query of a saved watch list instead.
