@@ -262,9 +262,10 @@ pub fn filtered_query(p: &SearchParams) -> Result<String, ApiError> {
     }
     let (since, until) = (clean(&p.since), clean(&p.until));
     if since.is_some() || until.is_some() {
-        for d in [&since, &until].into_iter().flatten() {
-            if !d.chars().all(|c| c.is_ascii_digit() || c == '-') {
-                return Err(ApiError::bad(format!("{d}: expected a date YYYY[-MM[-DD]]")));
+        // The one date grammar (YYYY, YYYY-MM, YYYY-MM-DD) of every filter.
+        for (name, d) in [("since", &since), ("until", &until)] {
+            if let Some(d) = d {
+                annalist_archive::filter::parse_date(d, name, annalist_archive::filter::Spelling::Param)?;
             }
         }
         parts.push(format!("published:{}..{}", since.unwrap_or_default(), until.unwrap_or_default()));
