@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use annalist_archive::filter::{EventArgs, Spelling};
 use annalist_archive::{Archive, EventQuery, EventView, MergedEvents, QueryError, name};
+use annalist_store::Citation;
 use annalist_understand::Kb;
 use anyhow::Context;
 
@@ -170,7 +171,8 @@ pub fn timeline(data: &Path, kb: Kb, args: TimelineArgs) -> anyhow::Result<ExitC
     match args.format {
         TimelineFormat::Text => {
             drop(w);
-            print_timeline(&t.a_name, &t.b_name, &t.page.events, t.page.total);
+            let cites = citations(archive.store(), &t.page.events)?;
+            print_timeline(&t.a_name, &t.b_name, &t.page.events, t.page.total, &cites);
             return Ok(ExitCode::SUCCESS);
         }
         TimelineFormat::Jsonl => {
@@ -225,8 +227,27 @@ pub fn entities(data: &Path, kb: Kb, query: &str, limit: usize, json: bool) -> a
     Ok(ExitCode::SUCCESS)
 }
 
-/// Print a merged timeline (events oldest first), saying how many of `total` it shows.
-pub fn print_timeline(a_name: &str, b_name: &str, events: &[EventView], total: usize) {
+/// How to cite the articles reporting `events`.
+fn citations(store: &annalist_store::Store, events: &[EventView]) -> anyhow::Result<BTreeMap<i64, Citation>> {
+    let mut ids: Vec<i64> = events.iter().flat_map(|v| v.reports.iter().map(|r| r.article)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(store.citations(&ids)?)
+}
+
+/// Reports cited in full under each event of a printed timeline.
+const CITED: usize = 3;
+
+/// Print a merged timeline (events oldest first), saying how many of `total` it shows;
+/// under each event its sources' locators, then up to [`CITED`] reporting articles
+/// cited by id, headline, outlet, date and URL.
+pub fn print_timeline(
+    a_name: &str,
+    b_name: &str,
+    events: &[EventView],
+    total: usize,
+    cites: &BTreeMap<i64, Citation>,
+) {
     if events.len() == total {
         println!("{a_name} – {b_name} timeline: {total} events");
     } else {
@@ -249,6 +270,20 @@ pub fn print_timeline(a_name: &str, b_name: &str, events: &[EventView], total: u
         let inferred = if ev.inferred { " [date inferred]" } else { "" };
         println!("{date:<22} {:<21} {who}{place}{occasion}{inferred}", ev.kind.as_str());
         println!("{:<22} sources: {}", "", sources(v));
+        let mut articles: Vec<i64> = v.reports.iter().map(|r| r.article).collect();
+        articles.dedup();
+        for a in articles.iter().take(CITED) {
+            if let Some(c) = cites.get(a) {
+                println!("{:<22}   {c}", "");
+            }
+        }
+        if articles.len() > CITED {
+            println!(
+                "{:<22}   … and {} more articles (--format jsonl lists every report)",
+                "",
+                articles.len() - CITED
+            );
+        }
     }
 }
 
@@ -295,7 +330,8 @@ pub fn print_understood(store: &annalist_store::Store, kb: &Kb, touched: &[i64])
     const SHOWN: usize = 30;
     let shown: Vec<EventView> =
         merged[merged.len().saturating_sub(SHOWN)..].iter().map(|e| events.view(kb, e)).collect();
-    print_timeline(&name(kb, a), &name(kb, b), &shown, merged.len());
+    let cites = citations(store, &shown)?;
+    print_timeline(&name(kb, a), &name(kb, b), &shown, merged.len(), &cites);
     if merged.len() > SHOWN {
         println!("… {} earlier: annalist timeline {a} {b}", merged.len() - SHOWN);
     }

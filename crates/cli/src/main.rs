@@ -47,8 +47,10 @@ enum Cmd {
     /// Show one article: text, dates, sources, teasers (and versions with a diff).
     /// Example: annalist show 5535 --versions
     Show {
-        /// The article's id (as `list`, `search` and the web UI show it).
-        id: i64,
+        /// The article's id (as `list`, `search` and the web UI show it: 5535 or #5535),
+        /// or a source locator as timelines cite it (kcna_2011.jsonl.gz#5535, path:line).
+        #[arg(value_name = "ID-OR-SOURCE")]
+        id: String,
         /// List every version with the differences between consecutive ones.
         #[arg(long)]
         versions: bool,
@@ -215,7 +217,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.cmd {
         Cmd::Ingest(args) => ingest::ingest(&cli.data, &cli.kb, cli.quiet, args),
         Cmd::Reprocess(args) => ingest::reprocess(&cli.data, &cli.kb, cli.quiet, args),
-        Cmd::Show { id, versions, json } => report::show(&cli.data, id, versions, json),
+        Cmd::Show { id, versions, json } => report::show(&cli.data, &id, versions, json),
         Cmd::List { outlet, since, until, stubs, limit, offset, json } => {
             let f = annalist_store::ListFilter {
                 outlet,

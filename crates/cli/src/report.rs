@@ -13,8 +13,21 @@ pub fn open_store(data: &Path) -> anyhow::Result<Store> {
     Ok(annalist_archive::open_existing_store(data)?)
 }
 
-pub fn show(data: &Path, id: i64, versions: bool, json: bool) -> anyhow::Result<ExitCode> {
+pub fn show(data: &Path, which: &str, versions: bool, json: bool) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
+    // One public id per article; a source locator names the article it was filed into.
+    let id = match which.trim().trim_start_matches('#').parse::<i64>() {
+        Ok(id) => id,
+        Err(_) => match store.article_for_source(which.trim())? {
+            Some(id) => id,
+            None => {
+                eprintln!(
+                    "annalist: {which}: neither an article id (a number) nor a source locator in the archive (e.g. kcna_2011.jsonl.gz#5535)"
+                );
+                return Ok(ExitCode::from(1));
+            }
+        },
+    };
     let Some(a) = store.article(id)? else {
         eprintln!("annalist: no article {id}");
         return Ok(ExitCode::from(1));

@@ -149,3 +149,22 @@ fn stats_say_what_they_count() {
     let merged = annalist_ok(data, &["events"], 0).stdout.lines().count();
     assert_eq!(v["merged_events"].as_u64(), Some(merged as u64));
 }
+
+#[test]
+fn one_way_to_cite_show_takes_an_id_or_a_source_and_timelines_cite_articles() {
+    let data = full_store();
+    // The timeline's locator opens the article it was filed into, as its id does.
+    let t = annalist_ok(data, &["timeline", "prk", "rus", "--type", "message"], 0).stdout;
+    let cite = t.lines().find(|l| l.trim_start().starts_with('#')).expect("a cited article");
+    let id = cite.trim_start()[1..].split_whitespace().next().unwrap().to_string();
+    assert!(cite.contains('“') && cite.contains(", KCNA, 2011-"), "headline, outlet and date: {cite}");
+    let src_line = t.lines().find(|l| l.trim_start().starts_with("sources: ")).unwrap();
+    let locator = src_line.trim_start().trim_start_matches("sources: ").split_whitespace().next().unwrap();
+    let by_locator = annalist_ok(data, &["show", locator], 0).stdout;
+    assert!(by_locator.starts_with('#'), "{by_locator}");
+    let by_id = annalist_ok(data, &["show", &format!("#{id}")], 0).stdout;
+    assert!(by_id.starts_with(&format!("#{id} ")), "{by_id}");
+    let missing = annalist(data, &["show", "no-such-file.txt"]);
+    assert_eq!(missing.status, 1);
+    assert!(missing.stderr.contains("source locator"), "{}", missing.stderr);
+}

@@ -25,8 +25,8 @@ use rusqlite::{Connection, OpenFlags};
 pub use check::DamagedBlob;
 pub use dedup::{blob_hash, jaccard, shingles, simhash};
 pub use read::{
-    ArticleRecord, ArticleSummary, CaptureHeader, EntityCount, EntitySurface, EvalRow, EventRow, IndexRow,
-    ListFilter, SourceRecord, Stats, TeaserRecord, VersionRecord,
+    ArticleRecord, ArticleSummary, CaptureHeader, Citation, EntityCount, EntitySurface, EvalRow, EventRow,
+    IndexRow, ListFilter, SourceRecord, Stats, TeaserRecord, VersionRecord,
 };
 pub use schema::SCHEMA_VERSION;
 pub use write::{Batch, Gone, Incoming, Outcome, Prepared, filing_keys};

@@ -151,6 +151,34 @@ pub struct EvalRow {
     pub article_id: i64,
 }
 
+/// How to cite an article ([`Store::citations`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Citation {
+    pub id: i64,
+    /// The headline (or, when the page has none, its first words).
+    pub title: String,
+    pub outlet: Option<String>,
+    pub published: Option<Date>,
+    pub url: Option<String>,
+}
+
+impl std::fmt::Display for Citation {
+    /// `#ID “Headline”, Outlet, 2011-05-20, URL`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{} “{}”", self.id, self.title)?;
+        if let Some(o) = &self.outlet {
+            write!(f, ", {o}")?;
+        }
+        if let Some(d) = &self.published {
+            write!(f, ", {d}")?;
+        }
+        if let Some(u) = &self.url {
+            write!(f, ", {u}")?;
+        }
+        Ok(())
+    }
+}
+
 /// One entity mentioned in the archive ([`Store::entity_counts`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityCount {
@@ -684,6 +712,41 @@ impl Store {
         Ok(st
             .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The article a source locator names: its evaluation document name
+    /// (`kcna_2011.jsonl.gz#5535`), `path:line`, `path#record` or a page file's path.
+    pub fn article_for_source(&self, locator: &str) -> Result<Option<i64>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT article_id FROM sources WHERE article_id IS NOT NULL AND (doc=?1 OR path=?1
+               OR path || ':' || line = ?1 OR path || '#' || record = ?1) ORDER BY id LIMIT 1",
+        )?;
+        Ok(st.query_row([locator], |r| r.get(0)).optional()?)
+    }
+
+    /// How to cite each of `ids`: headline, outlet, publication date, original URL.
+    pub fn citations(&self, ids: &[i64]) -> Result<std::collections::BTreeMap<i64, Citation>> {
+        let mut st = self
+            .conn()
+            .prepare_cached("SELECT display_title, outlet, published, url FROM articles WHERE id=?1")?;
+        let mut out = std::collections::BTreeMap::new();
+        for &id in ids {
+            let c = st
+                .query_row([id], |r| {
+                    Ok(Citation {
+                        id,
+                        title: r.get(0)?,
+                        outlet: r.get(1)?,
+                        published: date_col(r, 2)?,
+                        url: r.get(3)?,
+                    })
+                })
+                .optional()?;
+            if let Some(c) = c {
+                out.insert(id, c);
+            }
+        }
+        Ok(out)
     }
 
     /// The original URLs of `ids` (those that have one).
