@@ -270,7 +270,7 @@ fn search_page(app: &App, p: &SearchParams, budget: &Arc<Budget>) -> (StatusCode
         }
         p class="meta downloads" {
             a href=(csv_href) { "Download CSV" }
-            " (at most " (SEARCH_CSV_MAX) " rows)"
+            @if res.total > SEARCH_CSV_MAX { " (the first 10,000 of " (res.total) ")" }
             @if let Some(f) = &feed_href {
                 " · "
                 a href=(f) type="application/atom+xml" { "Atom feed" }
@@ -283,6 +283,8 @@ fn search_page(app: &App, p: &SearchParams, budget: &Arc<Budget>) -> (StatusCode
 
 /// Rows in `/search.csv` at most.
 pub const SEARCH_CSV_MAX: usize = 10_000;
+// The search page says "the first 10,000".
+const _: () = assert!(SEARCH_CSV_MAX == 10_000);
 
 /// The search form, filled in with `p`.
 fn search_form(p: &SearchParams) -> Markup {
@@ -403,16 +405,17 @@ async fn home(State(app): State<crate::State>) -> Page {
     Page(blocking(&app, move |app, _| home_page(app)).await)
 }
 
-/// Pairs of states by the merged events between them (either way round), most
-/// first: `((a, b), events)` with `a < b`.
-fn active_pairs(app: &App, events: &data::Events) -> Vec<((String, String), usize)> {
+/// Pairs of states by the merged events between them (either way round, by the
+/// states of actor and target as the timeline's filter reads them, so that a
+/// count is what its timeline lists), most first: `((a, b), events)` with `a < b`.
+fn active_pairs(events: &data::Events) -> Vec<((String, String), usize)> {
     let mut n: BTreeMap<(String, String), usize> = BTreeMap::new();
     for e in &events.all {
-        let (Some(a), Some(b)) = (&e.event.actor, &e.event.target) else { continue };
-        if a == b || !app.kb.is_country(a) || !app.kb.is_country(b) {
+        let (Some(a), Some(b)) = annalist_understand::dyad(&e.event) else { continue };
+        if a == b {
             continue;
         }
-        let key = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+        let key = if a < b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) };
         *n.entry(key).or_default() += 1;
     }
     let mut pairs: Vec<_> = n.into_iter().collect();
@@ -449,7 +452,7 @@ fn home_page(app: &App) -> Result<String, ApiError> {
     let recent = app.with_store(|s| {
         Ok(s.list(&annalist_store::ListFilter { limit: Some(HOME_ARTICLES), ..Default::default() })?)
     })?;
-    let pairs: Vec<_> = active_pairs(app, &events).into_iter().take(HOME_PAIRS).collect();
+    let pairs: Vec<_> = active_pairs(&events).into_iter().take(HOME_PAIRS).collect();
     // The newest dated events (undated ones sort first).
     let latest: Vec<&CanonicalEvent> =
         events.all.iter().rev().filter(|e| e.event.date.is_some()).take(HOME_EVENTS).collect();
@@ -578,7 +581,11 @@ fn entities_page(app: &App, p: &EntitiesParams) -> Result<String, ApiError> {
             @if shown.is_empty() {
                 @if q.is_empty() { "No entities in the archive yet." } @else { "No entity matches " (q) "." }
             } @else {
-                (first) "–" (first + shown.len() - 1) " of " (list.total) " shown"
+                @if shown.len() == list.total {
+                    "All " (list.total) " shown"
+                } @else {
+                    (first) "–" (first + shown.len() - 1) " of " (list.total) " shown"
+                }
                 @if q.is_empty() { ", most mentioned first" } @else { " matching " (q) ", most mentioned first" }
             }
         }
@@ -595,7 +602,7 @@ fn entities_page(app: &App, p: &EntitiesParams) -> Result<String, ApiError> {
                             }
                             td { (e.kind) }
                             td {
-                                @if let Some(c) = &e.country {
+                                @if let Some(c) = e.country.as_ref().filter(|c| **c != e.id) {
                                     a href=(format!("/entities/{}", urlenc(c))) { (data::name(&app.kb, c)) }
                                 }
                             }
@@ -621,7 +628,7 @@ async fn timeline_picker(State(app): State<crate::State>, Query(p): Query<Picker
             return Ok(Err(format!("/timeline/{}/{}", urlenc(&a), urlenc(&b))));
         }
         let events = app.events();
-        let pairs: Vec<_> = active_pairs(app, &events).into_iter().take(30).collect();
+        let pairs: Vec<_> = active_pairs(&events).into_iter().take(30).collect();
         let mut states: Vec<(String, String)> = app
             .kb
             .entities()
@@ -642,7 +649,7 @@ async fn timeline_picker(State(app): State<crate::State>, Query(p): Query<Picker
                 @for (id, name) in &states { option value=(id) { (name) } }
             }
             h2 { "Most active pairs" }
-            (pair_list(app, &pairs))
+            div class="columns" { (pair_list(app, &pairs)) }
         };
         Ok(Ok(layout("Timelines", main)))
     })
@@ -1089,7 +1096,7 @@ fn timeline_svg(events: &[&CanonicalEvent], href: &dyn Fn(usize) -> String) -> M
 
 /// The cooperation–conflict line: the sum of the Goldstein values of the dated
 /// events per month (per year when the record spans more than 15 years), every
-/// period of the span shown, empty ones at 0.
+/// period of the span on the axis, empty ones left as gaps in the line.
 fn goldstein_chart(events: &[&CanonicalEvent]) -> Markup {
     let dated: Vec<(jiff::civil::Date, f32)> = events
         .iter()
@@ -1116,7 +1123,8 @@ fn goldstein_chart(events: &[&CanonicalEvent]) -> Markup {
     for (d, g) in &dated {
         *sums.entry(key(*d)).or_default() += f64::from(*g);
     }
-    let values: Vec<f64> = periods.iter().map(|p| sums.get(p).copied().unwrap_or(0.0)).collect();
+    // A period without events has no value: the line leaves a gap there.
+    let values: Vec<f64> = periods.iter().map(|p| sums.get(p).copied().unwrap_or(f64::NAN)).collect();
     html! {
         h2 { "Cooperation and conflict" }
         p class="muted" {

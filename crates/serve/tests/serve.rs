@@ -842,3 +842,25 @@ async fn entity_chart_has_no_line_across_missing_years() {
     assert!(e.contains("Mentions per year") && e.contains("<svg"), "{e}");
     assert!(!e.contains("NaN"), "{e}");
 }
+
+/// The cooperation–conflict line leaves months without events out instead of
+/// drawing them at 0.
+#[tokio::test]
+async fn goldstein_line_has_gaps() {
+    let app = app(data(), None);
+    let t = get(&app, "/timeline/prk/rus").await.body;
+    let chart = t.split("Cooperation and conflict").nth(1).expect("the chart");
+    assert!(chart.matches("<polyline").count() >= 2, "a line broken at the empty months: {chart}");
+    assert!(!chart.contains("NaN"), "{chart}");
+}
+
+/// A pair's count on the home page is the number of events its timeline lists.
+#[tokio::test]
+async fn active_pair_counts_match_their_timelines() {
+    let app = app(data(), None);
+    let home = get(&app, "/").await.body;
+    let after = home.split("href=\"/timeline/prk/rus\">").nth(1).expect("the pair is linked");
+    let count = after.split("<span class=\"muted\">").nth(1).unwrap().split(' ').next().unwrap();
+    let t = get(&app, "/api/v1/timeline/prk/rus?limit=1").await.json();
+    assert_eq!(count, t["total"].to_string(), "{after}");
+}
