@@ -623,6 +623,9 @@ async fn timeline_picker(State(app): State<crate::State>, Query(p): Query<Picker
     let out = blocking(&app, move |app, _| {
         let (a, b) = (text(&p.a).trim(), text(&p.b).trim());
         if !a.is_empty() || !b.is_empty() {
+            if a.is_empty() || b.is_empty() {
+                return Err(ApiError::bad("give two states, e.g. prk and Russia"));
+            }
             // Both states resolved, or the page of the first one that is not.
             let (a, b) = (data::resolve_state(&app.kb, a)?, data::resolve_state(&app.kb, b)?);
             return Ok(Err(format!("/timeline/{}/{}", urlenc(&a), urlenc(&b))));

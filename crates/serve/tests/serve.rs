@@ -806,6 +806,9 @@ async fn timeline_pair_picker() {
     let bad = get(&app, "/timeline?a=prk&b=chx").await;
     assert_eq!(bad.status, 404, "{}", bad.body);
     assert!(bad.body.contains("did you mean") && bad.body.contains("chn (China)"), "{}", bad.body);
+    let half = get(&app, "/timeline?a=prk&b=").await;
+    assert_eq!(half.status, 400, "{}", half.body);
+    assert!(half.body.contains("give two states"), "{}", half.body);
     let hostile = get(&app, "/timeline?a=%3Cscript%3E&b=rus").await;
     assert_eq!(hostile.status, 404);
     assert_inert("/timeline?a=<script>", &hostile.body);
