@@ -2,8 +2,10 @@
 //! through Debian's headless chromium, driven over WebDriver (chromedriver) with
 //! fantoccini. What a person would do: search and see highlighted hits, open the
 //! seed 000 article (two dates, one event), follow the DPRK–Russia timeline to the
-//! 2019 Vladivostok summit, compare two phrases on the trends page; and a hostile
-//! capture whose markup must stay text in the browser.
+//! 2019 Vladivostok summit, compare two phrases on the trends page; the home page,
+//! a pair picked through the timeline form, the entity index's search and a
+//! search's CSV download; and a hostile capture whose markup must stay text in the
+//! browser.
 //!
 //! Needs /usr/bin/chromedriver and /usr/bin/chromium (`.ci/run` installs them;
 //! `ANNALIST_CHROMEDRIVER` / `ANNALIST_CHROMIUM` point elsewhere). Without them the
@@ -308,6 +310,75 @@ fn browser_search_article_timeline_trends() {
         screenshot(c, "trends").await?;
         let csv = c.find(Locator::Css("a[href^='/trends.csv?']")).await?.attr("href").await?;
         ensure!(csv.is_some_and(|h| h.contains("by=year")), "no CSV link for the same comparison");
+        Ok(())
+    });
+}
+
+#[test]
+fn browser_home_pairs_entities_csv() {
+    let Some(tools) = browser() else { return };
+    with_browser(tools, full_store(), async |c, base| {
+        // 1. The home page: counts, latest events, active pairs, recent articles.
+        c.goto(&format!("{base}/")).await?;
+        let counts = wait_for(c, "ul.counts").await?.text().await?;
+        ensure!(counts.contains("articles") && counts.contains("merged events"), "{counts}");
+        ensure!(!texts(c, "main .event").await?.is_empty(), "no latest events on the home page");
+        let pairs = texts(c, "ul.pairs li a").await?;
+        ensure!(pairs.iter().any(|p| p.contains("Russia")), "no pair with Russia among {pairs:?}");
+        ensure!(!texts(c, "ul.recent li a").await?.is_empty(), "no recent articles");
+        screenshot(c, "home").await?;
+
+        // 2. A pair picked through the form: by code and by name.
+        c.find(Locator::Css("header nav a[href='/timeline']")).await?.click().await?;
+        wait_for(c, "form.search [name='a']").await?;
+        screenshot(c, "timeline-picker").await?;
+        fill_and_submit(c, &[("a", "prk"), ("b", "Russia")]).await?;
+        wait_for(c, "svg.chart circle").await?;
+        let url = c.current_url().await?;
+        ensure!(url.path() == "/timeline/prk/rus", "the picker led to {url}");
+        let h1 = c.find(Locator::Css("h1")).await?.text().await?;
+        ensure!(h1.contains("timeline"), "{h1}");
+        screenshot(c, "timeline-picked").await?;
+        // An unknown state: the error page with a suggestion.
+        c.goto(&format!("{base}/timeline")).await?;
+        fill_and_submit(c, &[("a", "prk"), ("b", "chx")]).await?;
+        let err = wait_for(c, "p.error").await?.text().await?;
+        ensure!(err.contains("did you mean") && err.contains("China"), "{err}");
+        screenshot(c, "timeline-picker-unknown").await?;
+
+        // 3. The entity index and its search.
+        c.find(Locator::Css("header nav a[href='/entities']")).await?.click().await?;
+        wait_for(c, "table.entities").await?;
+        let meta = c.find(Locator::Css("main p.meta")).await?.text().await?;
+        ensure!(meta.contains(" of ") && meta.contains("shown"), "{meta}");
+        screenshot(c, "entities").await?;
+        fill_and_submit(c, &[("q", "putin")]).await?;
+        wait_for(c, "table.entities").await?;
+        let names = texts(c, "table.entities td:first-child a").await?;
+        ensure!(names.iter().any(|n| n.contains("Putin")), "no Putin among {names:?}");
+        screenshot(c, "entities-putin").await?;
+        c.find(Locator::Css("table.entities a[href='/entities/vladimir-putin']")).await?.click().await?;
+        wait_for(c, "svg.chart polyline").await?;
+        let h1 = c.find(Locator::Css("h1")).await?.text().await?;
+        ensure!(h1.contains("Putin"), "{h1}");
+        screenshot(c, "entity-putin").await?;
+
+        // 4. A search's CSV download and its feed, for the same search.
+        c.goto(&format!("{base}/search")).await?;
+        fill_and_submit(c, &[("q", "putin treaty")]).await?;
+        wait_for(c, ".hit").await?;
+        let href = c.find(Locator::Css("a[href^='/search.csv?']")).await?.attr("href").await?;
+        let href = href.context("the CSV link has an address")?;
+        ensure!(href.contains("q=putin%20treaty"), "the CSV link lacks the search: {href}");
+        let feed = c.find(Locator::Css("a[href^='/feeds/search?']")).await?.attr("href").await?;
+        ensure!(feed.is_some_and(|f| f.contains("q=putin%20treaty")), "no feed link for the search");
+        screenshot(c, "search-downloads").await?;
+        let (status, csv) = http(base, "GET", &href, &[], b"");
+        ensure!(status == 200, "{href}: {status} {csv}");
+        ensure!(csv.starts_with("rank,id,published,outlet,title,url,score\n"), "{csv}");
+        let meta = c.find(Locator::Css("main p.meta")).await?.text().await?;
+        let total: usize = meta.split(' ').next().unwrap_or("").parse().unwrap_or(0);
+        ensure!(csv.lines().count() == total.min(10_000) + 1, "{} CSV lines for {meta}", csv.lines().count());
         Ok(())
     });
 }

@@ -41,7 +41,9 @@ pub fn type_colour(t: annalist_model::EventType) -> &'static str {
 const PALETTE: [&str; 5] = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
 
 /// A line chart as inline SVG: x = `labels` (periods), one line per series, with
-/// axes, tick labels, a y-axis title and a legend. All text is escaped.
+/// axes, tick labels, a y-axis title and a legend. A value that is not a number
+/// (NaN) is a period without data: the line stops there and starts again after it.
+/// All text is escaped.
 pub fn line_chart(labels: &[String], series: &[(String, Vec<f64>)], y_title: &str) -> Markup {
     if labels.is_empty() {
         return html! { p class="muted" { "No data for this period." } };
@@ -90,10 +92,11 @@ pub fn line_chart(labels: &[String], series: &[(String, Vec<f64>)], y_title: &st
             }
             @for (k, (name, values)) in series.iter().enumerate() {
                 @let colour = PALETTE[k % PALETTE.len()];
-                @let pts: Vec<String> =
-                    values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
-                polyline fill="none" stroke=(colour) stroke-width="2" points=(pts.join(" ")) { title { (name) } }
-                @for (i, v) in values.iter().enumerate() {
+                @for run in runs(values) {
+                    @let pts: Vec<String> = run.map(|i| format!("{:.1},{:.1}", x(i), y(values[i]))).collect();
+                    polyline fill="none" stroke=(colour) stroke-width="2" points=(pts.join(" ")) { title { (name) } }
+                }
+                @for (i, v) in values.iter().enumerate().filter(|(_, v)| v.is_finite()) {
                     circle cx=(f1(x(i))) cy=(f1(y(*v))) r="3" fill=(colour) {
                         title { (name) " " (labels[i]) ": " (fmt_num(*v)) }
                     }
@@ -106,6 +109,26 @@ pub fn line_chart(labels: &[String], series: &[(String, Vec<f64>)], y_title: &st
             }
         }
     }
+}
+
+/// The index ranges of `values` holding numbers, split where a value is missing.
+fn runs(values: &[f64]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, v) in values.iter().enumerate() {
+        match (v.is_finite(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..values.len());
+    }
+    out
 }
 
 /// A small square of `colour` (legends, event lists).
@@ -138,6 +161,16 @@ mod tests {
             .into_string();
         assert!(svg.contains(">-5<") && svg.contains(">10<"), "{svg}");
         assert!(!svg.contains("<b>") && !svg.contains("<i>") && svg.contains("&lt;i&gt;"));
+    }
+
+    #[test]
+    fn lines_break_at_missing_values() {
+        let labels: Vec<String> = ["2010", "2011", "2012", "2013"].map(String::from).to_vec();
+        let svg = line_chart(&labels, &[("a".into(), vec![1.0, 2.0, f64::NAN, 4.0])], "n").into_string();
+        assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
+        assert!(!svg.contains("NaN"), "{svg}");
+        assert_eq!(runs(&[f64::NAN, 1.0, 1.0, f64::NAN, 2.0]), [1..3, 4..5]);
     }
 
     #[test]

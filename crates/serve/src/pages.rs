@@ -50,6 +50,20 @@ struct EntityParams {
     page: Option<String>,
 }
 
+/// `/entities?q=…&page=N`: entities by name, alias or id.
+#[derive(Debug, Default, Deserialize)]
+struct EntitiesParams {
+    q: Option<String>,
+    page: Option<String>,
+}
+
+/// `/timeline?a=…&b=…`: the pair picker (both given: on to their timeline).
+#[derive(Debug, Default, Deserialize)]
+struct PickerParams {
+    a: Option<String>,
+    b: Option<String>,
+}
+
 /// `/articles/{id}/diff?from=N&to=M`.
 #[derive(Debug, Default, Deserialize)]
 struct DiffParams {
@@ -114,11 +128,14 @@ pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
 
 pub fn routes() -> axum::Router<crate::State> {
     axum::Router::new()
-        .route("/", get(search))
+        .route("/", get(home))
         .route("/search", get(search))
+        .route("/search.csv", get(search_csv))
         .route("/articles/{id}", get(article))
         .route("/articles/{id}/diff", get(article_diff))
+        .route("/entities", get(entities))
         .route("/entities/{id}", get(entity))
+        .route("/timeline", get(timeline_picker))
         .route("/timeline/{a}/{b}", get(timeline))
         .route("/trends", get(trends))
         .route("/trends.csv", get(trends_csv))
@@ -160,7 +177,8 @@ fn layout(title: &str, main: Markup) -> String {
                     a class="brand" href="/" { "annalist" }
                     nav {
                         a href="/search" { "Search" }
-                        a href="/timeline/prk/rus" { "Timeline" }
+                        a href="/timeline" { "Timeline" }
+                        a href="/entities" { "Entities" }
                         a href="/trends" { "Trends" }
                         a href="/api/v1/openapi.json" { "API" }
                     }
@@ -210,6 +228,67 @@ async fn search(State(app): State<crate::State>, Query(p): Query<SearchParams>) 
 fn search_page(app: &App, p: &SearchParams, budget: &Arc<Budget>) -> (StatusCode, String, bool) {
     let form = html! {
         h1 { "Search the archive" }
+        (search_form(p))
+    };
+    let has_query =
+        [&p.q, &p.outlet, &p.lang, &p.kind, &p.since, &p.until].iter().any(|v| !text(v).trim().is_empty());
+    if !has_query {
+        return (StatusCode::OK, layout("Search", form), false);
+    }
+    let res = match api::run_search(app, p, budget) {
+        Ok(r) => r,
+        Err(e) => {
+            let page = html! { (form) p class="error" { (e.message) } };
+            return (e.status, layout("Search", page), e.index_damaged);
+        }
+    };
+    let (limit, offset) = api::page(p.limit.as_deref(), p.offset.as_deref(), 10).unwrap_or((10, 0));
+    // This search with some parameters changed.
+    let link = |changes: &[(&str, String)]| {
+        let mut q = p.pairs();
+        for (k, val) in changes {
+            q.insert(k.to_string(), val.clone());
+        }
+        format!("/search?{}", query_string(&q))
+    };
+    // The whole search (no page) as CSV, and as a feed of its newest matches.
+    let mut whole = p.pairs();
+    whole.remove("limit");
+    whole.remove("offset");
+    let csv_href = format!("/search.csv?{}", query_string(&whole));
+    // The feed takes one query: the filters are written into it when there are any.
+    let filtered =
+        [&p.outlet, &p.lang, &p.kind, &p.since, &p.until].iter().any(|v| !text(v).trim().is_empty());
+    let feed_q = if filtered { api::filtered_query(p).ok() } else { Some(text(&p.q).trim().to_string()) };
+    let feed_href = feed_q.filter(|q| !q.is_empty()).map(|q| format!("/feeds/search?q={}", urlenc(&q)));
+    let page = html! {
+        (form)
+        p class="meta" {
+            (res.total) " results"
+            @if !res.hits.is_empty() { ", " (offset + 1) "–" (offset + res.hits.len()) }
+            " · " (format!("{:.1}", res.took_ms)) " ms"
+        }
+        p class="meta downloads" {
+            a href=(csv_href) { "Download CSV" }
+            @if res.total > SEARCH_CSV_MAX { " (the first 10,000 of " (res.total) ")" }
+            @if let Some(f) = &feed_href {
+                " · "
+                a href=(f) type="application/atom+xml" { "Atom feed" }
+            }
+        }
+        (search_results(&res, offset, limit, &link))
+    };
+    (StatusCode::OK, layout(&format!("{} – search", text(&p.q)), page), false)
+}
+
+/// Rows in `/search.csv` at most.
+pub const SEARCH_CSV_MAX: usize = 10_000;
+// The search page says "the first 10,000".
+const _: () = assert!(SEARCH_CSV_MAX == 10_000);
+
+/// The search form, filled in with `p`.
+fn search_form(p: &SearchParams) -> Markup {
+    html! {
         form class="search" method="get" action="/search" {
             label {
                 "Query"
@@ -243,35 +322,21 @@ fn search_page(app: &App, p: &SearchParams, budget: &Arc<Budget>) -> (StatusCode
             }
             button { "Search" }
         }
-    };
-    let has_query =
-        [&p.q, &p.outlet, &p.lang, &p.kind, &p.since, &p.until].iter().any(|v| !text(v).trim().is_empty());
-    if !has_query {
-        return (StatusCode::OK, layout("Search", form), false);
     }
-    let res = match api::run_search(app, p, budget) {
-        Ok(r) => r,
-        Err(e) => {
-            let page = html! { (form) p class="error" { (e.message) } };
-            return (e.status, layout("Search", page), e.index_damaged);
-        }
-    };
-    let (limit, offset) = api::page(p.limit.as_deref(), p.offset.as_deref(), 10).unwrap_or((10, 0));
-    // This search with some parameters changed.
-    let link = |changes: &[(&str, String)]| {
-        let mut q = p.pairs();
-        for (k, val) in changes {
-            q.insert(k.to_string(), val.clone());
-        }
-        format!("/search?{}", query_string(&q))
-    };
-    let page = html! {
-        (form)
-        p class="meta" {
-            (res.total) " results"
-            @if !res.hits.is_empty() { ", " (offset + 1) "–" (offset + res.hits.len()) }
-            " · " (format!("{:.1}", res.took_ms)) " ms"
-        }
+}
+
+/// The current search with some parameters changed, as a link.
+type SearchLink<'a> = dyn Fn(&[(&str, String)]) -> String + 'a;
+
+/// Facets, hits and pager of a search's results; `link` is the search with some
+/// parameters changed.
+fn search_results(
+    res: &annalist_index::SearchResults,
+    offset: usize,
+    limit: usize,
+    link: &SearchLink,
+) -> Markup {
+    html! {
         @if let Some(f) = &res.facets {
             div class="facets" {
                 div {
@@ -317,8 +382,7 @@ fn search_page(app: &App, p: &SearchParams, budget: &Arc<Budget>) -> (StatusCode
                 a href=(link(&[("offset", (offset + limit).to_string())])) { "next →" }
             }
         }
-    };
-    (StatusCode::OK, layout(&format!("{} – search", text(&p.q)), page), false)
+    }
 }
 
 /// `k=v&…` (percent-encoded), the empty values left out.
@@ -328,6 +392,276 @@ fn query_string(q: &BTreeMap<String, String>) -> String {
         .map(|(k, v)| format!("{}={}", urlenc(k), urlenc(v)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+// ---------------------------------------------------------------- home
+
+/// Merged events, pairs of states and articles shown on the home page.
+const HOME_EVENTS: usize = 5;
+const HOME_PAIRS: usize = 10;
+const HOME_ARTICLES: usize = 8;
+
+async fn home(State(app): State<crate::State>) -> Page {
+    Page(blocking(&app, move |app, _| home_page(app)).await)
+}
+
+/// Pairs of states by the merged events between them (either way round, by the
+/// states of actor and target as the timeline's filter reads them, so that a
+/// count is what its timeline lists), most first: `((a, b), events)` with `a < b`.
+fn active_pairs(events: &data::Events) -> Vec<((String, String), usize)> {
+    let mut n: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for e in &events.all {
+        let (Some(a), Some(b)) = annalist_understand::dyad(&e.event) else { continue };
+        if a == b {
+            continue;
+        }
+        let key = if a < b { (a.to_string(), b.to_string()) } else { (b.to_string(), a.to_string()) };
+        *n.entry(key).or_default() += 1;
+    }
+    let mut pairs: Vec<_> = n.into_iter().collect();
+    pairs.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    pairs
+}
+
+/// Links to the timelines of the most active pairs.
+fn pair_list(app: &App, pairs: &[((String, String), usize)]) -> Markup {
+    html! {
+        @if pairs.is_empty() {
+            p class="muted" { "No events between two states yet." }
+        } @else {
+            ul class="pairs" {
+                @for ((a, b), n) in pairs {
+                    li {
+                        a href=(format!("/timeline/{}/{}", urlenc(a), urlenc(b))) {
+                            (data::name(&app.kb, a)) " – " (data::name(&app.kb, b))
+                        }
+                        " " span class="muted" { (n) " events" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn home_page(app: &App) -> Result<String, ApiError> {
+    let events = app.events();
+    let stats = app.cached_stats(|| {
+        let indexed = Some(app.index().num_docs());
+        Ok(app.with_store(|s| Ok(annalist_archive::ArchiveStats::compute(s, &events, indexed)))??)
+    })?;
+    let recent = app.with_store(|s| {
+        Ok(s.list(&annalist_store::ListFilter { limit: Some(HOME_ARTICLES), ..Default::default() })?)
+    })?;
+    let pairs: Vec<_> = active_pairs(&events).into_iter().take(HOME_PAIRS).collect();
+    // The newest dated events (undated ones sort first).
+    let latest: Vec<&CanonicalEvent> =
+        events.all.iter().rev().filter(|e| e.event.date.is_some()).take(HOME_EVENTS).collect();
+    let main = html! {
+        h1 { "State-media archive" }
+        ul class="counts" {
+            li { strong { (stats.store.articles) } " articles" }
+            li { strong { (stats.merged_events) } " merged events" }
+            li { strong { (stats.store.sources) } " sources" }
+            li { strong { (stats.store.entities) } " entities" }
+        }
+        (search_form(&SearchParams::default()))
+        div class="home" {
+            section {
+                h2 { "Latest events" }
+                @if latest.is_empty() {
+                    p class="muted" { "No events yet." }
+                }
+                @for e in &latest {
+                    (event_item(app, &events, e))
+                }
+            }
+            section {
+                h2 { "Most active pairs of states" }
+                (pair_list(app, &pairs))
+                p { a href="/timeline" { "Pick a pair" } " · " a href="/entities" { "All entities" } }
+                h2 { "Recent articles" }
+                @if recent.is_empty() {
+                    p class="muted" { "No articles yet." }
+                }
+                ul class="recent" {
+                    @for a in &recent {
+                        li {
+                            a href=(format!("/articles/{}", a.id)) { (a.display_title) }
+                            " "
+                            span class="muted" {
+                                (a.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()))
+                                " · " (opt(&a.outlet))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout("Archive", main))
+}
+
+// ---------------------------------------------------------------- search.csv
+
+async fn search_csv(State(app): State<crate::State>, Query(p): Query<SearchParams>) -> Response {
+    let out = blocking(&app, move |app, budget| {
+        let req = annalist_index::SearchRequest {
+            query: api::filtered_query(&p)?,
+            limit: SEARCH_CSV_MAX,
+            offset: 0,
+            sort: api::parse_sort(p.sort.as_deref())?,
+            facets: false,
+            snippets: false,
+        };
+        let res = app.index().search_within(&req, budget)?;
+        let mut rows =
+            vec![["rank", "id", "published", "outlet", "title", "url", "score"].map(String::from).to_vec()];
+        app.with_store(|s| {
+            for (i, h) in res.hits.iter().enumerate() {
+                let url = s.article(h.article)?.and_then(|a| a.url).unwrap_or_default();
+                rows.push(vec![
+                    (i + 1).to_string(),
+                    h.article.to_string(),
+                    h.published.map(|d| d.to_string()).unwrap_or_default(),
+                    csv_cell(h.outlet.as_deref().unwrap_or("")),
+                    csv_cell(&h.title),
+                    csv_cell(&url),
+                    format!("{:.3}", h.score),
+                ]);
+            }
+            Ok(())
+        })?;
+        csv_text(rows)
+    })
+    .await;
+    match out {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"annalist-search.csv\""),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- entities
+
+async fn entities(State(app): State<crate::State>, Query(p): Query<EntitiesParams>) -> Page {
+    Page(blocking(&app, move |app, _| entities_page(app, &p)).await)
+}
+
+fn entities_page(app: &App, p: &EntitiesParams) -> Result<String, ApiError> {
+    let q = text(&p.q).trim().to_string();
+    // Enough for the asked page; `total` counts every match.
+    let want = match p.page.as_deref().map(str::trim).and_then(|s| s.parse::<usize>().ok()) {
+        Some(n) if n >= 1 => n.saturating_mul(EVENTS_PER_PAGE).min(100_000),
+        _ => EVENTS_PER_PAGE,
+    };
+    let list = app.with_store(|s| Ok(annalist_archive::entities(&app.kb, s, &q, want)))??;
+    let (page, pages) = page_number(&p.page, list.total)?;
+    let keep: BTreeMap<String, String> =
+        if q.is_empty() { BTreeMap::new() } else { [("q".to_string(), q.clone())].into() };
+    let pager = pager("/entities", &keep, page, pages);
+    let shown: Vec<_> =
+        list.entities.iter().skip((page - 1) * EVENTS_PER_PAGE).take(EVENTS_PER_PAGE).collect();
+    let first = (page - 1) * EVENTS_PER_PAGE + 1;
+    let main = html! {
+        h1 { "Entities" }
+        form class="search" method="get" action="/entities" {
+            label {
+                "Name, alias or id"
+                input name="q" value=(q) placeholder="Putin, Russia, kim-jong-un";
+            }
+            button { "Find" }
+        }
+        p class="meta" {
+            @if shown.is_empty() {
+                @if q.is_empty() { "No entities in the archive yet." } @else { "No entity matches " (q) "." }
+            } @else {
+                @if shown.len() == list.total {
+                    "All " (list.total) " shown"
+                } @else {
+                    (first) "–" (first + shown.len() - 1) " of " (list.total) " shown"
+                }
+                @if q.is_empty() { ", most mentioned first" } @else { " matching " (q) ", most mentioned first" }
+            }
+        }
+        @if !shown.is_empty() {
+            div class="scroll" {
+                table class="entities" id="events" {
+                    tr { th { "name" } th { "kind" } th { "state" } th { "articles" } }
+                    @for e in &shown {
+                        tr {
+                            td {
+                                a href=(format!("/entities/{}", urlenc(&e.id))) { (e.name) }
+                                @if let Some(m) = &e.matched { " " span class="muted" { "(" (m) ")" } }
+                                @if !e.known { " " span class="muted" { "from the text" } }
+                            }
+                            td { (e.kind) }
+                            td {
+                                @if let Some(c) = e.country.as_ref().filter(|c| **c != e.id) {
+                                    a href=(format!("/entities/{}", urlenc(c))) { (data::name(&app.kb, c)) }
+                                }
+                            }
+                            td class="n" { (e.articles) }
+                        }
+                    }
+                }
+            }
+        }
+        (pager)
+    };
+    Ok(layout("Entities", main))
+}
+
+// ---------------------------------------------------------------- pair picker
+
+async fn timeline_picker(State(app): State<crate::State>, Query(p): Query<PickerParams>) -> Response {
+    let out = blocking(&app, move |app, _| {
+        let (a, b) = (text(&p.a).trim(), text(&p.b).trim());
+        if !a.is_empty() || !b.is_empty() {
+            if a.is_empty() || b.is_empty() {
+                return Err(ApiError::bad("give two states, e.g. prk and Russia"));
+            }
+            // Both states resolved, or the page of the first one that is not.
+            let (a, b) = (data::resolve_state(&app.kb, a)?, data::resolve_state(&app.kb, b)?);
+            return Ok(Err(format!("/timeline/{}/{}", urlenc(&a), urlenc(&b))));
+        }
+        let events = app.events();
+        let pairs: Vec<_> = active_pairs(&events).into_iter().take(30).collect();
+        let mut states: Vec<(String, String)> = app
+            .kb
+            .entities()
+            .iter()
+            .filter(|e| e.kind == annalist_model::EntityKind::Country && e.same_as.is_none())
+            .map(|e| (e.id.clone(), data::name(&app.kb, &e.id)))
+            .collect();
+        states.sort_by(|x, y| x.1.cmp(&y.1));
+        let main = html! {
+            h1 { "Timelines of two states" }
+            p class="muted" { "A state code (prk, rus, chn) or a name (Russia, DPRK)." }
+            form class="search" method="get" action="/timeline" {
+                label { "State" input name="a" list="states" required placeholder="prk"; }
+                label { "and state" input name="b" list="states" required placeholder="Russia"; }
+                button { "Show the timeline" }
+            }
+            datalist id="states" {
+                @for (id, name) in &states { option value=(id) { (name) } }
+            }
+            h2 { "Most active pairs" }
+            div class="columns" { (pair_list(app, &pairs)) }
+        };
+        Ok(Ok(layout("Timelines", main)))
+    })
+    .await;
+    match out {
+        Ok(Ok(html)) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Ok(Err(to)) => axum::response::Redirect::to(&to).into_response(),
+        Err(e) => error_page(e.status, &e.message),
+    }
 }
 
 // ---------------------------------------------------------------- article
@@ -765,7 +1099,7 @@ fn timeline_svg(events: &[&CanonicalEvent], href: &dyn Fn(usize) -> String) -> M
 
 /// The cooperation–conflict line: the sum of the Goldstein values of the dated
 /// events per month (per year when the record spans more than 15 years), every
-/// period of the span shown, empty ones at 0.
+/// period of the span on the axis, empty ones left as gaps in the line.
 fn goldstein_chart(events: &[&CanonicalEvent]) -> Markup {
     let dated: Vec<(jiff::civil::Date, f32)> = events
         .iter()
@@ -792,7 +1126,8 @@ fn goldstein_chart(events: &[&CanonicalEvent]) -> Markup {
     for (d, g) in &dated {
         *sums.entry(key(*d)).or_default() += f64::from(*g);
     }
-    let values: Vec<f64> = periods.iter().map(|p| sums.get(p).copied().unwrap_or(0.0)).collect();
+    // A period without events has no value: the line leaves a gap there.
+    let values: Vec<f64> = periods.iter().map(|p| sums.get(p).copied().unwrap_or(f64::NAN)).collect();
     html! {
         h2 { "Cooperation and conflict" }
         p class="muted" {
@@ -847,6 +1182,7 @@ async fn timeline(
                 p class="meta" { (mine.len()) " events, oldest first" (page_range(page, pages, mine.len())) }
                 (timeline_svg(&mine, &href))
                 (goldstein_chart(&mine))
+                p class="muted" { a href="/timeline" { "Another pair of states" } }
                 h2 id="events" { "Events" }
                 (pager)
                 @for e in mine.iter().skip((page - 1) * EVENTS_PER_PAGE).take(EVENTS_PER_PAGE) {
@@ -885,8 +1221,7 @@ fn entity_page(app: &App, id: &str, p: &EntityParams) -> Result<String, ApiError
     mine.reverse();
     let (page, pages) = page_number(&p.page, mine.len())?;
     let pager = pager(&format!("/entities/{}", urlenc(id)), &BTreeMap::new(), page, pages);
-    let labels: Vec<String> = years.iter().map(|y| y.year.clone()).collect();
-    let arts: Vec<f64> = years.iter().map(|y| y.articles as f64).collect();
+    let (labels, arts) = year_series(years.iter().map(|y| (y.year.as_str(), y.articles)));
     let main = html! {
         h1 { (name) }
         p class="meta" {
@@ -955,6 +1290,18 @@ fn entity_page(app: &App, id: &str, p: &EntityParams) -> Result<String, ApiError
         }
     };
     Ok(layout(name, main))
+}
+
+/// Every year from the first to the last one given (undated `?` left out), with its
+/// count, or NaN for a year without data: the chart leaves a gap there.
+fn year_series<'a>(years: impl Iterator<Item = (&'a str, i64)>) -> (Vec<String>, Vec<f64>) {
+    let known: BTreeMap<i32, i64> = years.filter_map(|(y, n)| Some((y.parse::<i32>().ok()?, n))).collect();
+    let (Some(&lo), Some(&hi)) = (known.keys().next(), known.keys().next_back()) else {
+        return (Vec::new(), Vec::new());
+    };
+    // A corrupt year far off must not make a chart of a million labels.
+    let lo = lo.max(hi - 200);
+    (lo..=hi).map(|y| (format!("{y:04}"), known.get(&y).map_or(f64::NAN, |&n| n as f64))).unzip()
 }
 
 // ---------------------------------------------------------------- trends
@@ -1111,6 +1458,15 @@ mod tests {
                 .into_string()
                 .contains("href=\"https://kcna.kp/a?b=&quot;c&quot;\"")
         );
+    }
+
+    #[test]
+    fn missing_years_are_gaps() {
+        let (labels, values) = year_series([("2011", 3), ("2014", 1), ("?", 9)].into_iter());
+        assert_eq!(labels, ["2011", "2012", "2013", "2014"]);
+        assert_eq!(values[0], 3.0);
+        assert!(values[1].is_nan() && values[2].is_nan());
+        assert_eq!(values[3], 1.0);
     }
 
     #[test]

@@ -797,3 +797,125 @@ async fn entity_index_and_trends_by_month() {
         r.json()["periods"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
     assert!(periods.iter().all(|p| ("2011-03".."2011-06").contains(&p.as_str())), "{periods:?}");
 }
+
+/// The home page shows the archive: counts, latest events, active pairs, recent
+/// articles, and the search form; the navigation leads to every part.
+#[tokio::test]
+async fn home_page_shows_the_archive() {
+    let app = app(data(), None);
+    let r = get(&app, "/").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let h = &r.body;
+    assert!(h.contains("<form class=\"search\" method=\"get\" action=\"/search\">"), "{h}");
+    for part in
+        ["articles", "merged events", "sources", "Latest events", "Most active pairs", "Recent articles"]
+    {
+        assert!(h.contains(part), "no {part}: {h}");
+    }
+    assert!(h.contains("href=\"/timeline/prk/rus\""), "the DPRK–Russia pair is linked: {h}");
+    assert!(h.contains("class=\"event\"") && h.contains("href=\"/articles/"), "{h}");
+    assert!(
+        h.contains("<a href=\"/entities\">Entities</a>") && h.contains("<a href=\"/timeline\">Timeline</a>")
+    );
+    assert_inert("/", h);
+}
+
+/// `/entities`: the most mentioned, or those matching `q`, in a table with a count
+/// of what is shown.
+#[tokio::test]
+async fn entity_index_lists_and_finds() {
+    let app = app(data(), None);
+    let all = get(&app, "/entities").await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert!(all.body.contains("<table class=\"entities\"") && all.body.contains(" shown"), "{}", all.body);
+    assert!(all.body.contains("most mentioned first"), "{}", all.body);
+    let putin = get(&app, "/entities?q=putin").await;
+    assert_eq!(putin.status, 200);
+    assert!(putin.body.contains("href=\"/entities/vladimir-putin\""), "{}", putin.body);
+    assert!(putin.body.contains("value=\"putin\""), "the form keeps the query: {}", putin.body);
+    let state = get(&app, "/entities?q=russia").await.body;
+    assert!(state.contains("href=\"/entities/rus\""), "{state}");
+    let none = get(&app, "/entities?q=%3Cscript%3Ezzqx").await;
+    assert_eq!(none.status, 200);
+    assert!(none.body.contains("No entity matches &lt;script&gt;zzqx."), "{}", none.body);
+    assert_inert("/entities?q=<script>", &none.body);
+    assert_eq!(get(&app, "/entities?page=x").await.status, 400);
+    assert_eq!(get(&app, "/entities?page=999").await.status, 404);
+}
+
+/// The pair picker: two states by code or name lead to their timeline; an unknown
+/// one is the 404 page with the archive's suggestion.
+#[tokio::test]
+async fn timeline_pair_picker() {
+    let app = app(data(), None);
+    let form = get(&app, "/timeline").await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("name=\"a\"") && form.body.contains("name=\"b\""), "{}", form.body);
+    assert!(form.body.contains("href=\"/timeline/prk/rus\""), "{}", form.body);
+    let go = get(&app, "/timeline?a=prk&b=Russia").await;
+    assert_eq!(go.status, 303, "{}", go.body);
+    assert_eq!(go.headers["location"], "/timeline/prk/rus");
+    let bad = get(&app, "/timeline?a=prk&b=chx").await;
+    assert_eq!(bad.status, 404, "{}", bad.body);
+    assert!(bad.body.contains("did you mean") && bad.body.contains("chn (China)"), "{}", bad.body);
+    let half = get(&app, "/timeline?a=prk&b=").await;
+    assert_eq!(half.status, 400, "{}", half.body);
+    assert!(half.body.contains("give two states"), "{}", half.body);
+    let hostile = get(&app, "/timeline?a=%3Cscript%3E&b=rus").await;
+    assert_eq!(hostile.status, 404);
+    assert_inert("/timeline?a=<script>", &hostile.body);
+}
+
+/// A search's page links to its CSV and its feed; the CSV has every hit (bounded).
+#[tokio::test]
+async fn search_csv_and_feed_links() {
+    let app = app(data(), None);
+    let page = get(&app, "/search?q=putin&sort=date&limit=1&offset=1").await.body;
+    assert!(page.contains("href=\"/search.csv?q=putin&amp;sort=date\">Download CSV</a>"), "{page}");
+    assert!(page.contains("href=\"/feeds/search?q=putin\""), "{page}");
+    let total = get(&app, "/api/v1/search?q=putin&limit=0").await.json()["total"].as_u64().unwrap();
+    let csv = get(&app, "/search.csv?q=putin&sort=date").await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.body.starts_with("rank,id,published,outlet,title,url,score\n"), "{}", csv.body);
+    assert_eq!(csv.body.lines().count() as u64, total + 1, "{}", csv.body);
+    let mut rd = csv::Reader::from_reader(csv.body.as_bytes());
+    let first = rd.records().next().unwrap().unwrap();
+    assert_eq!(&first[0], "1");
+    assert!(first[1].parse::<i64>().is_ok(), "{first:?}");
+    let feed = get(&app, "/feeds/search?q=putin").await;
+    assert_eq!(feed.status, 200);
+    let bad = get(&app, "/search.csv?q=%22unbalanced").await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+}
+
+/// The entity page's mentions chart is drawn per year, with a gap for years without data.
+#[tokio::test]
+async fn entity_chart_has_no_line_across_missing_years() {
+    let app = app(data(), None);
+    let e = get(&app, "/entities/vladimir-putin").await.body;
+    assert!(e.contains("Mentions per year") && e.contains("<svg"), "{e}");
+    assert!(!e.contains("NaN"), "{e}");
+}
+
+/// The cooperation–conflict line leaves months without events out instead of
+/// drawing them at 0.
+#[tokio::test]
+async fn goldstein_line_has_gaps() {
+    let app = app(data(), None);
+    let t = get(&app, "/timeline/prk/rus").await.body;
+    let chart = t.split("Cooperation and conflict").nth(1).expect("the chart");
+    assert!(chart.matches("<polyline").count() >= 2, "a line broken at the empty months: {chart}");
+    assert!(!chart.contains("NaN"), "{chart}");
+}
+
+/// A pair's count on the home page is the number of events its timeline lists.
+#[tokio::test]
+async fn active_pair_counts_match_their_timelines() {
+    let app = app(data(), None);
+    let home = get(&app, "/").await.body;
+    let after = home.split("href=\"/timeline/prk/rus\">").nth(1).expect("the pair is linked");
+    let count = after.split("<span class=\"muted\">").nth(1).unwrap().split(' ').next().unwrap();
+    let t = get(&app, "/api/v1/timeline/prk/rus?limit=1").await.json();
+    assert_eq!(count, t["total"].to_string(), "{after}");
+}
