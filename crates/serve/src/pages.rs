@@ -456,6 +456,7 @@ fn home_page(app: &App) -> Result<String, ApiError> {
     // The newest dated events (undated ones sort first).
     let latest: Vec<&CanonicalEvent> =
         events.all.iter().rev().filter(|e| e.event.date.is_some()).take(HOME_EVENTS).collect();
+    let cites = citations(app, &latest)?;
     let main = html! {
         h1 { "State-media archive" }
         ul class="counts" {
@@ -472,7 +473,7 @@ fn home_page(app: &App) -> Result<String, ApiError> {
                     p class="muted" { "No events yet." }
                 }
                 @for e in &latest {
-                    (event_item(app, &events, e))
+                    (event_item(app, &events, &cites, e))
                 }
             }
             section {
@@ -1009,7 +1010,19 @@ fn pager(path: &str, keep: &BTreeMap<String, String>, page: usize, pages: usize)
     }
 }
 
-fn event_item(app: &App, events: &data::Events, e: &CanonicalEvent) -> Markup {
+/// How to cite the articles reporting `events`: headline, outlet, date, URL.
+fn citations(app: &App, events: &[&CanonicalEvent]) -> Result<Cites, ApiError> {
+    let mut ids: Vec<i64> = events.iter().flat_map(|e| e.reports.iter().map(|r| r.article)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(app.with_store(|s| Ok(s.citations(&ids)?))?)
+}
+
+type Cites = BTreeMap<i64, annalist_store::Citation>;
+
+/// One merged event with its reports, each cited as its article's headline, outlet
+/// and date (the source locator beside it as provenance).
+fn event_item(app: &App, events: &data::Events, cites: &Cites, e: &CanonicalEvent) -> Markup {
     let ev = &e.event;
     let name =
         |x: &Option<String>| x.as_deref().map(|x| data::name(&app.kb, x)).unwrap_or_else(|| "?".into());
@@ -1027,8 +1040,16 @@ fn event_item(app: &App, events: &data::Events, e: &CanonicalEvent) -> Markup {
                     li {
                         mark { (r.evidence) }
                         " — "
-                        a href=(format!("/articles/{}", r.article)) { (r.doc) }
+                        @match cites.get(&r.article) {
+                            Some(c) => {
+                                a href=(format!("/articles/{}", r.article)) { (c.title) }
+                                @if let Some(o) = &c.outlet { ", " (o) }
+                                @if let Some(d) = &c.published { ", " (d.to_string()) }
+                            }
+                            None => a href=(format!("/articles/{}", r.article)) { (r.doc) },
+                        }
                         @if let Some(u) = events.urls.get(&r.article) { " · " (ext_link(u, "original")) }
+                        " " span class="muted" { "(" (r.doc) ")" }
                     }
                 }
             }
@@ -1171,6 +1192,9 @@ async fn timeline(
                 if on == page { format!("#{id}") } else { format!("{}#{id}", page_link(&path, &keep, on)) }
             };
             let pager = pager(&path, &keep, page, pages);
+            let shown: Vec<&CanonicalEvent> =
+                mine.iter().skip((page - 1) * EVENTS_PER_PAGE).take(EVENTS_PER_PAGE).copied().collect();
+            let cites = citations(app, &shown)?;
             let main = html! {
                 h1 { (title) " timeline" }
                 form class="search" method="get" {
@@ -1185,8 +1209,8 @@ async fn timeline(
                 p class="muted" { a href="/timeline" { "Another pair of states" } }
                 h2 id="events" { "Events" }
                 (pager)
-                @for e in mine.iter().skip((page - 1) * EVENTS_PER_PAGE).take(EVENTS_PER_PAGE) {
-                    (event_item(app, &events, e))
+                @for e in &shown {
+                    (event_item(app, &events, &cites, e))
                 }
                 (pager)
                 p class="muted" {
@@ -1221,6 +1245,9 @@ fn entity_page(app: &App, id: &str, p: &EntityParams) -> Result<String, ApiError
     mine.reverse();
     let (page, pages) = page_number(&p.page, mine.len())?;
     let pager = pager(&format!("/entities/{}", urlenc(id)), &BTreeMap::new(), page, pages);
+    let shown: Vec<&CanonicalEvent> =
+        mine.iter().skip((page - 1) * EVENTS_PER_PAGE).take(EVENTS_PER_PAGE).copied().collect();
+    let cites = citations(app, &shown)?;
     let (labels, arts) = year_series(years.iter().map(|y| (y.year.as_str(), y.articles)));
     let main = html! {
         h1 { (name) }
@@ -1279,8 +1306,8 @@ fn entity_page(app: &App, id: &str, p: &EntityParams) -> Result<String, ApiError
         h2 id="events" { "Events (" (mine.len()) ")" }
         p class="meta" { "newest first" (page_range(page, pages, mine.len())) }
         (pager)
-        @for e in mine.iter().skip((page - 1) * EVENTS_PER_PAGE).take(EVENTS_PER_PAGE) {
-            (event_item(app, &events, e))
+        @for e in &shown {
+            (event_item(app, &events, &cites, e))
         }
         (pager)
         p class="muted" {

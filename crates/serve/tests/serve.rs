@@ -919,3 +919,15 @@ async fn active_pair_counts_match_their_timelines() {
     let t = get(&app, "/api/v1/timeline/prk/rus?limit=1").await.json();
     assert_eq!(count, t["total"].to_string(), "{after}");
 }
+
+/// Reports are cited by their article's headline, outlet and date, with the source
+/// locator beside them as provenance.
+#[tokio::test]
+async fn reports_are_cited_by_headline_outlet_and_date() {
+    let app = app(data(), None);
+    let r = get(&app, "/timeline/prk/rus").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cite = ">Respected Comrade Kim Jong Un Sends Congratulatory Letter to Russian President Vladimir Vladimirovich Putin</a>, Ministry of Foreign Affairs (EN), 2024-12-31";
+    assert!(r.body.contains(cite), "{}", r.body);
+    assert!(r.body.contains("(001_8ba5ccfad80a8342.txt)"), "the locator stays as provenance");
+}
