@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use annalist_store::{EntityCount, Store};
-use annalist_understand::Kb;
+use annalist_understand::{Kb, KbEntity};
 use serde::Serialize;
 
 use crate::QueryError;
@@ -25,6 +25,34 @@ pub struct EntityHit {
     /// The name or alias the query matched, when it is not the display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<String>,
+}
+
+impl EntityHit {
+    /// An entity of the knowledge base, mentioned in `articles` articles.
+    fn known(kb: &Kb, e: &KbEntity, articles: i64) -> EntityHit {
+        EntityHit {
+            id: e.id.clone(),
+            name: name(kb, &e.id),
+            kind: e.kind.as_str().to_string(),
+            country: e.country.clone(),
+            articles,
+            known: true,
+            matched: None,
+        }
+    }
+
+    /// An entity only the text knows.
+    fn recognised(c: &EntityCount) -> EntityHit {
+        EntityHit {
+            id: c.id.clone(),
+            name: c.surface.clone(),
+            kind: c.kind.clone(),
+            country: c.country.clone(),
+            articles: c.articles,
+            known: false,
+            matched: None,
+        }
+    }
 }
 
 /// Entities matching a query, most mentioned first.
@@ -71,15 +99,7 @@ pub fn entities(kb: &Kb, store: &Store, query: &str, limit: usize) -> Result<Ent
         if keep {
             found.insert(
                 e.id.clone(),
-                EntityHit {
-                    id: e.id.clone(),
-                    name: name(kb, &e.id),
-                    kind: e.kind.as_str().to_string(),
-                    country: e.country.clone(),
-                    articles,
-                    known: true,
-                    matched: matched.flatten(),
-                },
+                EntityHit { matched: matched.flatten(), ..EntityHit::known(kb, e, articles) },
             );
         }
     }
@@ -89,18 +109,7 @@ pub fn entities(kb: &Kb, store: &Store, query: &str, limit: usize) -> Result<Ent
         }
         let hit = q.is_empty() || c.id.contains(&q.replace(' ', "-")) || fold(&c.surface).contains(&q);
         if hit {
-            found.insert(
-                c.id.clone(),
-                EntityHit {
-                    id: c.id.clone(),
-                    name: c.surface.clone(),
-                    kind: c.kind.clone(),
-                    country: c.country.clone(),
-                    articles: c.articles,
-                    known: false,
-                    matched: None,
-                },
-            );
+            found.insert(c.id.clone(), EntityHit::recognised(c));
         }
     }
     let mut all: Vec<EntityHit> = found.into_values().collect();
@@ -162,31 +171,13 @@ fn by_words(kb: &Kb, counts: &[EntityCount], t: &str, limit: usize) -> Vec<Entit
     for e in kb.entities().iter().filter(|e| e.same_as.is_none()) {
         let best = e.names.iter().map(|n| shared(n)).max().unwrap_or(0);
         if best > 0 {
-            let hit = EntityHit {
-                id: e.id.clone(),
-                name: name(kb, &e.id),
-                kind: e.kind.as_str().to_string(),
-                country: e.country.clone(),
-                articles: articles.get(e.id.as_str()).copied().unwrap_or(0),
-                known: true,
-                matched: None,
-            };
-            scored.push((best, hit));
+            scored.push((best, EntityHit::known(kb, e, articles.get(e.id.as_str()).copied().unwrap_or(0))));
         }
     }
     for c in counts.iter().filter(|c| kb.entity(&c.id).is_none()) {
         let n = shared(&c.surface);
         if n > 0 {
-            let hit = EntityHit {
-                id: c.id.clone(),
-                name: c.surface.clone(),
-                kind: c.kind.clone(),
-                country: c.country.clone(),
-                articles: c.articles,
-                known: false,
-                matched: None,
-            };
-            scored.push((n, hit));
+            scored.push((n, EntityHit::recognised(c)));
         }
     }
     scored.sort_by(|a, b| {

@@ -7,7 +7,8 @@
 //!   ([`filter`], [`states`]),
 //! - the typed queries every front end renders: merged events and their one JSON
 //!   shape ([`events`]), timelines, entity profiles ([`entity`]), trends
-//!   ([`trends`]) and counts ([`stats`]).
+//!   ([`trends`]), searches with the search form's filters ([`search`]) and counts
+//!   ([`stats`]).
 //!
 //! The CLI, the server and the watcher only render what these return; none of them
 //! merges, filters or sorts events itself.
@@ -16,6 +17,7 @@ pub mod entities;
 pub mod entity;
 pub mod events;
 pub mod filter;
+pub mod search;
 pub mod states;
 pub mod stats;
 pub mod trends;
@@ -31,6 +33,7 @@ pub use entities::{EntityHit, EntityList, entities, resolve_entity};
 pub use entity::{EntityProfile, MentionYear, RoleView, entity};
 pub use events::{EventPage, EventView, MergedEvents, ReportView, Timeline, timeline};
 pub use filter::{EventQuery, parse_date, parse_event_type};
+pub use search::{SearchQuery, search};
 pub use states::{name, parse_dyad, resolve_state};
 pub use stats::ArchiveStats;
 pub use trends::{By, MAX_PERIODS, MAX_TERMS, Periods, Series, Trends, check_terms, periods, trends};

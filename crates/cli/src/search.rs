@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use annalist_index::{SearchRequest, Sort};
+use annalist_index::Sort;
 use serde_json::json;
 
 use crate::report::open_store;
@@ -53,29 +53,25 @@ pub fn search(data: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(data)?;
     let ix = Indexer::open(data, &store)?;
     note_lag(&ix, &store);
-    let req = SearchRequest {
-        query: args.query.clone(),
-        limit: args.limit,
-        offset: args.offset,
-        sort: match args.sort {
-            SortArg::Relevance => Sort::Relevance,
-            SortArg::Date => Sort::DateDesc,
-            SortArg::DateAsc => Sort::DateAsc,
-        },
-        facets: true,
-        snippets: true,
+    let sort = match args.sort {
+        SortArg::Relevance => Sort::Relevance,
+        SortArg::Date => Sort::DateDesc,
+        SortArg::DateAsc => Sort::DateAsc,
     };
     let budget = std::sync::Arc::new(annalist_index::Budget::with_time(args.query_time));
-    let res = match ix.index.search_within(&req, &budget) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("annalist: {e}");
-            for line in e.caret_line(&args.query).lines() {
-                eprintln!("  {line}");
+    let res =
+        match annalist_archive::search(&ix.index, args.query.clone(), sort, args.limit, args.offset, &budget)
+        {
+            Ok(r) => r,
+            Err(annalist_archive::QueryError::Search(e)) => {
+                eprintln!("annalist: {e}");
+                for line in e.caret_line(&args.query).lines() {
+                    eprintln!("  {line}");
+                }
+                return Ok(ExitCode::from(1));
             }
-            return Ok(ExitCode::from(1));
-        }
-    };
+            Err(e) => return Err(e.into()),
+        };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&json!(res))?);
         return Ok(ExitCode::SUCCESS);

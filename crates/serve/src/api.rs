@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use annalist_index::{Budget, SearchRequest, Sort};
+use annalist_index::{Budget, Sort};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -242,38 +242,18 @@ pub fn parse_sort(s: Option<&str>) -> Result<Sort, ApiError> {
     }
 }
 
-/// Add the search form's filters to a query: `(q) AND outlet:"…" AND lang:…`.
+/// Add the search form's filters to a query: `(q) AND outlet:"…" AND lang:…`
+/// ([`annalist_archive::SearchQuery::compose`]).
 pub fn filtered_query(p: &SearchParams) -> Result<String, ApiError> {
-    let q = p.q.as_deref().map(|s| s.trim()).unwrap_or("");
-    let clean =
-        |v: &Option<String>| v.as_ref().map(|v| v.trim().replace(['"', '\\'], "")).filter(|v| !v.is_empty());
-    let mut parts = Vec::new();
-    if !q.is_empty() {
-        parts.push(format!("({q})"));
-    }
-    if let Some(o) = clean(&p.outlet) {
-        parts.push(format!("outlet:\"{o}\""));
-    }
-    if let Some(l) = clean(&p.lang) {
-        parts.push(format!("lang:\"{l}\""));
-    }
-    if let Some(t) = clean(&p.kind) {
-        parts.push(format!("type:\"{t}\""));
-    }
-    let (since, until) = (clean(&p.since), clean(&p.until));
-    if since.is_some() || until.is_some() {
-        // The one date grammar (YYYY, YYYY-MM, YYYY-MM-DD) of every filter.
-        for (name, d) in [("since", &since), ("until", &until)] {
-            if let Some(d) = d {
-                annalist_archive::filter::parse_date(d, name, annalist_archive::filter::Spelling::Param)?;
-            }
-        }
-        parts.push(format!("published:{}..{}", since.unwrap_or_default(), until.unwrap_or_default()));
-    }
-    if parts.is_empty() {
-        return Err(ApiError::bad("q: a query is required"));
-    }
-    Ok(parts.join(" AND "))
+    let q = annalist_archive::SearchQuery {
+        q: p.q.as_deref(),
+        outlet: p.outlet.as_deref(),
+        lang: p.lang.as_deref(),
+        kind: p.kind.as_deref(),
+        since: p.since.as_deref(),
+        until: p.until.as_deref(),
+    };
+    Ok(q.compose(annalist_archive::filter::Spelling::Param)?)
 }
 
 pub(crate) fn run_search(
@@ -282,15 +262,8 @@ pub(crate) fn run_search(
     budget: &Arc<Budget>,
 ) -> Result<annalist_index::SearchResults, ApiError> {
     let (limit, offset) = page(p.limit.as_deref(), p.offset.as_deref(), 10)?;
-    let req = SearchRequest {
-        query: filtered_query(p)?,
-        limit,
-        offset,
-        sort: parse_sort(p.sort.as_deref())?,
-        facets: true,
-        snippets: true,
-    };
-    Ok(app.index().search_within(&req, budget)?)
+    let sort = parse_sort(p.sort.as_deref())?;
+    Ok(annalist_archive::search(&app.index(), filtered_query(p)?, sort, limit, offset, budget)?)
 }
 
 /// One search hit as the API answers it: the index's hit (with `snippet` as escaped
