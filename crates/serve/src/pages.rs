@@ -1337,6 +1337,13 @@ async fn trends(State(app): State<crate::State>, Query(p): Query<TrendsParams>) 
     Page(blocking(&app, move |app, budget| trends_page(app, &p, budget)).await)
 }
 
+/// Without `since` and `until`, the range the data asked for covers: from the first to
+/// the last period in which a phrase occurs (not the whole archive's span).
+fn default_range(t: data::Trends, p: &TrendsParams) -> data::Trends {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+    if blank(&p.since) && blank(&p.until) { t.trimmed() } else { t }
+}
+
 fn trends_page(app: &App, p: &TrendsParams, budget: &Arc<Budget>) -> Result<String, ApiError> {
     let joined = p.terms();
     let (terms, by) = api::trend_args(Some(&joined), p.by.as_deref())?;
@@ -1370,9 +1377,13 @@ fn trends_page(app: &App, p: &TrendsParams, budget: &Arc<Budget>) -> Result<Stri
         return Ok(layout("Trends", form));
     }
     let t = match app.trends(&terms, by, p.since.as_deref(), p.until.as_deref(), budget) {
-        Ok(t) => t,
+        Ok(t) => default_range(t, p),
         Err(e) => return Ok(layout("Trends", html! { (form) p class="error" { (e.message) } })),
     };
+    if t.periods.is_empty() {
+        let none = html! { (form) p { "No dated article matches any of these phrases in this range." } };
+        return Ok(layout("Trends", none));
+    }
     let (periods, totals) = (&t.periods, &t.totals);
     let lines: Vec<(String, Vec<f64>)> =
         t.series.iter().map(|s| (s.term.clone(), s.per_1000.clone())).collect();
@@ -1434,7 +1445,7 @@ async fn trends_csv(State(app): State<crate::State>, Query(p): Query<TrendsParam
     let out = blocking(&app, move |app, budget| {
         let joined = p.terms();
         let (terms, by) = api::trend_args(Some(&joined), p.by.as_deref())?;
-        let t = app.trends(&terms, by, p.since.as_deref(), p.until.as_deref(), budget)?;
+        let t = default_range(app.trends(&terms, by, p.since.as_deref(), p.until.as_deref(), budget)?, &p);
         let mut head = vec!["period".to_string(), "articles".to_string()];
         for term in &terms {
             head.push(csv_cell(&format!("{term} (n)")));

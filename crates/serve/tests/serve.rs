@@ -931,3 +931,23 @@ async fn reports_are_cited_by_headline_outlet_and_date() {
     assert!(r.body.contains(cite), "{}", r.body);
     assert!(r.body.contains("(001_8ba5ccfad80a8342.txt)"), "the locator stays as provenance");
 }
+
+/// The trends page, given no range, covers the periods its phrases occur in, not the
+/// whole span of the archive's dates; its CSV the same.
+#[tokio::test]
+async fn trends_page_range_comes_from_the_phrases() {
+    let app = app(data(), None);
+    let whole = get(&app, "/api/v1/trends?terms=%22comrades-in-arms%22&by=year").await.json();
+    let counts: Vec<u64> =
+        whole["series"][0]["counts"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
+    let periods: Vec<&str> =
+        whole["periods"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let first = counts.iter().position(|&n| n > 0).expect("the phrase occurs");
+    let last = counts.iter().rposition(|&n| n > 0).unwrap();
+    let csv = get(&app, "/trends.csv?terms=%22comrades-in-arms%22&by=year").await.body;
+    let rows: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(rows, periods[first..=last].to_vec(), "{csv}");
+    let page = get(&app, "/trends?t1=zzqx-never-written&by=year").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("No dated article matches"), "{}", page.body);
+}
