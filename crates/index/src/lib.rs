@@ -136,6 +136,11 @@ pub struct Index {
     rebuilt: bool,
 }
 
+/// The marker of an annalist index in `dir`, when it is there and reads.
+fn read_marker(dir: &Path) -> Option<Marker> {
+    fs::read(dir.join(MARKER)).ok().and_then(|b| serde_json::from_slice::<Marker>(&b).ok())
+}
+
 impl Index {
     /// Opens the index in `dir` with default writer settings, creating it if missing.
     ///
@@ -149,17 +154,29 @@ impl Index {
     /// [`Index::open`] with explicit writer settings.
     pub fn open_with(dir: &Path, options: IndexOptions) -> Result<Index> {
         fs::create_dir_all(dir)?;
-        let has_marker = dir.join(MARKER).exists();
+        // A marker being written (or left half-written by a crash) counts as ours.
+        let has_marker = dir.join(MARKER).exists() || dir.join(format!("{MARKER}.tmp")).exists();
         let has_meta = dir.join("meta.json").exists();
         let empty = fs::read_dir(dir)?.next().is_none();
         if !empty && !has_marker && !has_meta {
-            return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+            // Perhaps another process is wiping or creating it right now: look again
+            // once nobody holds the rebuild lock, and refuse only what is still not ours.
+            match RebuildLock::acquire_unless_held(dir) {
+                Err(IndexError::Busy) => {
+                    RebuildLock::wait_for(dir, std::time::Duration::from_secs(60))?;
+                    return Index::open_with(dir, options);
+                }
+                r => drop(r?),
+            }
+            if !dir.join(MARKER).exists()
+                && !dir.join("meta.json").exists()
+                && fs::read_dir(dir)?.next().is_some()
+            {
+                return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+            }
+            return Index::open_with(dir, options);
         }
-        let marker_ok = has_marker
-            && fs::read(dir.join(MARKER))
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Marker>(&b).ok())
-                .is_some_and(|m| m.format == FORMAT_VERSION);
+        let marker_ok = has_marker && read_marker(dir).is_some_and(|m| m.format == FORMAT_VERSION);
         if empty || !has_meta {
             // Creating it: whoever holds the lock first does; the others wait for it
             // (a moment, unless it is a rebuild) and open what it made.
@@ -187,8 +204,13 @@ impl Index {
         }
         // Another format, or corrupt: the index is derived data, start again — unless
         // another process is rebuilding it right now (never pull the directory from
-        // under it).
+        // under it), or has just finished creating it (look again under the lock).
         let _lock = RebuildLock::acquire_unless_held(dir)?;
+        if read_marker(dir).is_some_and(|m| m.format == FORMAT_VERSION)
+            && let Ok(ix) = Index::try_open(dir, options)
+        {
+            return Ok(ix);
+        }
         fs::remove_dir_all(dir)?;
         fs::create_dir_all(dir)?;
         Index::create(dir, options, true)
@@ -202,11 +224,15 @@ impl Index {
             ..IndexSettings::default()
         };
         // The marker first: a directory with tantivy files but no marker is not ours.
+        // Written beside and renamed into place, so that another process never reads
+        // it half-written (and takes a fresh index for a damaged one).
+        let tmp = dir.join(format!("{MARKER}.tmp"));
         fs::write(
-            dir.join(MARKER),
+            &tmp,
             serde_json::to_vec(&Marker { format: FORMAT_VERSION })
                 .map_err(|e| IndexError::Other(e.to_string()))?,
         )?;
+        fs::rename(&tmp, dir.join(MARKER))?;
         let index = tantivy::Index::builder().schema(schema).settings(settings).create_in_dir(dir)?;
         Index::finish_open(dir, index, fields, options, 0, rebuilt)
     }

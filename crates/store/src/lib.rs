@@ -53,6 +53,17 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// How long an open waits for another process's lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// SQLITE_BUSY or SQLITE_LOCKED: another connection holds the lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// An open archive.
 pub struct Store {
     conn: Connection,
@@ -61,7 +72,28 @@ pub struct Store {
 
 impl Store {
     /// Open (creating if needed) the archive in `dir`, applying pending migrations.
+    ///
+    /// Where waiting could deadlock, SQLite answers "database is locked" at once
+    /// instead of calling its busy handler: two processes creating one archive at the
+    /// same moment meet that while one switches the new file to WAL or migrates it.
+    /// Opening is all-or-nothing (the pragmas are idempotent, a failed migration rolls
+    /// back), so a busy open is tried again, with a short pause, for as long as the
+    /// busy timeout would have waited.
     pub fn open(dir: &Path) -> Result<Store> {
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(10);
+        loop {
+            match Self::open_once(dir) {
+                Err(StoreError::Sql(e)) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)?;
         let mut conn = Connection::open_with_flags(
             annalist_model::Layout::new(dir).db(),
@@ -71,7 +103,7 @@ impl Store {
         )?;
         // Before anything that may wait for another process (a second `annalist ingest`
         // creating the same archive at the same moment).
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // NORMAL in WAL mode: a power loss may drop the last commits but never corrupts;
         // a process crash (kill -9) loses nothing that was committed.
