@@ -7,7 +7,7 @@ use annalist_model::{EventType, PartialDate};
 use annalist_understand::{EventFilter, Kb};
 
 use crate::QueryError;
-use crate::states::parse_dyad;
+use crate::states::parse_dyad_as;
 
 /// How the front end spells its arguments, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,18 +43,13 @@ pub struct EventArgs<'a> {
 }
 
 impl EventQuery {
-    /// Parse `args`: the pair of states through [`parse_dyad`] (unknown codes are
+    /// Parse `args`: the pair of states through [`crate::parse_dyad`] (unknown codes are
     /// errors), the type among [`EventType::ALL`], the dates as [`parse_date`].
     pub fn parse(kb: &Kb, args: EventArgs<'_>, sp: Spelling) -> Result<EventQuery, QueryError> {
         fn given(v: Option<&str>) -> Option<&str> {
             v.map(str::trim).filter(|v| !v.is_empty())
         }
-        let dyad = given(args.dyad)
-            .map(|d| {
-                parse_dyad(kb, d)
-                    .map_err(|e| QueryError::Invalid(format!("{}: {}", sp.label("dyad", d), strip(&e, d))))
-            })
-            .transpose()?;
+        let dyad = given(args.dyad).map(|d| parse_dyad_as(kb, d, &sp.label("dyad", d))).transpose()?;
         let kind = given(args.kind).map(|k| parse_event_type(k, sp)).transpose()?;
         let since = given(args.since).map(|s| parse_date(s, "since", sp)).transpose()?;
         let until = given(args.until).map(|s| parse_date(s, "until", sp)).transpose()?;
@@ -69,12 +64,6 @@ impl EventQuery {
         }
         Ok(EventQuery { filter: EventFilter { dyad, kind, since, until, entity: None } })
     }
-}
-
-/// The message of a pair error without the pair repeated at its start.
-fn strip(e: &QueryError, d: &str) -> String {
-    let m = e.to_string();
-    m.strip_prefix(&format!("{d}: ")).map(String::from).unwrap_or(m)
 }
 
 /// An event type by name, or an error listing them.

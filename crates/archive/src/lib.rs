@@ -84,12 +84,8 @@ impl Archive {
     /// (migrations included). A directory without an archive is an error that says
     /// how to make one: readers never create an empty archive by mistake.
     pub fn open(dir: &Path, kb: Arc<Kb>) -> Result<Archive, OpenError> {
-        let layout = Layout::new(dir);
-        if !has_archive(&layout) {
-            return Err(OpenError::Missing(dir.display().to_string()));
-        }
-        let store = open_store(dir)?;
-        Ok(Archive { layout, store, kb, events: OnceLock::new() })
+        let store = open_existing_store(dir)?;
+        Ok(Archive { layout: Layout::new(dir), store, kb, events: OnceLock::new() })
     }
 
     pub fn layout(&self) -> &Layout {
@@ -111,16 +107,6 @@ impl Archive {
         }
         let loaded = MergedEvents::load(&self.store)?;
         Ok(self.events.get_or_init(|| loaded))
-    }
-
-    /// A page of the merged events `q` keeps.
-    pub fn event_page(
-        &self,
-        q: &EventQuery,
-        limit: usize,
-        offset: usize,
-    ) -> Result<EventPage<'_>, QueryError> {
-        Ok(self.events()?.page(&self.kb, &q.filter, limit, offset))
     }
 
     /// The timeline of two states ([`timeline`]).
@@ -146,18 +132,14 @@ impl Archive {
     }
 }
 
-/// Open (creating if needed) the store in `dir`, with a message naming the directory.
-/// For writers (`ingest`, the watcher, uploads); readers use [`Archive::open`].
-pub fn open_store(dir: &Path) -> Result<Store, OpenError> {
-    Store::open(dir).map_err(|source| OpenError::Store { dir: dir.display().to_string(), source })
-}
-
 /// Open an existing store for a reader: refuses a directory without an archive.
+/// Writers (`ingest`, the watcher, uploads) create it with
+/// `annalist_pipeline::open_store`.
 pub fn open_existing_store(dir: &Path) -> Result<Store, OpenError> {
     if !has_archive(&Layout::new(dir)) {
         return Err(OpenError::Missing(dir.display().to_string()));
     }
-    open_store(dir)
+    Store::open(dir).map_err(|source| OpenError::Store { dir: dir.display().to_string(), source })
 }
 
 /// Whether an archive exists in `layout` (its database file does).

@@ -68,14 +68,19 @@ fn suggest(kb: &Kb, t: &str) -> String {
 /// A pair of states written `A-B` (or `A,B`, `A/B`), each as [`resolve_state`]
 /// reads it. Errors are [`QueryError::Invalid`]: the pair is an argument.
 pub fn parse_dyad(kb: &Kb, s: &str) -> Result<(String, String), QueryError> {
+    parse_dyad_as(kb, s, s)
+}
+
+/// [`parse_dyad`], its messages starting with `label` (`--dyad prk-xx`, `dyad=prk-xx`).
+pub(crate) fn parse_dyad_as(kb: &Kb, s: &str, label: &str) -> Result<(String, String), QueryError> {
     let Some((a, b)) =
         s.split_once(['-', ',', '/']).filter(|(a, b)| !a.trim().is_empty() && !b.trim().is_empty())
     else {
-        return Err(QueryError::invalid(format!("{s}: expected two states like prk-rus")));
+        return Err(QueryError::invalid(format!("{label}: expected two states like prk-rus")));
     };
     let one = |x: &str| {
         resolve_state(kb, x).map_err(|e| match e {
-            QueryError::NotFound(m) => QueryError::Invalid(format!("{s}: {m}")),
+            QueryError::NotFound(m) => QueryError::Invalid(format!("{label}: {m}")),
             other => other,
         })
     };
