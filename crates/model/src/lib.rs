@@ -40,25 +40,40 @@ pub fn escape_controls(s: &str) -> String {
 pub fn normalize_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for ch in s.chars() {
-        let ch = match ch {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' | '`' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
-            '\u{00A0}' | '\u{2000}'..='\u{200B}' | '\u{202F}' | '\u{3000}' => ' ',
-            c => c,
-        };
-        if ch.is_whitespace() {
+    let mut push = |out: &mut String, ch: char, is_space: bool| {
+        if is_space {
             pending_space = !out.is_empty();
-            continue;
+            return;
         }
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
-        for lc in ch.to_lowercase() {
-            out.push(lc);
+        if ch.is_ascii() {
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.extend(ch.to_lowercase());
         }
+    };
+    for ch in s.chars() {
+        // ASCII first (nearly all of the text): the same answers as the general
+        // branch — Unicode White_Space in ASCII is \t \n \x0B \x0C \r and space —
+        // without the Unicode tables. (Fingerprints are persisted: the output must
+        // not change, which the tests below hold.)
+        if ch.is_ascii() {
+            let space = matches!(ch, '\t' | '\n' | '\x0B' | '\x0C' | '\r' | ' ');
+            let ch = if ch == '`' { '\'' } else { ch };
+            push(&mut out, ch, space);
+            continue;
+        }
+        let ch = match ch {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            '\u{00A0}' | '\u{2000}'..='\u{200B}' | '\u{202F}' | '\u{3000}' => ' ',
+            c => c,
+        };
+        push(&mut out, ch, ch.is_whitespace());
     }
     out
 }
@@ -72,5 +87,44 @@ mod tests {
         assert_eq!(normalize_text("  Korea\u{2019}s  \u{201C}Big\u{201D}\n\tDay "), "korea's \"big\" day");
         assert_eq!(normalize_text(""), "");
         assert_eq!(normalize_text("A\u{00A0}B"), "a b");
+        assert_eq!(normalize_text("a\x0Bb\x0C`c`"), "a b 'c'");
+    }
+
+    /// The normalisation before the ASCII fast path, kept as the reference.
+    fn reference(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut pending_space = false;
+        for ch in s.chars() {
+            let ch = match ch {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' | '`' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+                '\u{00A0}' | '\u{2000}'..='\u{200B}' | '\u{202F}' | '\u{3000}' => ' ',
+                c => c,
+            };
+            if ch.is_whitespace() {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.extend(ch.to_lowercase());
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_equals_the_reference(s in "(?s).{0,64}") {
+            proptest::prop_assert_eq!(normalize_text(&s), reference(&s));
+        }
+
+        #[test]
+        fn fast_path_equals_the_reference_on_every_ascii_byte(v in proptest::collection::vec(0u8..128, 0..64)) {
+            let s = String::from_utf8(v).unwrap();
+            proptest::prop_assert_eq!(normalize_text(&s), reference(&s));
+        }
     }
 }

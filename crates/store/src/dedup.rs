@@ -19,26 +19,34 @@ pub fn blob_hash(raw: &[u8]) -> String {
 
 /// Hex blake3 of normalised text.
 pub fn text_hash(parts: &[&str]) -> String {
+    let normalized: Vec<String> = parts.iter().map(|p| normalize_text(p)).collect();
+    let parts: Vec<&str> = normalized.iter().map(String::as_str).collect();
+    normalized_hash(&parts)
+}
+
+/// [`text_hash`] of parts already passed through [`normalize_text`] (a text
+/// fingerprinted three ways is normalised once).
+pub fn normalized_hash(parts: &[&str]) -> String {
     let mut h = blake3::Hasher::new();
     for p in parts {
-        h.update(normalize_text(p).as_bytes());
+        h.update(p.as_bytes());
         h.update(b"\x1f");
     }
     h.finalize().to_hex().to_string()
 }
 
 /// Words of normalised text with punctuation trimmed.
-fn words(text: &str) -> Vec<String> {
-    normalize_text(text)
+fn words(normalized: &str) -> Vec<&str> {
+    normalized
         .split(' ')
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .collect()
 }
 
 /// FNV-1a, 64 bit. Written out because the fingerprints are persisted and so need a
 /// hash whose output is fixed by definition (std's `DefaultHasher` is not).
-fn fnv1a(parts: &[String]) -> u64 {
+fn fnv1a(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         for b in p.as_bytes().iter().chain(std::iter::once(&b' ')) {
@@ -51,7 +59,12 @@ fn fnv1a(parts: &[String]) -> u64 {
 
 /// Hashes of the word shingles of a text (a text shorter than a shingle is one shingle).
 pub fn shingles(text: &str) -> HashSet<u64> {
-    let w = words(text);
+    normalized_shingles(&normalize_text(text))
+}
+
+/// [`shingles`] of a text already passed through [`normalize_text`].
+pub fn normalized_shingles(normalized: &str) -> HashSet<u64> {
+    let w = words(normalized);
     if w.is_empty() {
         return HashSet::new();
     }
@@ -137,6 +150,19 @@ mod tests {
         let d = (simhash(&sa) ^ simhash(&sb)).count_ones();
         let e = (simhash(&sa) ^ simhash(&sc)).count_ones();
         assert!(d < e, "near {d} far {e}");
+    }
+
+    #[test]
+    fn normalised_once_equals_normalised_each_time() {
+        let (t, b) = ("Kim\u{2019}s  Message", "A   delegation\nof the\tCPC arrived.");
+        let (nt, nb) = (normalize_text(t), normalize_text(b));
+        assert_eq!(normalized_hash(&[&nt, &nb]), text_hash(&[t, b]));
+        assert_eq!(normalized_shingles(&nb), shingles(b));
+        // Fixed by definition: a change here would orphan every stored fingerprint.
+        assert_eq!(
+            text_hash(&["korea's day"]),
+            "9df779dae5ee4f42722563927cb6dcab75b3e5443ec713f9340064dfb259215e"
+        );
     }
 
     #[test]

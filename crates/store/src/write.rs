@@ -4,11 +4,14 @@
 
 use std::collections::HashSet;
 
-use annalist_model::{Article, Date, EventStatus, Provenance, Understanding, UnitMeta};
+use annalist_model::{Article, Date, EventStatus, Provenance, Understanding, UnitMeta, normalize_text};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
 
-use crate::dedup::{self, bands, jaccard, lede_key, shingles, simhash, text_hash, title_key};
+use crate::dedup::{
+    self, bands, jaccard, lede_key, normalized_hash, normalized_shingles, shingles, simhash, text_hash,
+    title_key,
+};
 use crate::read::{CaptureHeader, sorted_json};
 use crate::{Result, SourceRecord, locator};
 
@@ -819,10 +822,11 @@ fn fingerprint(a: &Article) -> Fingerprint {
             simhash: 0,
         };
     }
-    let sh = shingles(&body);
+    let body = normalize_text(&body);
+    let sh = normalized_shingles(&body);
     Fingerprint {
-        content_hash: text_hash(&[title, &body]),
-        body_hash: Some(text_hash(&[&body])),
+        content_hash: normalized_hash(&[&normalize_text(title), &body]),
+        body_hash: Some(normalized_hash(&[&body])),
         simhash: simhash(&sh),
         shingles: sh,
     }
