@@ -14,6 +14,7 @@
 
 mod check;
 mod dedup;
+mod packed;
 mod read;
 mod schema;
 mod write;
@@ -43,6 +44,8 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("the store was written by a newer annalist (schema {found}, this build knows {supported})")]
     TooNew { found: i64, supported: i64 },
+    #[error("upgrading the archive to schema {to}: {reason}")]
+    Migration { to: i64, reason: String },
     #[error("blob {0} is missing or damaged")]
     Blob(String),
     #[error("the stored metadata of source {id} ({location}) cannot be read: {error}")]

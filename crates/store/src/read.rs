@@ -5,6 +5,7 @@ use annalist_model::{ArticleStatus, Date, DateEvidence, Event, Understanding, Un
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::packed::Json;
 use crate::{Result, Store, StoreError};
 
 /// One article as stored, with its current text.
@@ -421,8 +422,8 @@ impl Store {
                  FROM articles a LEFT JOIN versions v ON v.id=a.current_version WHERE a.id=?1",
                 [id],
                 |r| {
-                    let paras: Option<String> = r.get(10)?;
-                    let und: Option<String> = r.get(12)?;
+                    let paras: Option<Json> = r.get(10)?;
+                    let und: Option<Json> = r.get(12)?;
                     Ok(ArticleRecord {
                         id: r.get(0)?,
                         status: status_col(r, 1)?,
@@ -435,9 +436,9 @@ impl Store {
                         url: r.get(7)?,
                         language: r.get(8)?,
                         listed: r.get(9)?,
-                        paragraphs: paras.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default(),
+                        paragraphs: paras.and_then(|p| p.parse().ok()).unwrap_or_default(),
                         version: r.get(11)?,
-                        understanding: und.and_then(|u| serde_json::from_str(&u).ok()),
+                        understanding: und.and_then(|u| u.parse().ok()),
                         changed_seq: r.get(13)?,
                         versions: r.get(14)?,
                         gone_at: r.get(15)?,
@@ -497,7 +498,7 @@ impl Store {
         )?;
         let mut out: Vec<VersionRecord> = st
             .query_map([id], |r| {
-                let p: String = r.get(6)?;
+                let p: Json = r.get(6)?;
                 Ok(VersionRecord {
                     id: r.get(0)?,
                     n: r.get(1)?,
@@ -505,7 +506,7 @@ impl Store {
                     outlet: r.get(3)?,
                     published: date_col(r, 4)?,
                     captured: r.get(5)?,
-                    paragraphs: serde_json::from_str(&p).unwrap_or_default(),
+                    paragraphs: p.parse().unwrap_or_default(),
                     created_at: r.get(7)?,
                     sources: Vec::new(),
                 })
@@ -634,8 +635,8 @@ impl Store {
         while let Some(r) = rows.next()? {
             let source: i64 = r.get(0)?;
             let header: Option<String> = r.get(2)?;
-            let paras: String = r.get(3)?;
-            let und: Option<String> = r.get(4)?;
+            let paras: Json = r.get(3)?;
+            let und: Option<Json> = r.get(4)?;
             each(EvalRow {
                 doc: r.get(1)?,
                 // Sources filed before headers were kept have none.
@@ -646,9 +647,9 @@ impl Store {
                         read_header(source, || location(&path, line, record), &h)?
                     }
                 },
-                paragraphs: serde_json::from_str(&paras)?,
+                paragraphs: paras.parse()?,
                 teasers: teasers_of_source(c, source)?,
-                understanding: und.map(|u| serde_json::from_str(&u)).transpose()?,
+                understanding: und.map(|u| u.parse()).transpose()?,
                 article_id: r.get(5)?,
             })?;
         }
@@ -835,13 +836,13 @@ impl Store {
                  FROM articles a JOIN versions v ON v.id=a.current_version WHERE a.id=?1 AND a.status='full'",
             )?
             .query_row([id], |r| {
-                let p: String = r.get(1)?;
+                let p: Json = r.get(1)?;
                 let types: Option<String> = r.get(6)?;
                 let sources: Option<String> = r.get(7)?;
                 Ok(IndexRow {
                     id,
                     title: r.get(0)?,
-                    paragraphs: serde_json::from_str(&p).unwrap_or_default(),
+                    paragraphs: p.parse().unwrap_or_default(),
                     outlet: r.get(2)?,
                     language: r.get(3)?,
                     published: date_col(r, 4)?,

@@ -12,6 +12,7 @@ use crate::dedup::{
     self, bands, jaccard, lede_key, normalized_hash, normalized_shingles, shingles, simhash, text_hash,
     title_key,
 };
+use crate::packed::{Json, pack};
 use crate::read::{CaptureHeader, sorted_json};
 use crate::{Result, SourceRecord, locator};
 
@@ -69,8 +70,9 @@ struct PreparedArticle {
     title_key: Option<String>,
     lede_key: Option<String>,
     display_title: String,
-    paragraphs_json: String,
-    understanding_json: Option<String>,
+    /// Packed JSON (see `packed`).
+    paragraphs_z: Vec<u8>,
+    understanding_z: Option<Vec<u8>>,
     header_json: String,
     events_json: Vec<String>,
 }
@@ -102,8 +104,8 @@ impl Incoming {
                 title_key: a.title.as_deref().and_then(title_key),
                 lede_key: a.paragraphs.first().and_then(|p| lede_key(p)),
                 display_title: a.display_title(),
-                paragraphs_json: serde_json::to_string(&a.paragraphs)?,
-                understanding_json: u.as_ref().map(serde_json::to_string).transpose()?,
+                paragraphs_z: pack(&serde_json::to_string(&a.paragraphs)?)?,
+                understanding_z: u.as_ref().map(|u| pack(&serde_json::to_string(u)?)).transpose()?,
                 header_json: sorted_json(&CaptureHeader::of(a))?,
                 events_json: u
                     .as_ref()
@@ -508,13 +510,13 @@ impl<'c> Batch<'c> {
         }
         let mut best: Option<(i64, f64)> = None;
         for (id, threshold) in candidates {
-            let body: String = self
+            let body: Json = self
                 .tx
                 .prepare_cached(
                     "SELECT v.paragraphs FROM articles a JOIN versions v ON v.id = a.current_version WHERE a.id=?1",
                 )?
                 .query_row([id], |r| r.get(0))?;
-            let paras: Vec<String> = serde_json::from_str(&body)?;
+            let paras: Vec<String> = body.parse()?;
             let sim = jaccard(&fp.shingles, &shingles(&paras.join("\n\n")));
             if sim >= threshold && best.is_none_or(|(_, s)| sim > s) {
                 best = Some((id, sim));
@@ -582,8 +584,8 @@ impl<'c> Batch<'c> {
                 a.captured.map(|d| d.to_string()),
                 a.url,
                 a.language,
-                pa.paragraphs_json,
-                pa.understanding_json,
+                pa.paragraphs_z,
+                pa.understanding_z,
                 self.now,
             ])?;
         let version = self.tx.last_insert_rowid();
