@@ -325,11 +325,10 @@ fn human(bytes: u64) -> String {
     format!("{:.0} MB", bytes as f64 / 1e6)
 }
 
-/// The writing side: files each prepared batch in one transaction and keeps the
-/// index in step.
+/// The writing side: files each prepared batch in one transaction (the index
+/// follows on its own thread: [`follow_index`]).
 struct Writer<'a> {
     store: &'a mut Store,
-    index: Option<&'a mut Indexer>,
     observer: &'a dyn Observer,
     min_free: u64,
     tally: Tally,
@@ -405,45 +404,50 @@ impl Writer<'_> {
 
 fn writer(
     store: &mut Store,
-    index: Option<&mut Indexer>,
     batches: std::sync::mpsc::Receiver<Vec<Item>>,
+    committed: Option<std::sync::mpsc::SyncSender<()>>,
     observer: &dyn Observer,
     min_free: u64,
 ) -> anyhow::Result<Report> {
-    let mut w = Writer {
-        store,
-        index,
-        observer,
-        min_free,
-        tally: Tally::default(),
-        touched: Vec::new(),
-        failures: HashMap::new(),
-    };
-    let mut last_index_commit = Instant::now();
-    let (mut t_store, mut t_index) = (Duration::ZERO, Duration::ZERO);
+    let mut w = Writer { store, observer, min_free, tally: Tally::default(), touched: Vec::new(), failures: HashMap::new() };
+    let mut t_store = Duration::ZERO;
     for items in batches {
         let t = Instant::now();
         w.file(&items)?;
         t_store += t.elapsed();
+        if let Some(tx) = &committed {
+            // A wake-up, not a message: the indexer takes everything committed since
+            // its last look, so a signal already waiting says enough. A gone indexer
+            // reports its own error when it is joined.
+            let _ = tx.try_send(());
+        }
+    }
+    tracing::debug!(store_secs = t_store.as_secs_f64(), "writer thread");
+    Ok(Report { tally: w.tally, touched: w.touched })
+}
+
+/// The index side: after each committed batch, indexes what the store committed
+/// (read through its own read-only connection), so that the writer thread only
+/// writes the store; at the end, catches up and commits.
+fn follow_index(ix: &mut Indexer, dir: &Path, committed: std::sync::mpsc::Receiver<()>) -> anyhow::Result<()> {
+    let store = Store::open_read_only(dir)?;
+    let (mut t_index, mut last_commit) = (Duration::ZERO, Instant::now());
+    for () in committed {
         let t = Instant::now();
-        if let Some(ix) = w.index.as_deref_mut() {
-            ix.sync(w.store)?;
-            // Committing the index is what costs; do it every few seconds. A crash in
-            // between only means the next run catches up from the store.
-            if last_index_commit.elapsed() > Duration::from_secs(10) {
-                ix.commit()?;
-                last_index_commit = Instant::now();
-            }
+        ix.sync(&store)?;
+        // Committing the index is what costs; do it every few seconds. A crash in
+        // between only means the next run catches up from the store.
+        if last_commit.elapsed() > Duration::from_secs(10) {
+            ix.commit()?;
+            last_commit = Instant::now();
         }
         t_index += t.elapsed();
     }
     let t = Instant::now();
-    if let Some(ix) = w.index.as_deref_mut() {
-        ix.catch_up(w.store)?;
-    }
+    ix.catch_up(&store)?;
     t_index += t.elapsed();
-    tracing::debug!(store_secs = t_store.as_secs_f64(), index_secs = t_index.as_secs_f64(), "writer thread");
-    Ok(Report { tally: w.tally, touched: w.touched })
+    tracing::debug!(index_secs = t_index.as_secs_f64(), "index thread");
+    Ok(())
 }
 
 /// Extract, understand and prepare units for the store in parallel, keeping their
@@ -497,10 +501,14 @@ fn run_pipeline(
     read: impl FnOnce(&mut Reading<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Report> {
     let reader = Store::open_read_only(store.dir())?;
+    let dir = store.dir().to_path_buf();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(2);
+    let (committed_tx, committed_rx) = std::sync::mpsc::sync_channel::<()>(1);
     let min_free = opts.min_free_bytes;
     std::thread::scope(|scope| {
-        let writer = scope.spawn(move || writer(store, index, rx, observer, min_free));
+        let indexer = index.map(|ix| scope.spawn(move || follow_index(ix, &dir, committed_rx)));
+        let committed = indexer.is_some().then_some(committed_tx);
+        let writer = scope.spawn(move || writer(store, rx, committed, observer, min_free));
         let mut r = Reading {
             reader: &reader,
             opts: opts.extract.clone(),
@@ -522,9 +530,16 @@ fn run_pipeline(
         r.report_progress(true);
         let Reading { tally: read_tally, to_writer, .. } = r;
         drop(to_writer);
+        // The writer's own error (the real cause) wins over the reading side's "the
+        // writer stopped"; the index's comes after both (the store is what counts).
         let written = writer.join().map_err(|_| anyhow::anyhow!("the archive writer panicked"))?;
+        let indexed = match indexer {
+            Some(h) => h.join().map_err(|_| anyhow::anyhow!("the search indexer panicked"))?,
+            None => Ok(()),
+        };
         let mut report = written?;
         read_result?;
+        indexed?;
         let w = &mut report.tally;
         w.read = read_tally.read;
         w.unchanged += read_tally.unchanged;
@@ -667,7 +682,6 @@ fn file_pending(
         prepare(units, &opts.extract, kb)?.into_iter().map(|p| Item::Unit(Box::new(p))).collect();
     let mut w = Writer {
         store,
-        index: None,
         observer,
         min_free: opts.min_free_bytes,
         tally: Tally { read, ..Tally::default() },
