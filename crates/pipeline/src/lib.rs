@@ -409,7 +409,14 @@ fn writer(
     observer: &dyn Observer,
     min_free: u64,
 ) -> anyhow::Result<Report> {
-    let mut w = Writer { store, observer, min_free, tally: Tally::default(), touched: Vec::new(), failures: HashMap::new() };
+    let mut w = Writer {
+        store,
+        observer,
+        min_free,
+        tally: Tally::default(),
+        touched: Vec::new(),
+        failures: HashMap::new(),
+    };
     let mut t_store = Duration::ZERO;
     for items in batches {
         let t = Instant::now();
@@ -429,7 +436,11 @@ fn writer(
 /// The index side: after each committed batch, indexes what the store committed
 /// (read through its own read-only connection), so that the writer thread only
 /// writes the store; at the end, catches up and commits.
-fn follow_index(ix: &mut Indexer, dir: &Path, committed: std::sync::mpsc::Receiver<()>) -> anyhow::Result<()> {
+fn follow_index(
+    ix: &mut Indexer,
+    dir: &Path,
+    committed: std::sync::mpsc::Receiver<()>,
+) -> anyhow::Result<()> {
     let store = Store::open_read_only(dir)?;
     let (mut t_index, mut last_commit) = (Duration::ZERO, Instant::now());
     for () in committed {

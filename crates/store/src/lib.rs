@@ -213,6 +213,18 @@ pub fn locator(p: &annalist_model::Provenance) -> String {
     }
 }
 
+/// Plans are made once per statement. The bundled SQLite is built with STAT4, and
+/// without the query planner stability guarantee a cached statement whose bound
+/// value *might* change its plan is re-compiled on the next step after every new
+/// binding: the writer's lookups by path, hash and key were re-parsed for every
+/// unit (about a tenth of an ingest's CPU, measured with perf on kcna_2011). Our
+/// statements are all equality and range lookups on indexes whose best plan does
+/// not depend on the value.
+fn stable_plans(conn: &Connection) -> Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,16 +536,4 @@ mod tests {
         let s = Store::open(dir.path()).unwrap();
         assert_eq!(s.stats().unwrap().articles, 0);
     }
-}
-
-/// Plans are made once per statement. The bundled SQLite is built with STAT4, and
-/// without the query planner stability guarantee a cached statement whose bound
-/// value *might* change its plan is re-compiled on the next step after every new
-/// binding: the writer's lookups by path, hash and key were re-parsed for every
-/// unit (about a tenth of an ingest's CPU, measured with perf on kcna_2011). Our
-/// statements are all equality and range lookups on indexes whose best plan does
-/// not depend on the value.
-fn stable_plans(conn: &Connection) -> Result<()> {
-    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-    Ok(())
 }
