@@ -16,8 +16,11 @@ the job (`--files`):
    duplicate and revision rules, in a temporary archive, in input order);
 4. event reports are shuffled by event type and pair of states (the `key` the binary
    writes) and each partition goes through `annalist merge` (the archive's merge);
-5. the tables articles, events and event_reports are written as Parquet with the
-   column types of docs/EXPORTS.md.
+5. the seven tables of `annalist export --format parquet` (articles, sources,
+   versions, events, event_reports, entities, mentions) are written as Parquet with
+   the columns and types of docs/EXPORTS.md, from the rows the binary wrote
+   (`annalist dedup`, `annalist merge --rows`); entities is a plain aggregation of
+   the binary's mention rows (first mention, counts).
 
 No duplicate or merge rule is written here.
 """
@@ -61,48 +64,55 @@ def components(units, n):
             return labels
 
 
-ARTICLES = T.StructType([
-    T.StructField("article_id", T.LongType(), False),
-    T.StructField("title", T.StringType()),
-    T.StructField("display_title", T.StringType()),
-    T.StructField("outlet", T.StringType()),
-    T.StructField("published", T.StringType()),
-    T.StructField("captured", T.StringType()),
-    T.StructField("url", T.StringType()),
-    T.StructField("language", T.StringType()),
-    T.StructField("versions", T.IntegerType()),
-    T.StructField("sources", T.IntegerType()),
-    T.StructField("paragraphs", T.IntegerType()),
-    T.StructField("first_doc", T.StringType()),
-    T.StructField("body", T.StringType()),
-])
+# The seven tables of `annalist export --format parquet`, columns and types as in
+# docs/EXPORTS.md. The rows come from the binary (`{"to": TABLE, "row": {...}}`);
+# only `year` (the partition of articles and events) is not a column of the files.
+S, I, L, F32, B, D = (T.StringType(), T.IntegerType(), T.LongType(), T.FloatType(),
+                      T.BooleanType(), T.DateType())
+TABLES = {
+    "articles": [("article_id", L), ("status", S), ("title", S), ("display_title", S), ("outlet", S),
+                 ("published", D), ("captured", D), ("url", S), ("language", S), ("versions", I),
+                 ("sources", I), ("paragraphs", I), ("first_doc", S), ("gone_at", S), ("body", S),
+                 ("year", I)],
+    "sources": [("source_id", L), ("article_id", L), ("version_id", L), ("path", S), ("locator", S),
+                ("doc", S), ("kind", S), ("outcome", S), ("error", S), ("blob_hash", S),
+                ("ingested_at", S)],
+    "versions": [("version_id", L), ("article_id", L), ("n", I), ("title", S), ("outlet", S),
+                 ("published", D), ("captured", D), ("created_at", S), ("body", S)],
+    "events": [("event_id", S), ("type", S), ("actor", S), ("actor_country", S), ("target", S),
+               ("target_country", S), ("date", S), ("date_first", D), ("date_precision", S),
+               ("date_end", S), ("place", S), ("occasion", S), ("cameo", S), ("cameo_root", S),
+               ("quad_class", I), ("goldstein", F32), ("inferred", B), ("num_reports", I),
+               ("num_articles", I), ("evidence", S), ("rule", S), ("year", I)],
+    "event_reports": [("event_id", S), ("article_id", L), ("doc", S), ("date", S), ("evidence", S)],
+    "entities": [("entity_id", S), ("kind", S), ("country", S), ("name", S), ("known", B),
+                 ("articles", I), ("mentions", I)],
+    "mentions": [("article_id", L), ("entity_id", S), ("kind", S), ("country", S), ("surface", S),
+                 ("start", L), ("end", L), ("known", B)],
+}
+PARTITIONED = ("articles", "events")
 
-EVENTS = T.StructType([
-    T.StructField("event_id", T.StringType(), False),
-    T.StructField("type", T.StringType()),
-    T.StructField("actor", T.StringType()),
-    T.StructField("actor_country", T.StringType()),
-    T.StructField("target", T.StringType()),
-    T.StructField("target_country", T.StringType()),
-    T.StructField("date", T.StringType()),
-    T.StructField("date_end", T.StringType()),
-    T.StructField("place", T.StringType()),
-    T.StructField("occasion", T.StringType()),
-    T.StructField("cameo", T.StringType()),
-    T.StructField("goldstein", T.FloatType()),
-    T.StructField("inferred", T.BooleanType()),
-    T.StructField("num_reports", T.IntegerType()),
-    T.StructField("evidence", T.StringType()),
-    T.StructField("rule", T.StringType()),
-])
 
-REPORTS = T.StructType([
-    T.StructField("event_id", T.StringType(), False),
-    T.StructField("article_id", T.LongType()),
-    T.StructField("doc", T.StringType()),
-    T.StructField("date", T.StringType()),
-    T.StructField("evidence", T.StringType()),
-])
+def frame(spark, rows, table, extra=()):
+    """A DataFrame of one table from the binary's rows (plus `extra` fields of the
+    line beside `row`). Days arrive as `YYYY-MM-DD` text and become DATE."""
+    cols = TABLES[table] + list(extra)
+    as_text = [(c, S if t == D else t) for c, t in cols]
+    schema = T.StructType([T.StructField(c, t) for c, t in as_text])
+    names = [c for c, _ in TABLES[table]]
+    df = spark.createDataFrame(
+        rows.map(lambda r: tuple([r["row"].get(c) for c in names] + [r.get(c) for c, _ in extra])), schema)
+    for c, t in cols:
+        if t == D:
+            df = df.withColumn(c, F.to_date(c, "yyyy-MM-dd"))
+    return df
+
+
+def write(df, out, table):
+    w = df.write.mode("overwrite")
+    if table in PARTITIONED:
+        w = w.partitionBy("year")
+    w.parquet(os.path.join(out, table))
 
 
 def main():
@@ -112,7 +122,6 @@ def main():
     ap.add_argument("--binary", default="annalist", help="the annalist binary shipped with --files")
     ap.add_argument("--partitions", type=int, default=0, help="default: Spark's default parallelism")
     ap.add_argument("--master", help="Spark master when run without spark-submit, e.g. local[2]")
-    ap.add_argument("--events-jsonl", help="also write the merged events as JSON Lines here (one file)")
     a = ap.parse_args()
 
     builder = SparkSession.builder.appName("annalist")
@@ -153,36 +162,32 @@ def main():
     filed = (units.map(lambda u: (u["seq"], u)).join(labels, n)
              .map(lambda t: (t[1][1], json.dumps(t[1][0])))
              .partitionBy(n).values()
-             .mapPartitions(run(["dedup"])).map(json.loads).cache())
-    articles = filed.filter(lambda r: r["kind"] == "article")
+             .mapPartitions(run(["dedup"])).map(json.loads))
     # 4. merge events by type and pair of states
-    merged = (filed.filter(lambda r: r["kind"] == "report")
-              .map(lambda r: (r["key"], json.dumps({"article": r["article"], "doc": r["doc"], "event": r["event"]})))
+    merged = (filed.filter(lambda r: r["to"] == "merge")
+              .map(lambda r: (r["key"], json.dumps(r["report"])))
               .partitionBy(n).values()
-              .mapPartitions(run(["merge"])).map(json.loads).cache())
+              .mapPartitions(run(["merge", "--rows"])).map(json.loads))
 
-    # 5. the tables
-    def year(s):
-        return int(s[:4]) if s else None
-
-    arts = spark.createDataFrame(
-        articles.map(lambda r: tuple(r.get(f.name) for f in ARTICLES.fields)), ARTICLES)
-    arts = (arts.withColumn("published", F.to_date("published")).withColumn("captured", F.to_date("captured"))
-            .withColumn("year", F.year("published")))
-    arts.write.mode("overwrite").partitionBy("year").parquet(os.path.join(a.out, "articles"))
-    ev = spark.createDataFrame(merged.map(lambda e: (
-        e["id"], e["type"], e.get("actor"), e.get("actor_country"), e.get("target"), e.get("target_country"),
-        e.get("date"), e.get("date_end"), e.get("place"), e.get("occasion"), e["cameo"], float(e["goldstein"]),
-        bool(e["inferred"]), len(e["reports"]), e["evidence"], e["rule"])), EVENTS)
-    ev = ev.withColumn("year", F.substring("date", 1, 4).cast("int"))
-    ev.write.mode("overwrite").partitionBy("year").parquet(os.path.join(a.out, "events"))
-    reps = spark.createDataFrame(merged.flatMap(lambda e: [
-        (e["id"], r["article"], r["doc"], r.get("date"), r["evidence"]) for r in e["reports"]]), REPORTS)
-    reps.write.mode("overwrite").parquet(os.path.join(a.out, "event_reports"))
-    if a.events_jsonl:
-        with open(a.events_jsonl, "w") as f:
-            for e in merged.toLocalIterator():
-                f.write(json.dumps(e) + "\n")
+    # 5. the tables, every value as the binary wrote it
+    rows = filed.filter(lambda r: r["to"] != "merge").union(merged).cache()
+    for table in TABLES:
+        if table == "entities":
+            continue
+        write(frame(spark, rows.filter(lambda r, t=table: r["to"] == t), table), a.out, table)
+    # entities: a reduction of the mentions in article order (annalist_export::rows::
+    # entities): the first mention's kind, country, knownness and name (the name the
+    # binary gave it), the number of articles and of mentions
+    mentions = frame(spark, rows.filter(lambda r: r["to"] == "mentions"), "mentions",
+                     [("name", S), ("ordinal", I)])
+    first = F.struct("kind", "country", "name", "known")
+    entities = (mentions.groupBy("entity_id")
+                .agg(F.min_by(first, F.struct("article_id", "ordinal")).alias("first"),
+                     F.countDistinct("article_id").cast("int").alias("articles"),
+                     F.count(F.lit(1)).cast("int").alias("mentions"))
+                .select("entity_id", "first.kind", "first.country", "first.name", "first.known",
+                        "articles", "mentions"))
+    write(entities, a.out, "entities")
     spark.stop()
 
 
