@@ -280,3 +280,36 @@ pub fn entities(kb: &Kb, mentions: &[MentionRow]) -> Vec<EntityRow> {
     }
     out.into_values().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mention(article: i64, id: &str, surface: &str, known: bool) -> MentionRow {
+        MentionRow {
+            article_id: article,
+            entity_id: id.into(),
+            kind: "person",
+            country: None,
+            surface: surface.into(),
+            start: 0,
+            end: surface.len() as i64,
+            known,
+        }
+    }
+
+    #[test]
+    fn an_entity_is_named_by_the_knowledge_base_else_by_its_first_mention() {
+        let kb = Kb::builtin().unwrap();
+        let ms = [
+            mention(1, "jo-bloggs", "Jo Bloggs", false),
+            mention(1, "kim-jong-il", "Kim Jong-il", true),
+            mention(1, "jo-bloggs", "Bloggs", false),
+            mention(2, "jo-bloggs", "J. Bloggs", false),
+        ];
+        let e = entities(&kb, &ms);
+        let got: Vec<(&str, &str, i32, i32)> =
+            e.iter().map(|e| (e.entity_id.as_str(), e.name.as_str(), e.articles, e.mentions)).collect();
+        assert_eq!(got, [("jo-bloggs", "Jo Bloggs", 2, 3), ("kim-jong-il", "Kim Jong Il", 1, 1)]);
+    }
+}
