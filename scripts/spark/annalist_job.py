@@ -35,9 +35,48 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 
+def input_files(sc, paths):
+    """The files of the inputs in the order `annalist ingest PATH...` reads them: a
+    file as given; a directory's files recursively, each directory's entries in name
+    order, names starting with '.' skipped; a glob pattern (which a shell would have
+    expanded for `annalist ingest`) in name order. Paths go through Hadoop's file
+    systems, so hdfs://, s3a:// and local paths all work; a local file found in a
+    directory is named without `file:`."""
+    jvm = sc._jvm
+    conf = sc._jsc.hadoopConfiguration()
+    local = lambda p: "://" not in p and not p.startswith("file:")
+    files = []
+
+    def name(st, given):
+        s = st.getPath().toString()
+        return s[len("file:"):] if local(given) and s.startswith("file:") else s
+
+    def walk(fs, st, given):
+        if not st.isDirectory():
+            files.append(name(st, given))
+            return
+        children = sorted(fs.listStatus(st.getPath()), key=lambda c: c.getPath().getName())
+        for c in children:
+            if not c.getPath().getName().startswith("."):
+                walk(fs, c, given)
+
+    for p in paths:
+        hp = jvm.org.apache.hadoop.fs.Path(p)
+        fs = hp.getFileSystem(conf)
+        found = fs.globStatus(hp)
+        if not found:
+            raise SystemExit(f"{p}: no such file or directory")
+        if len(found) == 1 and not found[0].isDirectory() and not any(c in p for c in "*?[{"):
+            files.append(p)
+            continue
+        for st in sorted(found, key=lambda st: st.getPath().toString()):
+            walk(fs, st, p)
+    return files
+
+
 def envelopes(sc, paths):
     rdds = []
-    for i, path in enumerate(paths):
+    for i, path in enumerate(input_files(sc, paths)):
         lines = sc.textFile(path).zipWithIndex()
         # seq orders units as `annalist ingest PATH...` reads them: file, then line
         rdds.append(lines.filter(lambda t: t[0].strip() != "").map(
@@ -117,7 +156,8 @@ def write(df, out, table):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("inputs", nargs="+", help="JSON Lines datasets (.jsonl, .jsonl.gz)")
+    ap.add_argument("inputs", nargs="+",
+                    help="JSON Lines datasets (.jsonl, .jsonl.gz): files, directories or glob patterns")
     ap.add_argument("--out", required=True, help="directory for the Parquet tables")
     ap.add_argument("--binary", default="annalist", help="the annalist binary shipped with --files")
     ap.add_argument("--partitions", type=int, default=0, help="default: Spark's default parallelism")
