@@ -202,15 +202,17 @@ def main():
     filed = (units.map(lambda u: (u["seq"], u)).join(labels, n)
              .map(lambda t: (t[1][1], json.dumps(t[1][0])))
              .partitionBy(n).values()
-             .mapPartitions(run(["dedup"])).map(json.loads))
+             .mapPartitions(run(["dedup"])).map(json.loads).cache())
     # 4. merge events by type and pair of states
     merged = (filed.filter(lambda r: r["to"] == "merge")
               .map(lambda r: (r["key"], json.dumps(r["report"])))
               .partitionBy(n).values()
-              .mapPartitions(run(["merge", "--rows"])).map(json.loads))
+              .mapPartitions(run(["merge", "--rows"])).map(json.loads).cache())
 
     # 5. the tables, every value as the binary wrote it
-    rows = filed.filter(lambda r: r["to"] != "merge").union(merged).cache()
+    # (filed and merged are cached: each table is a filter of them, and filing or
+    # merging twice would double the job's dearest steps)
+    rows = filed.filter(lambda r: r["to"] != "merge").union(merged)
     for table in TABLES:
         if table == "entities":
             continue
