@@ -85,12 +85,17 @@ def envelopes(sc, paths):
 
 
 def components(units, n):
-    """(seq, component label): connected components of units sharing a filing key,
-    by min-label propagation (each round: a key takes the least label of its units,
-    a unit the least label of its keys), every shuffle on n partitions."""
-    node_keys = units.flatMap(lambda u: [(u["seq"], k) for k in u.get("keys") or []]).partitionBy(n).cache()
-    key_nodes = node_keys.map(lambda t: (t[1], t[0])).partitionBy(n).cache()
-    labels = units.map(lambda u: (u["seq"], u["seq"])).partitionBy(n).cache()
+    """(seq, component label) of every unit that shares a filing key with another:
+    connected components by min-label propagation (each round: a key takes the
+    least label of its units, a unit the least label of its keys), every shuffle on
+    n partitions. A key only one unit has connects nothing: such keys (most of
+    them) are dropped before the rounds, and a unit left without keys is a group
+    of its own (it gets no label here)."""
+    key_nodes = (units.flatMap(lambda u: [(k, u["seq"]) for k in set(u.get("keys") or [])])
+                 .groupByKey(n).filter(lambda kv: len(kv[1]) > 1)
+                 .flatMap(lambda kv: [(kv[0], s) for s in kv[1]]).partitionBy(n).cache())
+    node_keys = key_nodes.map(lambda t: (t[1], t[0])).partitionBy(n).cache()
+    labels = node_keys.keys().distinct(n).map(lambda s: (s, s)).partitionBy(n).cache()
     while True:
         key_label = node_keys.join(labels, n).map(lambda t: t[1]).reduceByKey(min, n)
         proposed = key_nodes.join(key_label, n).map(lambda t: t[1])
@@ -199,8 +204,8 @@ def main():
              .map(json.loads).filter(lambda u: "seq" in u).cache())
     # 2. group by filing keys; 3. file each group with the archive's rules
     labels = components(units, n)
-    filed = (units.map(lambda u: (u["seq"], u)).join(labels, n)
-             .map(lambda t: (t[1][1], json.dumps(t[1][0])))
+    filed = (units.map(lambda u: (u["seq"], u)).leftOuterJoin(labels, n)
+             .map(lambda t: (t[0] if t[1][1] is None else t[1][1], json.dumps(t[1][0])))
              .partitionBy(n).values()
              .mapPartitions(run(["dedup"])).map(json.loads).cache())
     # 4. merge events by type and pair of states
