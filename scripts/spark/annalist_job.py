@@ -137,19 +137,17 @@ TABLES = {
 PARTITIONED = ("articles", "events")
 
 
-def frame(spark, rows, table, extra=()):
-    """A DataFrame of one table from the binary's rows (plus `extra` fields of the
-    line beside `row`). Days arrive as `YYYY-MM-DD` text and become DATE."""
-    cols = TABLES[table] + list(extra)
-    as_text = [(c, S if t == D else t) for c, t in cols]
-    schema = T.StructType([T.StructField(c, t) for c, t in as_text])
-    names = [c for c, _ in TABLES[table]]
-    df = spark.createDataFrame(
-        rows.map(lambda r: tuple([r["row"].get(c) for c in names] + [r.get(c) for c, _ in extra])), schema)
-    for c, t in cols:
-        if t == D:
-            df = df.withColumn(c, F.to_date(c, "yyyy-MM-dd"))
-    return df
+def frame(lines, table, extra=()):
+    """A DataFrame of one table: the `row` objects of the binary's lines for it,
+    parsed by Spark's JSON reader with the table's schema (days `YYYY-MM-DD`),
+    plus `extra` fields of the line beside `row`. FAILFAST: a value that does not
+    fit its column stops the job instead of becoming a null."""
+    schema = T.StructType([T.StructField(c, t) for c, t in TABLES[table]])
+    opts = {"mode": "FAILFAST", "dateFormat": "yyyy-MM-dd"}
+    extra = [c for c, _ in extra]
+    return (lines.filter(F.col("to") == table)
+            .select(F.from_json("row", schema, opts).alias("r"), *extra)
+            .select("r.*", *extra))
 
 
 def write(df, out, table):
@@ -192,7 +190,7 @@ def main():
             t = threading.Thread(target=feed)
             t.start()
             for line in p.stdout:
-                yield line.decode()
+                yield line.decode().rstrip("\n")
             t.join()
             if p.wait() not in (0, 1):
                 raise RuntimeError(f"annalist {' '.join(args)} exited {p.returncode}")
@@ -207,26 +205,27 @@ def main():
     filed = (units.map(lambda u: (u["seq"], u)).leftOuterJoin(labels, n)
              .map(lambda t: (t[0] if t[1][1] is None else t[1][1], json.dumps(t[1][0])))
              .partitionBy(n).values()
-             .mapPartitions(run(["dedup"])).map(json.loads).cache())
+             .mapPartitions(run(["dedup"])).cache())
     # 4. merge events by type and pair of states
-    merged = (filed.filter(lambda r: r["to"] == "merge")
+    merged = (filed.map(json.loads).filter(lambda r: r["to"] == "merge")
               .map(lambda r: (r["key"], json.dumps(r["report"])))
               .partitionBy(n).values()
-              .mapPartitions(run(["merge", "--rows"])).map(json.loads).cache())
+              .mapPartitions(run(["merge", "--rows"])))
 
-    # 5. the tables, every value as the binary wrote it
-    # (filed and merged are cached: each table is a filter of them, and filing or
-    # merging twice would double the job's dearest steps)
-    rows = filed.filter(lambda r: r["to"] != "merge").union(merged)
+    # 5. the tables, every value as the binary wrote it. The lines stay text until
+    # Spark's JSON reader parses them in the JVM (a `row` object read as a string is
+    # its JSON text, parsed per table by `frame`). `filed` is cached because the
+    # merge and the tables both read it: filing twice would double the dearest step.
+    lines = (spark.read.schema("`to` STRING, `row` STRING, `name` STRING, `ordinal` INT")
+             .option("mode", "FAILFAST").json(filed.union(merged))
+             .filter(F.col("to") != "merge").cache())
     for table in TABLES:
-        if table == "entities":
-            continue
-        write(frame(spark, rows.filter(lambda r, t=table: r["to"] == t), table), a.out, table)
+        if table != "entities":
+            write(frame(lines, table), a.out, table)
     # entities: a reduction of the mentions in article order (annalist_export::rows::
     # entities): the first mention's kind, country, knownness and name (the name the
     # binary gave it), the number of articles and of mentions
-    mentions = frame(spark, rows.filter(lambda r: r["to"] == "mentions"), "mentions",
-                     [("name", S), ("ordinal", I)])
+    mentions = frame(lines, "mentions", [("name", S), ("ordinal", I)])
     first = F.struct("kind", "country", "name", "known")
     entities = (mentions.groupBy("entity_id")
                 .agg(F.min_by(first, F.struct("article_id", "ordinal")).alias("first"),
