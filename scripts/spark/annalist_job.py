@@ -6,7 +6,8 @@
 Spark only moves data; every decision is made by the annalist binary shipped with
 the job (`--files`):
 
-1. every input line becomes an envelope {path, line, seq, raw}; `annalist process
+1. every input line (directories and glob patterns are read file by file, as
+   `annalist ingest` walks them) becomes an envelope {path, line, seq, raw}; `annalist process
    --envelope --raw` extracts and understands them, partition by partition (pipe);
 2. units are grouped by the keys the archive's filing rules look up (content hash,
    body hash, near-duplicate bands, headline, lede: each unit's `keys`, written by
@@ -15,7 +16,8 @@ the job (`--files`):
 3. each partition of whole components goes through `annalist dedup` (the store's own
    duplicate and revision rules, in a temporary archive, in input order);
 4. event reports are shuffled by event type and pair of states (the `key` the binary
-   writes) and each partition goes through `annalist merge` (the archive's merge);
+   writes) and each partition goes through `annalist merge --rows` (the archive's
+   merge);
 5. the seven tables of `annalist export --format parquet` (articles, sources,
    versions, events, event_reports, entities, mentions) are written as Parquet with
    the columns and types of docs/EXPORTS.md, from the rows the binary wrote
