@@ -159,13 +159,16 @@ enum Cmd {
     /// input) and write one JSON object per unit to standard output; no archive.
     /// Example: annalist process page.html > units.jsonl
     Process(process::ProcessArgs),
-    /// Stateless: merge event reports (JSON Lines on standard input, as `process`
-    /// writes them) into merged events (JSON Lines, as `annalist events` writes them).
+    /// Stateless: merge event reports (JSON Lines on standard input, `{article, doc,
+    /// event}`, as `dedup` writes them) into merged events (JSON Lines, as `annalist
+    /// events` writes them; with --rows, rows of the Parquet tables events and
+    /// event_reports).
     /// Example: annalist merge < reports.jsonl > events.jsonl
     Merge(process::MergeArgs),
     /// Stateless: file processed units (`process --raw` objects with a `seq`) with the
-    /// archive's duplicate and revision rules in a temporary archive; write its
-    /// articles and event reports as JSON Lines.
+    /// archive's duplicate and revision rules in a temporary archive; write its rows
+    /// of the Parquet tables articles, versions, sources and mentions, and its event
+    /// reports, as JSON Lines.
     /// Example: annalist process --raw a.jsonl | annalist dedup > filed.jsonl
     Dedup(process::DedupArgs),
 }
@@ -236,7 +239,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Export { format, out } => export::export(&cli.data, format, out.as_deref()),
         Cmd::Process(args) => process::process(&cli.kb, args),
         Cmd::Merge(args) => process::merge(&cli.kb, args),
-        Cmd::Dedup(args) => process::dedup(args),
+        Cmd::Dedup(args) => process::dedup(&cli.kb, args),
         Cmd::Bench(cmd) => bench::bench(&cli.data, &cli.kb, cmd),
         Cmd::Search(args) => search::search(&cli.data, args),
         Cmd::Reindex => search::reindex(&cli.data),

@@ -9,11 +9,15 @@
 //! holds every report of one event type and pair of states merges exactly as the
 //! whole archive does, because merging never joins reports across those buckets.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use annalist_export::rows::{
+    ArticleRow, EventReportRow, EventRow, MentionRow, SourceRow, VersionRow, entity_name,
+};
 use annalist_ingest::{InputError, ReadOptions, Unit, discover, read_bytes, read_file, read_reader};
 use annalist_model::{Event, Provenance};
 use annalist_understand::{Kb, understand};
@@ -250,7 +254,13 @@ pub fn process(kb_files: &[PathBuf], args: ProcessArgs) -> anyhow::Result<ExitCo
 }
 
 #[derive(clap::Args, Debug)]
-pub struct MergeArgs {}
+pub struct MergeArgs {
+    /// Write rows of the Parquet tables events and event_reports
+    /// (`{"to": TABLE, "row": …}`, see docs/EXPORTS.md) instead of merged events as
+    /// `annalist events --format jsonl` writes them.
+    #[arg(long)]
+    rows: bool,
+}
 
 /// One event report on `annalist merge`'s input.
 #[derive(Deserialize)]
@@ -262,7 +272,7 @@ struct ReportLine {
     event: Event,
 }
 
-pub fn merge(kb_files: &[PathBuf], _args: MergeArgs) -> anyhow::Result<ExitCode> {
+pub fn merge(kb_files: &[PathBuf], args: MergeArgs) -> anyhow::Result<ExitCode> {
     let kb = crate::events::load_kb(kb_files)?;
     let mut input: Vec<(i64, String, Event)> = Vec::new();
     for (i, line) in std::io::stdin().lock().lines().enumerate() {
@@ -277,7 +287,21 @@ pub fn merge(kb_files: &[PathBuf], _args: MergeArgs) -> anyhow::Result<ExitCode>
     }
     let mut w = BufWriter::new(std::io::stdout().lock());
     let merged = annalist_archive::MergedEvents::from_reports(&input, Default::default());
-    crate::events::write_merged(&mut w, &kb, &merged)?;
+    if args.rows {
+        for e in &merged.all {
+            serde_json::to_writer(&mut w, &json!({"to": "events", "row": EventRow::new(e)}))?;
+            w.write_all(b"\n")?;
+            for r in &e.reports {
+                serde_json::to_writer(
+                    &mut w,
+                    &json!({"to": "event_reports", "row": EventReportRow::new(&e.id, r)}),
+                )?;
+                w.write_all(b"\n")?;
+            }
+        }
+    } else {
+        crate::events::write_merged(&mut w, &kb, &merged)?;
+    }
     w.flush()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -308,10 +332,15 @@ struct ProcessedUnit {
 
 /// `annalist dedup`: files processed units (whole groups of units sharing filing
 /// keys, see `annalist_store::filing_keys`) into a temporary archive in `seq` order
-/// with the archive's own rules, and writes its articles and event reports. An
-/// article's id is the `seq` of its first source, so ids keep filing order across
-/// groups; each report carries the key `annalist merge` groups by.
-pub fn dedup(_args: DedupArgs) -> anyhow::Result<ExitCode> {
+/// with the archive's own rules, and writes what the archive then holds as rows of
+/// the Parquet tables (`{"to": TABLE, "row": …}`, the rows of
+/// `annalist_export::rows`: articles, versions, mentions, sources) and its event
+/// reports (`{"to": "merge", "key": …, "report": …}`). Ids are seqs (see below),
+/// so they keep filing order across groups; each report carries the key
+/// `annalist merge` groups by. Mentions also carry their entity's `name` and their
+/// `ordinal` in the article, which the entities table reduces.
+pub fn dedup(kb_files: &[PathBuf], _args: DedupArgs) -> anyhow::Result<ExitCode> {
+    let kb = crate::events::load_kb(kb_files)?;
     let mut units: Vec<ProcessedUnit> = Vec::new();
     for (i, line) in std::io::stdin().lock().lines().enumerate() {
         let line = line.context("reading standard input")?;
@@ -325,7 +354,7 @@ pub fn dedup(_args: DedupArgs) -> anyhow::Result<ExitCode> {
     units.sort_by_key(|u| u.seq);
     let tmp = tempfile::tempdir().context("creating a temporary archive")?;
     let mut store = annalist_store::Store::open(tmp.path()).context("opening a temporary archive")?;
-    let mut seq_of: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    let mut seq_of: BTreeMap<(String, String), u64> = BTreeMap::new();
     {
         let mut b = store.batch()?;
         for u in units {
@@ -353,35 +382,80 @@ pub fn dedup(_args: DedupArgs) -> anyhow::Result<ExitCode> {
         }
         b.commit()?;
     }
-    let mut w = BufWriter::new(std::io::stdout().lock());
-    let mut article_seq: std::collections::BTreeMap<i64, u64> = Default::default();
+    // Ids are seqs, so that they are unique and keep filing order across groups:
+    // a source's id is its own seq, an article's the seq of its first source, a
+    // version's the seq of the first source that carried it.
+    let mut sources = Vec::new();
+    let mut after = 0;
+    loop {
+        let chunk = store.sources_after(after, 5_000)?;
+        let Some(last) = chunk.last() else { break };
+        after = last.id;
+        sources.extend(chunk);
+    }
+    let mut source_seq: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut version_seq: BTreeMap<i64, u64> = BTreeMap::new();
+    for s in &sources {
+        let seq = seq_of
+            .get(&(s.path.clone(), s.locator.clone()))
+            .copied()
+            .with_context(|| format!("source {}: {} is not among the input units", s.id, s.doc))?;
+        source_seq.insert(s.id, seq);
+        if let Some(v) = s.version_id {
+            let e = version_seq.entry(v).or_insert(seq);
+            *e = (*e).min(seq);
+        }
+    }
+    let seq = |map: &BTreeMap<i64, u64>, what: &str, id: i64| -> anyhow::Result<i64> {
+        map.get(&id).map(|&s| s as i64).with_context(|| format!("{what} {id}: no input unit filed it"))
+    };
+    let mut articles = Vec::new();
+    let mut article_seq: BTreeMap<i64, u64> = BTreeMap::new();
     for id in store.article_ids()? {
         let Some(a) = store.article(id)? else { continue };
         let Some(first) = a.sources.first() else { continue };
-        let seq = seq_of.get(&(first.path.clone(), first.locator.clone())).copied().with_context(|| {
-            format!("article {id}: its first source {} is not among the input units", first.doc)
-        })?;
-        article_seq.insert(id, seq);
-        let v = json!({
-            "kind": "article", "article_id": seq, "title": a.title, "display_title": a.display_title,
-            "outlet": a.outlet, "published": a.published, "captured": a.captured, "url": a.url,
-            "language": a.language, "versions": a.versions, "sources": a.sources.len(),
-            "paragraphs": a.paragraphs.len(), "first_doc": first.doc, "body": a.paragraphs.join("\n\n"),
-            "docs": a.sources.iter().map(|s| s.doc.as_str()).collect::<Vec<_>>(),
-        });
+        article_seq.insert(id, seq(&source_seq, "source", first.id)? as u64);
+        articles.push(a);
+    }
+    let mut w = BufWriter::new(std::io::stdout().lock());
+    let mut line = |v: Value| -> anyhow::Result<()> {
         serde_json::to_writer(&mut w, &v)?;
         w.write_all(b"\n")?;
+        Ok(())
+    };
+    for a in &articles {
+        let article_id = seq(&article_seq, "article", a.id)?;
+        let mut row = ArticleRow::new(a)?;
+        row.article_id = article_id;
+        line(json!({"to": "articles", "row": row}))?;
+        for v in store.versions(a.id)? {
+            let mut row = VersionRow::new(article_id, &v)?;
+            row.version_id = seq(&version_seq, "version", v.id)?;
+            line(json!({"to": "versions", "row": row}))?;
+        }
+        for (ordinal, mut row) in MentionRow::of(a).into_iter().enumerate() {
+            row.article_id = article_id;
+            // The entities table is a reduction over mentions in article order:
+            // the first mention's name decides (annalist_export::rows::entities).
+            let name = entity_name(&kb, &row.entity_id, &row.surface);
+            line(json!({"to": "mentions", "row": row, "name": name, "ordinal": ordinal}))?;
+        }
+    }
+    for s in &sources {
+        let mut row = SourceRow::new(s);
+        row.source_id = seq(&source_seq, "source", s.id)?;
+        row.article_id = s.article_id.map(|a| seq(&article_seq, "article", a)).transpose()?;
+        row.version_id = s.version_id.map(|v| seq(&version_seq, "version", v)).transpose()?;
+        line(json!({"to": "sources", "row": row}))?;
     }
     for r in store.events(false)? {
         let (a, b) = annalist_understand::dyad(&r.event);
         let (a, b) = (a.unwrap_or(""), b.unwrap_or(""));
         let pair = if a <= b { format!("{a}|{b}") } else { format!("{b}|{a}") };
-        let v = json!({
-            "kind": "report", "key": format!("{}|{pair}", r.event.kind.as_str()),
-            "article": article_seq.get(&r.article_id), "doc": r.doc, "event": r.event,
-        });
-        serde_json::to_writer(&mut w, &v)?;
-        w.write_all(b"\n")?;
+        line(json!({
+            "to": "merge", "key": format!("{}|{pair}", r.event.kind.as_str()),
+            "report": {"article": seq(&article_seq, "article", r.article_id)?, "doc": r.doc, "event": r.event},
+        }))?;
     }
     w.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -301,3 +301,124 @@ fn process_then_merge_by_group_equals_the_archive_events() {
     assert_eq!(merged.len(), want.len());
     assert!(merged == want, "merging per group differs from the archive's merge");
 }
+
+/// Runs the binary with `args`, `input` on its standard input; answers its output.
+fn pipe(args: &[&str], input: String) -> String {
+    let mut child = Command::new(bin())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap());
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert!(out.status.success(), "annalist {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// What a distributed job gets from the binary, without Spark: `annalist dedup`
+/// files one group of processed units with the archive's rules and writes table
+/// rows whose ids are the units' input positions (`seq`) and point at each other;
+/// an exact duplicate capture is a `duplicate` source of the first capture's
+/// article; the articles are the single machine's; `annalist merge --rows` gives
+/// the single machine's merged events with their reports.
+#[test]
+fn dedup_and_merge_rows_number_by_input_position_and_equal_the_archive() {
+    use std::collections::BTreeSet;
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let gz = std::fs::File::open(shared().join("corpora/kcna_2011.jsonl.gz")).unwrap();
+    let mut lines: Vec<String> = std::io::BufReader::new(flate2::read::GzDecoder::new(gz))
+        .lines()
+        .take(200)
+        .map(Result::unwrap)
+        .collect();
+    lines.push(lines[0].clone());
+    let corpus = dir.path().join("c.jsonl");
+    std::fs::write(&corpus, lines.join("\n") + "\n").unwrap();
+    let path = corpus.to_str().unwrap();
+    let envelopes: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            serde_json::json!({"path": path, "line": i + 1, "seq": i + 1, "raw": raw}).to_string() + "\n"
+        })
+        .collect();
+    let units = pipe(&["process", "--envelope", "--raw"], envelopes);
+    let filed: Vec<serde_json::Value> =
+        pipe(&["dedup"], units).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows = |t: &str| -> Vec<&serde_json::Value> {
+        filed.iter().filter(|r| r["to"] == t).map(|r| &r["row"]).collect()
+    };
+    let ids =
+        |t: &str, col: &str| -> BTreeSet<i64> { rows(t).iter().map(|r| r[col].as_i64().unwrap()).collect() };
+    let (articles, versions) = (ids("articles", "article_id"), ids("versions", "version_id"));
+    let sources = rows("sources");
+    assert_eq!(sources.len(), 201);
+    for s in &sources {
+        let line: i64 = s["locator"].as_str().unwrap().strip_prefix("line:").unwrap().parse().unwrap();
+        assert_eq!(s["source_id"], line, "a source's id is its input position: {s}");
+        assert!(articles.contains(&s["article_id"].as_i64().unwrap()), "{s}");
+        assert!(versions.contains(&s["version_id"].as_i64().unwrap()), "{s}");
+    }
+    let dup = sources.iter().find(|s| s["locator"] == "line:201").unwrap();
+    assert_eq!((dup["outcome"].as_str(), dup["article_id"].as_i64()), (Some("duplicate"), Some(1)));
+    for t in ["versions", "mentions"] {
+        assert!(rows(t).iter().all(|r| articles.contains(&r["article_id"].as_i64().unwrap())), "{t}");
+    }
+    assert!(!rows("mentions").is_empty());
+    // The articles are the single machine's (ids aside).
+    let data = dir.path().join("data");
+    annalist_ok(&data, &["ingest", "--quiet", path], 0);
+    let want: BTreeSet<String> = annalist_ok(&data, &["export", "--format", "jsonl"], 0)
+        .stdout
+        .lines()
+        .map(|l| {
+            let a: serde_json::Value = serde_json::from_str(l).unwrap();
+            let body =
+                a["paragraphs"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>();
+            let s = a["sources"].as_array().unwrap();
+            format!("{}|{}|{}|{}|{}", s[0]["doc"], a["title"], a["versions"], s.len(), body.join("\n\n"))
+        })
+        .collect();
+    let got: BTreeSet<String> = rows("articles")
+        .iter()
+        .map(|a| {
+            format!(
+                "{}|{}|{}|{}|{}",
+                a["first_doc"],
+                a["title"],
+                a["versions"],
+                a["sources"],
+                a["body"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 200);
+    assert!(got == want, "{} articles differ", got.symmetric_difference(&want).count());
+    // Merged events: the single machine's, by id, with as many reports.
+    let reports: String =
+        filed.iter().filter(|r| r["to"] == "merge").map(|r| r["report"].to_string() + "\n").collect();
+    let merged: Vec<serde_json::Value> =
+        pipe(&["merge", "--rows"], reports).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let got: BTreeSet<String> = merged
+        .iter()
+        .filter(|r| r["to"] == "events")
+        .map(|r| format!("{}|{}", r["row"]["event_id"], r["row"]["num_reports"]))
+        .collect();
+    let want: BTreeSet<String> = merged_events(&data)
+        .iter()
+        .map(|e| format!("{}|{}", e["id"], e["reports"].as_array().unwrap().len()))
+        .collect();
+    assert!(want.len() > 20, "{} merged events", want.len());
+    assert!(got == want, "{} merged events differ", got.symmetric_difference(&want).count());
+    let reported: BTreeSet<i64> = merged
+        .iter()
+        .filter(|r| r["to"] == "event_reports")
+        .map(|r| r["row"]["article_id"].as_i64().unwrap())
+        .collect();
+    assert!(reported.is_subset(&articles));
+}

@@ -220,6 +220,23 @@ fn actor(
     Actor { code: format!("{country}{type1}"), name: name_of(kb, surfaces, id), country, type1 }
 }
 
+/// ActionGeo (type, full name, ISO alpha-3) of an event's place, when the knowledge
+/// base knows it as a state or a place: a place only the text names (recognised
+/// from its words, e.g. "Mexico City on Dec") is no location a GDELT user could
+/// map, so it is left out rather than written as a city.
+fn action_geo(kb: &Kb, surfaces: &BTreeMap<String, String>, place: &str) -> Option<(u8, String, String)> {
+    let e = kb.entity(place).filter(|e| matches!(e.kind, EntityKind::Country | EntityKind::Place))?;
+    let country = e.country.clone().unwrap_or_default();
+    if e.kind == EntityKind::Country {
+        return Some((1, name_of(kb, surfaces, place), country.to_ascii_uppercase()));
+    }
+    let mut full = name_of(kb, surfaces, place);
+    if !country.is_empty() {
+        full = format!("{full}, {}", name_of(kb, surfaces, &country));
+    }
+    Some((4, full, country.to_ascii_uppercase()))
+}
+
 /// The GDELT rows of merged events. `articles` gives each reporting article's URL,
 /// outlet, publication day, lead and filing time; `surfaces` names entities the
 /// knowledge base does not know. Events with neither a date nor a dated report
@@ -264,16 +281,7 @@ pub fn gdelt_rows(
             .find_map(|f| f.url.clone())
             .or_else(|| e.reports.first().map(|r| r.doc.clone()))
             .unwrap_or_default();
-        let action_geo = ev.place.as_deref().map(|p| {
-            let kind = kb.entity(p).map(|x| x.kind);
-            let country = kb.entity(p).and_then(|x| x.country.clone()).unwrap_or_default();
-            let mut full = name_of(kb, surfaces, p);
-            if kind != Some(EntityKind::Country) && !country.is_empty() {
-                full = format!("{full}, {}", name_of(kb, surfaces, &country));
-            }
-            let ty = if kind == Some(EntityKind::Country) { 1 } else { 4 };
-            (ty, full, country.to_ascii_uppercase())
-        });
+        let action_geo = ev.place.as_deref().and_then(|p| action_geo(kb, surfaces, p));
         let y = day.year();
         let days_in_year = if day.in_leap_year() { 366.0 } else { 365.0 };
         rows.push(GdeltRow {
@@ -382,6 +390,22 @@ mod tests {
         assert_eq!(actor_type(&kb, "korean-central-news-agency", None), Some("MED"));
         assert_eq!(actor_type(&kb, "united-nations", None), Some("IGO"));
         assert_eq!(actor_type(&kb, "prk", None), None);
+    }
+
+    #[test]
+    fn action_geo_only_for_places_the_knowledge_base_knows() {
+        let kb = kb();
+        let none = BTreeMap::new();
+        assert_eq!(
+            action_geo(&kb, &none, "pyongyang"),
+            Some((4, "Pyongyang, North Korea".to_string(), "PRK".to_string()))
+        );
+        assert_eq!(action_geo(&kb, &none, "rus").map(|g| (g.0, g.2)), Some((1, "RUS".to_string())));
+        let mut surfaces = BTreeMap::new();
+        surfaces.insert("mexico-city-on-dec".to_string(), "Mexico City on Dec".to_string());
+        assert_eq!(action_geo(&kb, &surfaces, "mexico-city-on-dec"), None);
+        // an organisation the knowledge base knows is no place
+        assert_eq!(action_geo(&kb, &none, "workers-party-of-korea"), None);
     }
 
     #[test]

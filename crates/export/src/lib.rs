@@ -13,6 +13,7 @@
 mod events_csv;
 mod facts;
 pub mod gdelt;
+pub mod rows;
 mod tables;
 
 pub use events_csv::{EVENT_CSV_COLUMNS, write_events_csv};

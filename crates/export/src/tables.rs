@@ -9,7 +9,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
-use annalist_model::{Date, EntityKind};
+use annalist_model::Date;
 use annalist_understand::Kb;
 use arrow_array::{
     Array, ArrayRef, BooleanArray, Date32Array, Float32Array, Int32Array, Int64Array, RecordBatch,
@@ -20,6 +20,9 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
+use crate::rows::{
+    ArticleRow, EntityRow, EventReportRow, EventRow, MentionRow, SourceRow, VersionRow, entities,
+};
 use crate::{ExportError, Facts, Result};
 
 /// The tables written, in order.
@@ -94,12 +97,8 @@ fn epoch_days(d: Date) -> i32 {
     (d - Date::constant(1970, 1, 1)).get_days()
 }
 
-/// A stored `YYYY-MM-DD` as a Parquet DATE.
-fn stored_day(article: i64, s: Option<&str>) -> Result<Option<i32>> {
-    s.map(|v| {
-        v.parse::<Date>().map(epoch_days).map_err(|_| ExportError::BadDate { article, value: v.to_string() })
-    })
-    .transpose()
+fn days(v: impl Iterator<Item = Option<Date>>) -> impl Iterator<Item = Option<i32>> {
+    v.map(|d| d.map(epoch_days))
 }
 
 fn write_file(path: &Path, b: &RecordBatch) -> Result<u64> {
@@ -151,29 +150,38 @@ fn write_table<T>(
     Ok(TableSummary { table, rows: rows.len(), files: parts.len().max(1), bytes })
 }
 
-struct MentionRow<'a> {
-    article: i64,
-    m: &'a annalist_model::Mention,
+/// The rows of the seven tables, as [`crate::rows`] decides them.
+struct Rows {
+    articles: Vec<ArticleRow>,
+    sources: Vec<SourceRow>,
+    versions: Vec<VersionRow>,
+    events: Vec<EventRow>,
+    reports: Vec<EventReportRow>,
+    entities: Vec<EntityRow>,
+    mentions: Vec<MentionRow>,
 }
 
-struct EntityRow {
-    id: String,
-    kind: EntityKind,
-    country: Option<String>,
-    name: String,
-    known: bool,
-    articles: i32,
-    mentions: i32,
-}
-
-struct ReportRow<'a> {
-    event: &'a str,
-    r: &'a annalist_understand::Report,
-}
-
-struct VersionRow<'a> {
-    article: i64,
-    v: &'a annalist_store::VersionRecord,
+fn rows(f: &Facts, kb: &Kb) -> Result<Rows> {
+    let articles = f.articles.iter().map(ArticleRow::new).collect::<Result<Vec<_>>>()?;
+    let versions = f
+        .versions
+        .iter()
+        .flat_map(|(a, vs)| vs.iter().map(|v| VersionRow::new(*a, v)))
+        .collect::<Result<Vec<_>>>()?;
+    let mentions: Vec<MentionRow> = f.articles.iter().flat_map(MentionRow::of).collect();
+    Ok(Rows {
+        articles,
+        sources: f.sources.iter().map(SourceRow::new).collect(),
+        versions,
+        events: f.events.iter().map(EventRow::new).collect(),
+        reports: f
+            .events
+            .iter()
+            .flat_map(|e| e.reports.iter().map(|r| EventReportRow::new(&e.id, r)))
+            .collect(),
+        entities: entities(kb, &mentions),
+        mentions,
+    })
 }
 
 /// Writes the seven tables under `out` (created if needed), replacing what an
@@ -186,42 +194,35 @@ pub fn write_parquet(f: &Facts, kb: &Kb, out: &Path) -> Result<Vec<TableSummary>
                 .map_err(|source| ExportError::Io { path: dir.display().to_string(), source })?;
         }
     }
+    let r = rows(f, kb)?;
     let mut done = Vec::new();
-    let pub_year = |a: &annalist_store::ArticleRecord| a.published.map(|d| d.year());
-    done.push(write_table(out, "articles", &f.articles, Some(&pub_year), |rows| {
-        let mut published = Vec::with_capacity(rows.len());
-        let mut captured = Vec::with_capacity(rows.len());
-        for a in rows {
-            published.push(a.published.map(epoch_days));
-            captured.push(stored_day(a.id, a.captured.as_deref())?);
-        }
-        let bodies: Vec<String> = rows.iter().map(|a| a.paragraphs.join("\n\n")).collect();
+    done.push(write_table(out, "articles", &r.articles, Some(&|a: &ArticleRow| a.year), |rows| {
         batch(
             "articles",
             vec![
-                int64("article_id", false, rows.iter().map(|a| Some(a.id))),
-                text("status", rows.iter().map(|a| Some(a.status.as_str()))),
+                int64("article_id", false, rows.iter().map(|a| Some(a.article_id))),
+                text("status", rows.iter().map(|a| Some(a.status))),
                 text("title", rows.iter().map(|a| a.title.as_deref())),
                 text("display_title", rows.iter().map(|a| Some(a.display_title.as_str()))),
                 text("outlet", rows.iter().map(|a| a.outlet.as_deref())),
-                day("published", published.into_iter()),
-                day("captured", captured.into_iter()),
+                day("published", days(rows.iter().map(|a| a.published))),
+                day("captured", days(rows.iter().map(|a| a.captured))),
                 text("url", rows.iter().map(|a| a.url.as_deref())),
                 text("language", rows.iter().map(|a| a.language.as_deref())),
-                int32("versions", rows.iter().map(|a| a.versions as i32)),
-                int32("sources", rows.iter().map(|a| a.sources.len() as i32)),
-                int32("paragraphs", rows.iter().map(|a| a.paragraphs.len() as i32)),
-                text("first_doc", rows.iter().map(|a| a.sources.first().map(|s| s.doc.as_str()))),
+                int32("versions", rows.iter().map(|a| a.versions)),
+                int32("sources", rows.iter().map(|a| a.sources)),
+                int32("paragraphs", rows.iter().map(|a| a.paragraphs)),
+                text("first_doc", rows.iter().map(|a| a.first_doc.as_deref())),
                 text("gone_at", rows.iter().map(|a| a.gone_at.as_deref())),
-                text("body", bodies.iter().map(|b| Some(b.as_str()))),
+                text("body", rows.iter().map(|a| Some(a.body.as_str()))),
             ],
         )
     })?);
-    done.push(write_table(out, "sources", &f.sources, None, |rows| {
+    done.push(write_table(out, "sources", &r.sources, None, |rows| {
         batch(
             "sources",
             vec![
-                int64("source_id", false, rows.iter().map(|s| Some(s.id))),
+                int64("source_id", false, rows.iter().map(|s| Some(s.source_id))),
                 int64("article_id", true, rows.iter().map(|s| s.article_id)),
                 int64("version_id", true, rows.iter().map(|s| s.version_id)),
                 text("path", rows.iter().map(|s| Some(s.path.as_str()))),
@@ -235,138 +236,72 @@ pub fn write_parquet(f: &Facts, kb: &Kb, out: &Path) -> Result<Vec<TableSummary>
             ],
         )
     })?);
-    let versions: Vec<VersionRow> =
-        f.versions.iter().flat_map(|(a, vs)| vs.iter().map(|v| VersionRow { article: *a, v })).collect();
-    done.push(write_table(out, "versions", &versions, None, |rows| {
-        let mut published = Vec::with_capacity(rows.len());
-        let mut captured = Vec::with_capacity(rows.len());
-        for r in rows {
-            published.push(r.v.published.map(epoch_days));
-            captured.push(stored_day(r.article, r.v.captured.as_deref())?);
-        }
-        let bodies: Vec<String> = rows.iter().map(|r| r.v.paragraphs.join("\n\n")).collect();
+    done.push(write_table(out, "versions", &r.versions, None, |rows| {
         batch(
             "versions",
             vec![
-                int64("version_id", false, rows.iter().map(|r| Some(r.v.id))),
-                int64("article_id", false, rows.iter().map(|r| Some(r.article))),
-                int32("n", rows.iter().map(|r| r.v.n as i32)),
-                text("title", rows.iter().map(|r| r.v.title.as_deref())),
-                text("outlet", rows.iter().map(|r| r.v.outlet.as_deref())),
-                day("published", published.into_iter()),
-                day("captured", captured.into_iter()),
-                text("created_at", rows.iter().map(|r| Some(r.v.created_at.as_str()))),
-                text("body", bodies.iter().map(|b| Some(b.as_str()))),
+                int64("version_id", false, rows.iter().map(|v| Some(v.version_id))),
+                int64("article_id", false, rows.iter().map(|v| Some(v.article_id))),
+                int32("n", rows.iter().map(|v| v.n)),
+                text("title", rows.iter().map(|v| v.title.as_deref())),
+                text("outlet", rows.iter().map(|v| v.outlet.as_deref())),
+                day("published", days(rows.iter().map(|v| v.published))),
+                day("captured", days(rows.iter().map(|v| v.captured))),
+                text("created_at", rows.iter().map(|v| Some(v.created_at.as_str()))),
+                text("body", rows.iter().map(|v| Some(v.body.as_str()))),
             ],
         )
     })?);
-    let ev_year = |e: &annalist_understand::CanonicalEvent| e.event.date.map(|d| d.year);
-    done.push(write_table(out, "events", &f.events, Some(&ev_year), |rows| {
-        let dates: Vec<Option<String>> = rows.iter().map(|e| e.event.date.map(|d| d.to_string())).collect();
-        let ends: Vec<Option<String>> =
-            rows.iter().map(|e| e.event.date_end.map(|d| d.to_string())).collect();
-        let arts: Vec<i32> = rows
-            .iter()
-            .map(|e| {
-                e.reports.iter().map(|r| r.article).collect::<std::collections::BTreeSet<_>>().len() as i32
-            })
-            .collect();
+    done.push(write_table(out, "events", &r.events, Some(&|e: &EventRow| e.year), |rows| {
         batch(
             "events",
             vec![
-                text("event_id", rows.iter().map(|e| Some(e.id.as_str()))),
-                text("type", rows.iter().map(|e| Some(e.event.kind.as_str()))),
-                text("actor", rows.iter().map(|e| e.event.actor.as_deref())),
-                text("actor_country", rows.iter().map(|e| e.event.actor_country.as_deref())),
-                text("target", rows.iter().map(|e| e.event.target.as_deref())),
-                text("target_country", rows.iter().map(|e| e.event.target_country.as_deref())),
-                text("date", dates.iter().map(|d| d.as_deref())),
-                day(
-                    "date_first",
-                    rows.iter().map(|e| e.event.date.and_then(|d| d.first_day()).map(epoch_days)),
-                ),
-                text(
-                    "date_precision",
-                    rows.iter().map(|e| {
-                        e.event.date.map(|d| ["year", "month", "day"][d.precision().min(2) as usize])
-                    }),
-                ),
-                text("date_end", ends.iter().map(|d| d.as_deref())),
-                text("place", rows.iter().map(|e| e.event.place.as_deref())),
-                text("occasion", rows.iter().map(|e| e.event.occasion.as_deref())),
-                text("cameo", rows.iter().map(|e| Some(e.event.cameo.as_str()))),
-                text(
-                    "cameo_root",
-                    rows.iter().map(|e| Some(annalist_understand::cameo_root(&e.event.cameo))),
-                ),
-                int32(
-                    "quad_class",
-                    rows.iter().map(|e| i32::from(annalist_understand::quad_class(&e.event.cameo))),
-                ),
+                text("event_id", rows.iter().map(|e| Some(e.event_id.as_str()))),
+                text("type", rows.iter().map(|e| Some(e.kind))),
+                text("actor", rows.iter().map(|e| e.actor.as_deref())),
+                text("actor_country", rows.iter().map(|e| e.actor_country.as_deref())),
+                text("target", rows.iter().map(|e| e.target.as_deref())),
+                text("target_country", rows.iter().map(|e| e.target_country.as_deref())),
+                text("date", rows.iter().map(|e| e.date.as_deref())),
+                day("date_first", days(rows.iter().map(|e| e.date_first))),
+                text("date_precision", rows.iter().map(|e| e.date_precision)),
+                text("date_end", rows.iter().map(|e| e.date_end.as_deref())),
+                text("place", rows.iter().map(|e| e.place.as_deref())),
+                text("occasion", rows.iter().map(|e| e.occasion.as_deref())),
+                text("cameo", rows.iter().map(|e| Some(e.cameo.as_str()))),
+                text("cameo_root", rows.iter().map(|e| Some(e.cameo_root.as_str()))),
+                int32("quad_class", rows.iter().map(|e| e.quad_class)),
                 Col(
                     "goldstein",
                     false,
-                    Arc::new(rows.iter().map(|e| Some(e.event.goldstein)).collect::<Float32Array>()),
+                    Arc::new(rows.iter().map(|e| Some(e.goldstein)).collect::<Float32Array>()),
                 ),
-                boolean("inferred", rows.iter().map(|e| e.event.inferred)),
-                int32("num_reports", rows.iter().map(|e| e.reports.len() as i32)),
-                int32("num_articles", arts.into_iter()),
-                text("evidence", rows.iter().map(|e| Some(e.event.evidence.as_str()))),
-                text("rule", rows.iter().map(|e| Some(e.event.rule.as_str()))),
+                boolean("inferred", rows.iter().map(|e| e.inferred)),
+                int32("num_reports", rows.iter().map(|e| e.num_reports)),
+                int32("num_articles", rows.iter().map(|e| e.num_articles)),
+                text("evidence", rows.iter().map(|e| Some(e.evidence.as_str()))),
+                text("rule", rows.iter().map(|e| Some(e.rule.as_str()))),
             ],
         )
     })?);
-    let reports: Vec<ReportRow> =
-        f.events.iter().flat_map(|e| e.reports.iter().map(|r| ReportRow { event: &e.id, r })).collect();
-    done.push(write_table(out, "event_reports", &reports, None, |rows| {
-        let dates: Vec<Option<String>> = rows.iter().map(|r| r.r.date.map(|d| d.to_string())).collect();
+    done.push(write_table(out, "event_reports", &r.reports, None, |rows| {
         batch(
             "event_reports",
             vec![
-                text("event_id", rows.iter().map(|r| Some(r.event))),
-                int64("article_id", false, rows.iter().map(|r| Some(r.r.article))),
-                text("doc", rows.iter().map(|r| Some(r.r.doc.as_str()))),
-                text("date", dates.iter().map(|d| d.as_deref())),
-                text("evidence", rows.iter().map(|r| Some(r.r.evidence.as_str()))),
+                text("event_id", rows.iter().map(|r| Some(r.event_id.as_str()))),
+                int64("article_id", false, rows.iter().map(|r| Some(r.article_id))),
+                text("doc", rows.iter().map(|r| Some(r.doc.as_str()))),
+                text("date", rows.iter().map(|r| r.date.as_deref())),
+                text("evidence", rows.iter().map(|r| Some(r.evidence.as_str()))),
             ],
         )
     })?);
-    let mentions: Vec<MentionRow> = f
-        .articles
-        .iter()
-        .flat_map(|a| {
-            a.understanding
-                .iter()
-                .flat_map(move |u| u.mentions.iter().map(move |m| MentionRow { article: a.id, m }))
-        })
-        .collect();
-    let mut entities: BTreeMap<&str, EntityRow> = BTreeMap::new();
-    let mut seen: std::collections::BTreeSet<(&str, i64)> = Default::default();
-    for r in &mentions {
-        let e = entities.entry(r.m.id.as_str()).or_insert_with(|| EntityRow {
-            id: r.m.id.clone(),
-            kind: r.m.kind,
-            country: r.m.country.clone(),
-            name: kb
-                .entity(&r.m.id)
-                .and_then(|k| k.names.first().cloned())
-                .unwrap_or_else(|| r.m.surface.clone()),
-            known: r.m.known,
-            articles: 0,
-            mentions: 0,
-        });
-        e.mentions += 1;
-        if seen.insert((r.m.id.as_str(), r.article)) {
-            e.articles += 1;
-        }
-    }
-    let entities: Vec<EntityRow> = entities.into_values().collect();
-    done.push(write_table(out, "entities", &entities, None, |rows| {
+    done.push(write_table(out, "entities", &r.entities, None, |rows| {
         batch(
             "entities",
             vec![
-                text("entity_id", rows.iter().map(|e| Some(e.id.as_str()))),
-                text("kind", rows.iter().map(|e| Some(e.kind.as_str()))),
+                text("entity_id", rows.iter().map(|e| Some(e.entity_id.as_str()))),
+                text("kind", rows.iter().map(|e| Some(e.kind))),
                 text("country", rows.iter().map(|e| e.country.as_deref())),
                 text("name", rows.iter().map(|e| Some(e.name.as_str()))),
                 boolean("known", rows.iter().map(|e| e.known)),
@@ -375,18 +310,18 @@ pub fn write_parquet(f: &Facts, kb: &Kb, out: &Path) -> Result<Vec<TableSummary>
             ],
         )
     })?);
-    done.push(write_table(out, "mentions", &mentions, None, |rows| {
+    done.push(write_table(out, "mentions", &r.mentions, None, |rows| {
         batch(
             "mentions",
             vec![
-                int64("article_id", false, rows.iter().map(|r| Some(r.article))),
-                text("entity_id", rows.iter().map(|r| Some(r.m.id.as_str()))),
-                text("kind", rows.iter().map(|r| Some(r.m.kind.as_str()))),
-                text("country", rows.iter().map(|r| r.m.country.as_deref())),
-                text("surface", rows.iter().map(|r| Some(r.m.surface.as_str()))),
-                int64("start", false, rows.iter().map(|r| Some(r.m.start as i64))),
-                int64("end", false, rows.iter().map(|r| Some(r.m.end as i64))),
-                boolean("known", rows.iter().map(|r| r.m.known)),
+                int64("article_id", false, rows.iter().map(|m| Some(m.article_id))),
+                text("entity_id", rows.iter().map(|m| Some(m.entity_id.as_str()))),
+                text("kind", rows.iter().map(|m| Some(m.kind))),
+                text("country", rows.iter().map(|m| m.country.as_deref())),
+                text("surface", rows.iter().map(|m| Some(m.surface.as_str()))),
+                int64("start", false, rows.iter().map(|m| Some(m.start))),
+                int64("end", false, rows.iter().map(|m| Some(m.end))),
+                boolean("known", rows.iter().map(|m| m.known)),
             ],
         )
     })?);
