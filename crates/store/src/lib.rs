@@ -113,6 +113,10 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -65536)?;
+        // Checkpoint the WAL every 64 MiB instead of every 4 MiB: a batch dirties pages
+        // of every index (hashes, keys, bands are random keys), and a page changed by
+        // several batches between checkpoints is copied into the database once.
+        conn.pragma_update(None, "wal_autocheckpoint", 16384)?;
         // Room for every statement the writer and readers use, so none is re-parsed
         // per row (the default of 16 is smaller than the writer's set).
         conn.set_prepared_statement_cache_capacity(128);
