@@ -240,6 +240,24 @@ pub fn stats(data: &Path, kb_files: &[std::path::PathBuf], json: bool) -> anyhow
         "events     {} merged (one per real event, as `annalist events` lists them) · {} event reports (each as one article tells it)",
         all.merged_events, s.events
     );
+    let sizes: Vec<String> = all
+        .reports_per_event
+        .iter()
+        .map(|b| match b.max {
+            Some(m) if m == b.min => format!("{m}: {}", b.events),
+            Some(m) => format!("{}–{m}: {}", b.min, b.events),
+            None => format!("{}+: {}", b.min, b.events),
+        })
+        .collect();
+    println!("reports    per merged event: {}", sizes.join(" · "));
+    for e in &all.largest_events {
+        let span = match (&e.first, &e.last) {
+            (Some(a), Some(b)) if a != b => format!("{a} .. {b}"),
+            (Some(a), _) => a.clone(),
+            _ => "undated".to_string(),
+        };
+        println!("           {} reports: {} {} ({span})", e.reports, e.kind, e.id);
+    }
     println!("entities   {} (distinct, mentioned in articles)", s.entities);
     println!(
         "published  {} .. {}",

@@ -146,8 +146,23 @@ fn stats_say_what_they_count() {
     assert!(text.contains("merged (one per real event"), "{text}");
     let v: serde_json::Value =
         serde_json::from_str(&annalist_ok(data, &["stats", "--json"], 0).stdout).unwrap();
-    let merged = annalist_ok(data, &["events"], 0).stdout.lines().count();
+    let events = annalist_ok(data, &["events"], 0).stdout;
+    let merged = events.lines().count();
     assert_eq!(v["merged_events"].as_u64(), Some(merged as u64));
+    // The distribution of reports per merged event adds up to the merged events, and
+    // the largest one listed is the largest `annalist events` gives.
+    assert!(text.contains("per merged event: 1: "), "{text}");
+    let in_buckets: u64 =
+        v["reports_per_event"].as_array().unwrap().iter().map(|b| b["events"].as_u64().unwrap()).sum();
+    assert_eq!(in_buckets, merged as u64);
+    let most = events
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["reports"].as_array().unwrap().len())
+        .max()
+        .unwrap();
+    if most > 1 {
+        assert_eq!(v["largest_events"][0]["reports"].as_u64(), Some(most as u64));
+    }
 }
 
 #[test]
