@@ -23,6 +23,20 @@ pub(super) static TITLED_SUBJECT: LazyLock<Regex> = lazy_regex!(
 /// named person.
 pub(super) static PRONOUN_SUBJECT: LazyLock<Regex> = lazy_regex!(r"^\s*(?:He|She)\s");
 
+/// A clause opened by a plural pronoun or a plural noun of people ("They", "The
+/// delegations"), resolved to the parties listed before.
+pub(super) static PLURAL_SUBJECT: LazyLock<Regex> = lazy_regex!(
+    r"^\s*(?:They|These|The\s+(?:delegations|delegates|guests|visitors|participants|personages|speakers|members|heads\s+of\s+the\s+delegations))\s"
+);
+
+/// A sentence that lists the members of a group named just before ("Among them were …",
+/// "They included …").
+pub(super) static GROUP_LIST: LazyLock<Regex> =
+    lazy_regex!(r"^\s*(?:Among\s+them\s+(?:were|are)|They\s+(?:included|include))\b");
+
+/// An object pronoun right after the trigger ("praised him as …").
+pub(super) static PRONOUN_OBJECT: LazyLock<Regex> = lazy_regex!(r"^\s*(?:him|her)\b");
+
 pub(super) static MODAL_CLAUSE: LazyLock<Regex> = lazy_regex!(
     r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b"
 );
@@ -197,7 +211,19 @@ impl<'a> Hit<'a> {
                     .last()
                     .or_else(|| best_entity(&subj.all));
                 let ac = actor.and_then(|a| a.country.clone());
-                vec![(actor.cloned(), self.target_after(ac.as_deref()).cloned())]
+                let target = self.target_after(ac.as_deref()).cloned();
+                // "… the delegation led by A and the delegation headed by B, on a visit to
+                // …": every leader of the list the phrase closes is on the visit
+                let others: Vec<&Mention> = match actor {
+                    Some(a) if subj.led.iter().any(|l| l.id == a.id) => {
+                        subj.led.iter().copied().filter(|l| l.id != a.id && l.country == a.country).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                std::iter::once(actor)
+                    .chain(others.into_iter().map(Some))
+                    .map(|a| (a.cloned(), target.clone()))
+                    .collect()
             }
             Dir::Attributive => {
                 // the visitor is the phrase after "visiting": its leader, else its first name
@@ -258,6 +284,47 @@ impl<'a> Hit<'a> {
         pairs
     }
 
+    /// The parties a plural subject stands for: "They …" after a sentence that names
+    /// several foreign parties (one per state), or a subject without a name ("Personages
+    /// of different countries …") before "Among them were …". Empty when the clause has
+    /// a named subject or no such list is near.
+    fn group(&self, subj: &Subjects<'a>) -> Vec<&'a Mention> {
+        let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
+        if !subj.heads.is_empty() {
+            return Vec::new();
+        }
+        let Some(idx) = ctx.sentences.iter().position(|&(a, _)| a == ss) else { return Vec::new() };
+        let list = if PLURAL_SUBJECT.is_match(&body[ss..self.ts]) {
+            // the nearest of the three sentences before whose subject lists several
+            // parties ("Among them were A of X and B of Y", "A, B and C signed …")
+            (idx.saturating_sub(3)..idx)
+                .rev()
+                .map(|i| parties(ctx, subject_span(body, ctx.sentences[i])))
+                .find(|g| g.len() > 1)
+        } else {
+            ctx.sentences
+                .get(idx + 1)
+                .filter(|&&(a, b)| GROUP_LIST.is_match(&body[a..b]))
+                .map(|&s| parties(ctx, s))
+                .filter(|g| g.len() > 1)
+        };
+        list.unwrap_or_default()
+    }
+
+    /// "praised him as …": the last person named before the trigger (in the sentence,
+    /// else before it) who is not of the actor's state.
+    fn object_pronoun(&self, actor_country: Option<&str>) -> Option<&'a Mention> {
+        let (ctx, body) = (self.ctx, self.ctx.body);
+        if !matches!(self.trig.kind, EventType::Praise | EventType::Criticism)
+            || !PRONOUN_OBJECT.is_match(&body[self.te..self.se])
+        {
+            return None;
+        }
+        ctx.mentions.iter().rev().filter(|m| m.end <= self.ts && m.start + 600 >= self.ss).find(|m| {
+            m.kind == EntityKind::Person && m.country.is_some() && m.country.as_deref() != actor_country
+        })
+    }
+
     /// "He paid tribute to T": the last named person before, on the other side of T.
     fn pronoun(&self, subj: &Subjects<'a>) -> Option<&'a Mention> {
         let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
@@ -285,8 +352,11 @@ impl<'a> Hit<'a> {
 
     /// The subject acts on the target after the trigger (none for receptions).
     fn subject_sides(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let group = self.group(subj);
         let actors: Vec<Option<&Mention>> = if subj.led.len() > 1 {
             subj.led.iter().map(|m| Some(*m)).collect()
+        } else if !group.is_empty() {
+            group.into_iter().map(Some).collect()
         } else {
             vec![
                 subj.led.first().copied().or_else(|| self.pronoun(subj)).or_else(|| self.subject_actor(subj)),
@@ -294,6 +364,9 @@ impl<'a> Hit<'a> {
         };
         let ac = actors.first().copied().flatten().and_then(|a| a.country.clone());
         let mut target = if self.trig.dir == Dir::NoTarget { None } else { self.target_after(ac.as_deref()) };
+        if target.is_none() && self.trig.dir != Dir::NoTarget {
+            target = self.object_pronoun(ac.as_deref());
+        }
         if target.is_none() && self.trig.kind.symmetric() {
             // "A … and B … signed the treaty"
             target = subj
@@ -305,14 +378,35 @@ impl<'a> Hit<'a> {
         // "met and had talks with A, title, and B, title": one meeting with each
         let second =
             target.filter(|t| t.kind == EntityKind::Person).and_then(|t| coordinated(self.ctx, t, self.se));
+        // "received the delegation led by A and the delegation headed by B": one with each
+        let more_led: Vec<&Mention> = match target {
+            Some(t)
+                if t.kind == EntityKind::Person
+                    && t.start >= self.te
+                    && crate::text::led_by(&self.ctx.body[self.te..t.start]) =>
+            {
+                self.led_after(t.end).into_iter().filter(|m| m.id != t.id && m.country != ac).collect()
+            }
+            _ => Vec::new(),
+        };
         let mut pairs = Vec::new();
         for a in actors {
             pairs.push((a.cloned(), target.cloned()));
-            if let Some(b) = second {
+            for b in second.into_iter().chain(more_led.iter().copied()) {
                 pairs.push((a.cloned(), Some(b.clone())));
             }
         }
         pairs
+    }
+
+    /// The people introduced by "led by"/"headed by" from `from` to the end of the clause.
+    fn led_after(&self, from: usize) -> Vec<&'a Mention> {
+        let body = self.ctx.body;
+        let end = body[from..self.se].find(';').map_or(self.se, |p| from + p);
+        self.ctx
+            .in_range(from, end)
+            .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[from..m.start]))
+            .collect()
     }
 
     /// A message from the sender after the trigger to the subject (or, "sent by X to
@@ -507,3 +601,46 @@ impl<'a> Hit<'a> {
         }
     }
 }
+
+/// The foreign parties a sentence names, one per state in order of first mention: the
+/// first person of that state, else the state itself, else its first organisation.
+fn parties<'a>(ctx: &Ctx<'a>, (ss, se): (usize, usize)) -> Vec<&'a Mention> {
+    let home = ctx.outlet_state;
+    let mut states: Vec<&str> = Vec::new();
+    let ms: Vec<&Mention> = ctx
+        .in_range(ss, se)
+        .filter(|m| m.kind != EntityKind::Place && m.country.is_some() && m.country.as_deref() != home)
+        .collect();
+    for m in &ms {
+        let c = m.country.as_deref().unwrap_or("");
+        if !states.contains(&c) {
+            states.push(c);
+        }
+    }
+    states
+        .iter()
+        .filter_map(|c| {
+            let of =
+                |k: EntityKind| ms.iter().find(|m| m.kind == k && m.country.as_deref() == Some(c)).copied();
+            of(EntityKind::Person)
+                .or_else(|| of(EntityKind::Country))
+                .or_else(|| of(EntityKind::Organization))
+        })
+        .collect()
+}
+
+/// The span of a sentence's subject: after the copula of a list ("Among them were …"),
+/// else up to its first finite verb.
+fn subject_span(body: &str, (ss, se): (usize, usize)) -> (usize, usize) {
+    let sent = &body[ss..se];
+    if let Some(m) = GROUP_LIST.find(sent) {
+        return (ss + m.end(), se);
+    }
+    (ss, FINITE_VERB.find(sent).map_or(se, |m| ss + m.start()))
+}
+
+/// The verbs that end a subject (see [`crate::lexicon::CLAUSE_VERBS`]).
+static FINITE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    let alt = crate::lexicon::CLAUSE_VERBS.join("|");
+    Regex::new(&format!(r"(?-u:\b)(?:{alt})(?-u:\b)")).expect("clause verbs")
+});

@@ -78,6 +78,15 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Adopted,
             "051",
         ),
+        // floral tributes: "presented wreaths and floral baskets before the portrait of Y"
+        // (a basket already named, "laid the basket", is the sender's message)
+        t(
+            r"\b(?:presented|laid|placed|offered|presenting|laying)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|its\s+)?(?:(?:large|big|huge|beautiful)\s+)?(?:wreaths?|floral\s+baskets?|(?:bouquets|flowers)\b[^.;]{0,40}?\bbefore)\b",
+            Message,
+            "floral_tribute",
+            Subject,
+            "051",
+        ),
         t(
             r"\b(?:expressed|expressing|extended|conveyed)\b[^.;]{0,40}?\bcondolences?\b",
             Message,
