@@ -611,3 +611,24 @@ pub(crate) const CLAUSE_VERBS: &[&str] = &[
     "returned",
     "came",
 ];
+
+/// Nouns that "puppet" turns into a name of the south Korean state's organs in DPRK
+/// media ("the puppet military", "the puppet regime").
+pub(crate) const PUPPET_NOUNS: &[&str] = &[
+    "military",
+    "army",
+    "forces",
+    "troops",
+    "navy",
+    "authorities",
+    "group",
+    "regime",
+    "clique",
+    "government",
+    "warmongers",
+    "police",
+    "prosecution",
+    "court",
+    "ruling\\s+forces",
+    "war\\s+maniacs",
+];

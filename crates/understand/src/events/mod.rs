@@ -24,7 +24,7 @@ use crate::lexicon::TITLE_NOUNS;
 use anniversaries::{meeting_recalled, relations_from_anniversaries, treaties_from_anniversaries};
 use sentence::{Hit, sentence_events};
 use triggers::{TRIGGERS, Trigger};
-use voices::{newspaper_commentary, praise_feats, reported_praise};
+use voices::{newspaper_commentary, praise_feats, reported_praise, voice_against_states};
 
 static BEHALF: LazyLock<Regex> = lazy_regex!(r"(?i)\b(?:on\s+behalf\s+of|in\s+the\s+name\s+of)\b[^;]*$");
 
@@ -150,6 +150,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
         praise_feats(&s, &mut out);
         reported_praise(&s, &mut out);
     }
+    voice_against_states(ctx, &mut out);
     relations_from_anniversaries(ctx, &mut out);
     treaties_from_anniversaries(ctx, &mut out);
     dedupe(out)
@@ -715,6 +716,71 @@ mod tests {
         );
         assert!(v.iter().any(|e| e.starts_with("visit ") && e.contains("somsak-keo->prk")), "{v:?}");
         assert!(v.iter().any(|e| e.starts_with("visit ") && e.contains("bounthong-chit->prk")), "{v:?}");
+    }
+
+    #[test]
+    fn messages_from_a_list_of_senders_and_sent_to_by() {
+        let v = events(
+            "Kim Jong Un received messages of greeting from Ollanta Ramos, president of Peru, Jose Gomez, president of Chile, and the Communist Party of Nepal on Monday.",
+            "2012-01-10",
+        );
+        for who in
+            ["ollanta-ramos->kim-jong-un", "jose-gomez->kim-jong-un", "communist-party-of-nepal->kim-jong-un"]
+        {
+            assert!(v.iter().any(|e| e.starts_with("message ") && e.contains(who)), "{who} {v:?}");
+        }
+        // the states in the appositions are not senders
+        assert!(!v.iter().any(|e| e.contains(" per->") || e.contains(" chl->")), "{v:?}");
+        let v = events(
+            "A floral basket was sent to Kim Jong Un by the Friendship Society of Ghana on Sunday.",
+            "2012-01-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message message_sent_to_by")
+                && e.contains("friendship-society-of-ghana->kim-jong-un 2012-01-08")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_home_voice_denounces_the_states_it_speaks_of() {
+        let v = titled(
+            "KCNA Commentary on Japan's Arms Buildup",
+            "Japan is making reckless moves for arms buildup.\nThe arms buildup of Japan is a grave provocation, and the U.S. is behind it as a hostile backer. The U.S. should stop it, and the U.S. allies too.",
+            "2012-03-10",
+        );
+        assert!(
+            v.contains(
+                &"criticism voice_against_state korean-central-news-agency->jpn 2012-03-10".to_string()
+            ),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(
+                &"criticism voice_against_state korean-central-news-agency->usa 2012-03-10".to_string()
+            ),
+            "{v:?}"
+        );
+        // no denunciation: no event
+        let v = titled(
+            "KCNA Commentary on Spring Sowing",
+            "Farms of Japan and of the DPRK are busy. Japan sows rice too.",
+            "2012-03-10",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("criticism")), "{v:?}");
+    }
+
+    #[test]
+    fn people_of_a_foreign_state_may_denounce_its_government() {
+        let v = events(
+            "The south Korean Confederation of Trade Unions on Monday denounced the puppet authorities for their labour policy.",
+            "2012-03-13",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism ")
+                && e.contains("korean-confederation-of-trade-unions->kor 2012-03-12")),
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -363,7 +363,15 @@ impl<'a> Hit<'a> {
             ]
         };
         let ac = actors.first().copied().flatten().and_then(|a| a.country.clone());
-        let mut target = if self.trig.dir == Dir::NoTarget { None } else { self.target_after(ac.as_deref()) };
+        // a foreign state's own people may denounce its government ("the south Korean
+        // unions denounced the puppet authorities"); the outlet's never do
+        let within =
+            self.trig.kind == EventType::Criticism && ac.is_some() && ac.as_deref() != self.ctx.outlet_state;
+        let mut target = if self.trig.dir == Dir::NoTarget {
+            None
+        } else {
+            self.target_after(if within { None } else { ac.as_deref() })
+        };
         if target.is_none() && self.trig.dir != Dir::NoTarget {
             target = self.object_pronoun(ac.as_deref());
         }
@@ -414,17 +422,29 @@ impl<'a> Hit<'a> {
     fn senders(&self, subj: &Subjects<'a>) -> Vec<Sides> {
         let (ctx, body, se) = (self.ctx, self.ctx.body, self.se);
         let actor = np_entity(ctx, self.te, se, true);
-        let to = actor.filter(|_| self.trig.rule == "message_sent_by").and_then(|a| {
-            let p = body[a.end..se].find(" to ")?;
-            np_entity(ctx, a.end + p + 4, se, true)
-        });
+        let to = match self.trig.rule {
+            "message_sent_by" => actor.and_then(|a| {
+                let p = body[a.end..se].find(" to ")?;
+                np_entity(ctx, a.end + p + 4, se, true)
+            }),
+            // "was sent to Y by X": the addressee inside the trigger
+            "message_sent_to_by" => {
+                let t = &body[self.ts..self.te];
+                let p = t.find(" to ").map(|p| p + 4).or_else(|| t.find(" before ").map(|p| p + 8));
+                p.and_then(|p| np_entity(ctx, self.ts + p, self.te, true))
+            }
+            _ => None,
+        };
         let target = to.or_else(|| self.subject_actor(subj));
-        // "from President A and Prime Minister B": one message from each
-        actor
-            .into_iter()
-            .chain(actor.and_then(|a| coordinated(ctx, a, se)))
-            .map(|a| (Some(a.clone()), target.cloned()))
-            .collect()
+        // "from President A and Prime Minister B", "from A, title of X, B and C": one
+        // message from each
+        let mut senders: Vec<&Mention> = actor.map(|a| enumerated(ctx, a, se)).unwrap_or_default();
+        if senders.len() < 2
+            && let Some(b) = actor.and_then(|a| coordinated(ctx, a, se))
+        {
+            senders.push(b);
+        }
+        senders.into_iter().map(|a| (Some(a.clone()), target.cloned())).collect()
     }
 
     /// The agent after "by", else the state where it took place, else the outlet's.
@@ -542,7 +562,10 @@ impl<'a> Hit<'a> {
         };
         if self.trig.kind != EventType::Reception {
             let tid = target_id.as_ref()?;
-            if *tid == actor.id || (actor.country.is_some() && actor.country == target_country) {
+            let within = self.trig.kind == EventType::Criticism
+                && actor.kind != EntityKind::Country
+                && actor.country.as_deref() != self.ctx.outlet_state;
+            if *tid == actor.id || (actor.country.is_some() && actor.country == target_country && !within) {
                 return None;
             }
         }
@@ -644,3 +667,40 @@ static FINITE_VERB: LazyLock<Regex> = LazyLock::new(|| {
     let alt = crate::lexicon::CLAUSE_VERBS.join("|");
     Regex::new(&format!(r"(?-u:\b)(?:{alt})(?-u:\b)")).expect("clause verbs")
 });
+
+/// A separator between two items of a list ("A, B and the C", "A and President B").
+static LIST_GAP: LazyLock<Regex> =
+    lazy_regex!(r"^(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(?:[A-Z][\w'.-]*\s+){0,5}$");
+
+/// The opening of an apposition whose names are not items of the list ("A, president of
+/// the X, and B": X is A's).
+static APPOSITION_OPEN: LazyLock<Regex> = lazy_regex!(
+    r"^(?:,\s+(?:the\s+|a\s+|its\s+)?(?:[\w'-]+\s+){0,6}?(?:of|in)\s+(?:the\s+)?|\s+(?:of|in)\s+(?:the\s+)?|(?:'s|’s)?\s+)$"
+);
+
+/// The items of a list opened by `first`: each later name separated from the last by a
+/// comma or "and" (names in an apposition are skipped).
+fn enumerated<'a>(ctx: &Ctx<'a>, first: &'a Mention, se: usize) -> Vec<&'a Mention> {
+    let body = ctx.body;
+    let mut items = vec![first];
+    let mut prev_end = first.end;
+    let mut in_apposition = false;
+    for m in ctx.in_range(first.end, se) {
+        if m.start < prev_end {
+            continue;
+        }
+        let gap = &body[prev_end..m.start];
+        if m.kind != EntityKind::Place && LIST_GAP.is_match(gap) && (!in_apposition || gap.starts_with(',')) {
+            if !items.iter().any(|x| x.id == m.id) {
+                items.push(m);
+            }
+            in_apposition = false;
+        } else if APPOSITION_OPEN.is_match(gap) {
+            in_apposition = true;
+        } else {
+            break;
+        }
+        prev_end = m.end;
+    }
+    items
+}

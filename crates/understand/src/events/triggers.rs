@@ -50,22 +50,30 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
     use EventType::*;
     vec![
         t(
-            r"\breceived\b[^.;]{0,80}?\b(?:message|letter|greetings|telegram|floral\s+basket|reply|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
+            r"\breceived\b[^.;]{0,80}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|repl(?:y|ies)|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
             Message,
             "message_received_from",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|congratulations|condolences|card|reply)\b",
+            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
             Message,
             "message_sent",
             Subject,
             "051",
         ),
-        // passives: "a message of greeting sent by X (to Y)", "a letter to Y was adopted"
+        // passives: "a floral basket was sent to Y by X", "a message of greeting sent by X
+        // (to Y)", "a letter to Y was adopted"
         t(
-            r"\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|reply)\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
+            r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^.;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^.;]{0,150}?\b(?:by|from)\b",
+            Message,
+            "message_sent_to_by",
+            FromAfter,
+            "051",
+        ),
+        t(
+            r"\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|repl(?:y|ies))\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
             Message,
             "message_sent_by",
             FromAfter,

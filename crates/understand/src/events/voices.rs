@@ -7,7 +7,7 @@ use annalist_model::{EntityKind, Event, EventType, Mention};
 use regex::Regex;
 
 use super::{
-    MODAL_BEFORE, NEG_BEFORE, Sentence, asserted, best_entity, is_capitalised, np_entity, of_complement,
+    Ctx, MODAL_BEFORE, NEG_BEFORE, Sentence, asserted, best_entity, is_capitalised, np_entity, of_complement,
     with_sides,
 };
 
@@ -197,4 +197,130 @@ pub(super) fn newspaper_commentary(s: &Sentence<'_>, out: &mut Vec<Event>) {
     let cameo = if kind == EventType::Criticism { "111" } else { "051" };
     let ev = asserted(ctx.body, kind, "newspaper_commentary", cameo, (ss, se), date);
     out.push(with_sides(ev, paper, target));
+}
+
+/// A headline or phrase naming a voice's own commentary or statement.
+pub(super) static VOICE_WORD: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:commentary|commentaries|editorial|spokes(?:man|woman|person)|statement|memorandum|article)\b"
+);
+
+/// Words of denunciation in a commentary's own voice.
+pub(super) static DENUNCIATION: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:provocations?|provocative|aggression|aggressors?|hostile|reckless|crimes?|criminal|warmongers?|war\s+maniacs|imperialists?|puppets?|traitors?|treacherous|sycophan\w*|stifle|vicious|shameless|brigandish|slander\w*|denounc\w*|condemn\w*|flay\w*|hypocri\w*|arrogan\w*)\b"
+);
+
+/// A home voice's commentary or statement against foreign states: the voice is the
+/// newspaper that speaks in its own name (see [`newspaper_commentary`]) or an
+/// organisation of the outlet's state that the headline or the lead names beside a word
+/// of commentary ("KCNA Commentary on …", "A spokesman for the Foreign Ministry …");
+/// the targets are the foreign states the headline or the lead names, or the body names
+/// three times or more, each once. Criticism only when the headline denounces or the body's own words
+/// do.
+pub(super) fn voice_against_states(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
+    let Some(home) = ctx.outlet_state else { return };
+    let title = ctx.title.unwrap_or("");
+    let body = ctx.body;
+    let Some(&(ls, le)) = ctx.sentences.first() else { return };
+    // the voice
+    let from_paper = out
+        .iter()
+        .find(|e| e.rule == "newspaper_commentary" && e.kind == EventType::Criticism)
+        .and_then(|e| ctx.mentions.iter().find(|m| Some(m.id.as_str()) == e.actor.as_deref()))
+        .cloned();
+    let voice = from_paper.or_else(|| {
+        if !VOICE_WORD.is_match(title) {
+            return None;
+        }
+        let home_org = |id: &str| {
+            ctx.kb
+                .entity(id)
+                .is_some_and(|e| e.kind == EntityKind::Organization && e.country.as_deref() == Some(home))
+        };
+        // named in the headline ("KCNA Commentary …")
+        let in_title = ctx.kb.ac.find_iter(title).find_map(|m| {
+            let p = ctx.kb.patterns[m.pattern().as_usize()];
+            let e = ctx.kb.entity_at(p.entity);
+            home_org(&e.id).then(|| e.id.clone())
+        });
+        if let Some(id) = in_title {
+            return Some(Mention {
+                id: id.clone(),
+                kind: EntityKind::Organization,
+                country: Some(home.to_string()),
+                surface: String::new(),
+                start: ls,
+                end: ls,
+                attributes: Vec::new(),
+                known: true,
+            });
+        }
+        // named in the lead beside its spokesman or statement
+        ctx.in_range(ls, le)
+            .find(|m| {
+                m.known && home_org(&m.id) && {
+                    let a = crate::text::floor_char(body, m.start.saturating_sub(40).max(ls));
+                    let b = crate::text::floor_char(body, (m.end + 40).min(le));
+                    VOICE_WORD.is_match(&body[a..m.start]) || VOICE_WORD.is_match(&body[m.end..b])
+                }
+            })
+            .cloned()
+    });
+    let Some(voice) = voice else { return };
+    if !(TITLE_CRITICISM.is_match(title) || DENUNCIATION.find_iter(body).nth(2).is_some()) {
+        return;
+    }
+    // the foreign states spoken of: named in the headline, or more than once in the body
+    let title_states: Vec<String> = ctx
+        .kb
+        .ac
+        .find_iter(title)
+        .filter_map(|m| ctx.kb.entity_at(ctx.kb.patterns[m.pattern().as_usize()].entity).country.clone())
+        .collect();
+    let mut states: Vec<(&str, usize, &Mention)> = Vec::new();
+    // a state named as where something is or where someone went is not spoken of
+    let located = |m: &Mention| {
+        let pre = &body[crate::text::floor_char(body, m.start.saturating_sub(14))..m.start];
+        ["in ", "to ", "of ", "at ", "from ", "in the ", "to the ", "from the "]
+            .iter()
+            .any(|p| pre.ends_with(p))
+            && !pre.ends_with("against ")
+            // "during his German junket": where the side went
+            || ["junket", "tour", "trip", "visit"].iter().any(|w| body[m.end..].trim_start().starts_with(w))
+    };
+    for m in ctx.mentions.iter().filter(|m| m.kind != EntityKind::Place && !located(m)) {
+        let Some(c) = m.country.as_deref().filter(|&c| c != home) else { continue };
+        match states.iter_mut().find(|(s, _, _)| *s == c) {
+            Some(x) => x.1 += 1,
+            None => states.push((c, 1, m)),
+        }
+    }
+    let date = default_of(ctx, out);
+    for (c, n, first) in states.into_iter().take(6) {
+        let in_lead = first.end <= le;
+        if n < 3 && !in_lead && !title_states.iter().any(|t| t == c) {
+            continue;
+        }
+        let said = out.iter().any(|e| {
+            e.kind == EventType::Criticism
+                && e.actor.as_deref() == Some(voice.id.as_str())
+                && e.target_country.as_deref() == Some(c)
+        });
+        if said {
+            continue;
+        }
+        let (ss, se) = ctx
+            .sentences
+            .iter()
+            .copied()
+            .find(|&(a, b)| a <= first.start && first.end <= b)
+            .unwrap_or((ls, le));
+        let state = ctx.mentions.iter().find(|m| m.kind == EntityKind::Country && m.id == c).unwrap_or(first);
+        let ev = asserted(body, EventType::Criticism, "voice_against_state", "111", (ss, se), date);
+        out.push(with_sides(ev, &voice, state));
+    }
+}
+
+/// A voice speaks on the day it is published.
+fn default_of(ctx: &Ctx<'_>, _out: &[Event]) -> Option<annalist_model::PartialDate> {
+    ctx.anchor.map(annalist_model::PartialDate::day)
 }
