@@ -21,7 +21,9 @@ use crate::cameo;
 use crate::dates::DateExpr;
 use crate::kb::Kb;
 use crate::lexicon::TITLE_NOUNS;
-use anniversaries::{meeting_recalled, relations_from_anniversaries, treaties_from_anniversaries};
+use anniversaries::{
+    meeting_recalled, relations_from_anniversaries, treaties_from_anniversaries, visit_nouns,
+};
 use sentence::{Hit, sentence_events};
 use triggers::{TRIGGERS, Trigger};
 use voices::{newspaper_commentary, praise_feats, reported_praise, voice_against_states};
@@ -145,6 +147,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
         }
         let s = Sentence { ctx, ss, se, default, prev_subject };
         meeting_recalled(&s, &mut out);
+        visit_nouns(&s, &mut out);
         newspaper_commentary(&s, &mut out);
         // foreign voices praising the outlet state's leaders
         praise_feats(&s, &mut out);
@@ -376,9 +379,15 @@ fn dedupe(events: Vec<Event>) -> Vec<Event> {
                 && o.evidence_start == e.evidence_start)
                 && o.kind == e.kind
                 && o.status == e.status
-                && (o.actor == e.actor || (o.actor_country == e.actor_country && e.kind.symmetric()))
-                && (o.target_country == e.target_country
-                    || (e.kind.symmetric() && o.target_country == e.actor_country))
+                && ((o.actor == e.actor || (o.actor_country == e.actor_country && e.kind.symmetric()))
+                    && (o.target_country == e.target_country
+                        || (e.kind.symmetric() && o.target_country == e.actor_country))
+                    // a symmetric event stated from the other side ("A and B signed", "the
+                    // B-A treaty")
+                    || (e.kind.symmetric()
+                        && o.actor_country.is_some()
+                        && o.actor_country == e.target_country
+                        && o.target_country == e.actor_country))
                 && match (o.date, e.date) {
                     (Some(a), Some(b)) => a == b || (a.compatible(b) && (o.inferred || e.inferred)),
                     (None, None) => true,
@@ -779,6 +788,53 @@ mod tests {
         assert!(
             v.iter().any(|e| e.starts_with("criticism ")
                 && e.contains("korean-confederation-of-trade-unions->kor 2012-03-12")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn visits_named_as_nouns_belong_to_their_possessor() {
+        let v = events(
+            "Friendship groups of Peru warmly hailed Kim Jong Il's fruitful visit to Russia.",
+            "2011-09-02",
+        );
+        assert!(v.contains(&"visit visit_noun kim-jong-il->rus 2011".to_string()), "{v:?}");
+        let v = events(
+            "Traitor Lee Myung Bak uttered a reckless remark during his recent visit to France.",
+            "2011-06-02",
+        );
+        assert!(v.contains(&"visit visit_noun lee-myung-bak->fra 2011".to_string()), "{v:?}");
+        // a visit yet to come is none
+        let v = events("Kim Yong Nam spoke of his forthcoming visit to Laos.", "2011-06-02");
+        assert!(!v.iter().any(|e| e.starts_with("visit ")), "{v:?}");
+    }
+
+    #[test]
+    fn treaty_anniversaries_without_the_word_conclusion() {
+        let v = events(
+            "They marked the 40th anniversary of the DPRK-Laos treaty of friendship on Monday.",
+            "2011-08-02",
+        );
+        assert!(v.iter().any(|e| e == "agreement treaty_anniversary prk->lao 1971"), "{v:?}");
+    }
+
+    #[test]
+    fn courtesy_calls_and_credentials_are_meetings() {
+        let v = events(
+            "Jorge Soto, the new Chilean ambassador to the DPRK, paid a courtesy call on Pak Ui Chun on Monday.",
+            "2011-08-02",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("meeting courtesy_call jorge-soto->pak-ui-chun 2011-08-01")),
+            "{v:?}"
+        );
+        let v = events(
+            "Jorge Soto, ambassador of Chile, presented his credentials to Kim Yong Nam on Tuesday.",
+            "2011-08-03",
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("meeting credentials_presented jorge-soto->kim-yong-nam 2011-08-02")),
             "{v:?}"
         );
     }

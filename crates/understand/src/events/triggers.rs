@@ -109,6 +109,21 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "051",
         ),
+        // a call on a person is a meeting, not a visit: before the visit patterns
+        t(
+            r"\b(?:paid|pays|paying)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?courtesy\s+(?:call|visit)s?\s+(?:on|to)\b",
+            Meeting,
+            "courtesy_call",
+            Subject,
+            "040",
+        ),
+        t(
+            r"\b(?:presented|presents|presenting)\s+(?:his\s+|her\s+|the\s+|their\s+)?(?:letters?\s+of\s+)?credentials\s+to\b",
+            Meeting,
+            "credentials_presented",
+            Subject,
+            "040",
+        ),
         t(r"\b(?:the|a|an|its|their)\s+visiting\b", Visit, "visiting_delegation", Attributive, "042"),
         t(
             r"\bon\s+(?:a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}?visit\s+(?:to|here)\b",
@@ -142,7 +157,6 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "046",
         ),
         t(r"\b(?:met|meets)\b", Meeting, "met", Subject, "040"),
-        t(r"\bpaid\s+(?:a\s+)?courtesy\s+call\s+on\b", Meeting, "courtesy_call", Subject, "040"),
         t(
             r"\breceived\s+(?:the\s+)?(?:letters?\s+of\s+)?credentials\s+from\b",
             Meeting,
