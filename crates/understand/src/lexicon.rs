@@ -632,3 +632,22 @@ pub(crate) const PUPPET_NOUNS: &[&str] = &[
     "ruling\\s+forces",
     "war\\s+maniacs",
 ];
+
+/// Words that open the names of organisations of no one state ("International Meeting
+/// of Communist and Workers' Parties", "World Federation of Trade Unions").
+pub(crate) const INTERNATIONAL_WORDS: &[&str] = &[
+    "International",
+    "World",
+    "Non-Aligned",
+    "Inter-Parliamentary",
+    "Asian",
+    "African",
+    "European",
+    "Afro-Asian",
+    "Pan-African",
+    "Latin",
+    "Global",
+    "Regional",
+    "Intercontinental",
+    "Continental",
+];

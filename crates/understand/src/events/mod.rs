@@ -840,6 +840,31 @@ mod tests {
     }
 
     #[test]
+    fn protests_denounce_the_side_they_are_against() {
+        let v = events(
+            "Thousands of Peruvian workers staged a demonstration in Lima on Monday, demanding the withdrawal of the U.S. troops.",
+            "2012-04-10",
+        );
+        assert!(v.iter().any(|e| e.starts_with("criticism protest per->usa 2012-04-09")), "{v:?}");
+        // a rally for a cause, against no named side: no event
+        let v = events("Peruvian workers held a rally on Monday demanding higher wages.", "2012-04-10");
+        assert!(!v.iter().any(|e| e.starts_with("criticism")), "{v:?}");
+    }
+
+    #[test]
+    fn an_international_body_speaks_for_no_one_state() {
+        let v = events(
+            "The World Congress of Peace Forces, held in Lima from May 3 to 5, expressed full support and solidarity with the Workers' Party of Korea.",
+            "2012-05-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise ")
+                && e.contains("world-congress-of-peace-forces->workers-party-of-korea")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
     fn negation_and_intent() {
         let v = events("Choummaly Sayasone will pay an official goodwill visit to the DPRK.", "2011-09-15");
         assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");

@@ -222,6 +222,15 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "051",
         ),
+        // protests: "staged a demonstration in Baghdad, demanding the withdrawal of the U.S.
+        // troops"
+        t(
+            r"\b(?:staged|held|waged|launched|organized|organised)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:demonstrations?|rall(?:y|ies)|protests?|pickets?|sit-ins?)\b[^.;]{0,80}?\b(?:demanding|against|denouncing|condemning|protesting|in\s+protest\s+against|accusing)\b",
+            Criticism,
+            "protest",
+            Subject,
+            "111",
+        ),
         t(
             r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded)\b",
             Criticism,

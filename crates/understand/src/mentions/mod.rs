@@ -243,6 +243,24 @@ mod tests {
     }
 
     #[test]
+    fn coordinated_people_share_the_state_of_the_last_title() {
+        let v = ids(
+            "Pak Ui Chun met and had talks with Jorge Perez, first deputy minister, and Pedro Soto, vice-minister of Foreign Affairs of Chile, on Monday.",
+        );
+        assert!(has(&v, "jorge-perez", Some("chl")), "{v:?}");
+        assert!(has(&v, "pedro-soto", Some("chl")), "{v:?}");
+    }
+
+    #[test]
+    fn organisations_of_no_state_and_of_the_state_they_are_in() {
+        let v = ids(
+            "The World Federation of Democratic Youth praised it. The Movement for Democracy in south Korea met.",
+        );
+        assert!(has(&v, "world-federation-of-democratic-youth", None), "{v:?}");
+        assert!(has(&v, "movement-for-democracy", Some("kor")), "{v:?}");
+    }
+
+    #[test]
     fn an_ambassador_is_of_the_state_before_the_title() {
         let v = ids("Swedish Ambassador to the DPRK Lars Bergstrom hosted a reception on Thursday.");
         assert!(has(&v, "lars-bergstrom", Some("swe")), "{v:?}");

@@ -20,6 +20,10 @@ static BEFORE_NAME: LazyLock<Regex> = lazy_regex!(
     r"(?i)(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$"
 );
 
+/// An apposition without a state followed by a coordinated name: ", first deputy
+/// minister, and ".
+static COORDINATED_TITLE: LazyLock<Regex> = lazy_regex!(r"^\s*,\s*[^,.;()]{1,60},\s+and\s+");
+
 /// "German Ambassador to the DPRK Gerhard Thiedemann": the state after "to" is where
 /// the title is held; the person is of the state named before the title.
 pub(super) fn sender_state<'m>(body: &str, kbm: &'m [Mention], m: &'m Mention) -> &'m Mention {
@@ -131,9 +135,25 @@ pub(super) fn unknown_people(
                 .filter_map(|m| m.country.clone())
                 .find(|c| Some(c.as_str()) != outlet_state)
         };
+        // "A, first deputy minister, and B, vice-minister of Russia": A's title names no
+        // state; the coordinated title's state is A's too
+        let shared_title = || {
+            let m = COORDINATED_TITLE.find(after)?;
+            let from = e + m.end();
+            let to = body[from..].find(['.', ';', '\n']).map_or(body.len(), |p| from + p).min(from + 160);
+            kbm.iter()
+                .filter(|x| x.start >= from && x.end <= to && x.kind == EntityKind::Country)
+                .filter(|x| {
+                    let pre = body[..x.start].trim_end();
+                    !(pre.ends_with(" to") || pre.ends_with(" to the") || pre.ends_with(" in"))
+                })
+                .find_map(|x| x.country.clone())
+                .filter(|c| Some(c.as_str()) != outlet_state)
+        };
         let country = demonym_before
             .or(title_country)
             .or_else(|| korean.then(|| outlet_state.unwrap_or("prk").to_string()))
+            .or_else(|| if titled_after { shared_title() } else { None })
             .or_else(|| context_country().filter(|c| Some(c.as_str()) != outlet_state))
             .or_else(foreign_after)
             .or_else(context_country)
