@@ -651,3 +651,7 @@ pub(crate) const INTERNATIONAL_WORDS: &[&str] = &[
     "Intercontinental",
     "Continental",
 ];
+
+/// Lower-case nouns of a national part of an organisation ("the German branch of the
+/// Korean Friendship Association").
+pub(crate) const BRANCH_WORDS: &[&str] = &["branch", "chapter", "section", "office", "division", "affiliate"];

@@ -865,6 +865,46 @@ mod tests {
     }
 
     #[test]
+    fn the_issuer_of_a_statement_is_its_speaker() {
+        let v = events(
+            "The Peruvian branch of the Korean Friendship Association issued a statement on Monday.\nThe statement said that Kim Jong Il is a great statesman.",
+            "2012-05-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise ")
+                && e.contains(" peruvian-branch-of-the-korean-friendship-association->kim-jong-il")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn coordinated_voices_of_two_states_each_praise() {
+        let v = events(
+            "The Nepal Peace Society and the Peruvian Friendship Association explained a secret of the Workers' Party of Korea emerging victorious.",
+            "2012-05-10",
+        );
+        assert!(
+            v.iter().any(
+                |e| e.starts_with("praise ") && e.contains("nepal-peace-society->workers-party-of-korea")
+            ),
+            "{v:?}"
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise ")
+                && e.contains("peruvian-friendship-association->workers-party-of-korea")),
+            "{v:?}"
+        );
+        let v = events(
+            "The Nepal Peace Society carried an article titled \"Kim Jong Il, Leader of the People\" on Monday.",
+            "2012-05-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise reported_praise nepal-peace-society->kim-jong-il")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
     fn negation_and_intent() {
         let v = events("Choummaly Sayasone will pay an official goodwill visit to the DPRK.", "2011-09-15");
         assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");

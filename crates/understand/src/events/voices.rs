@@ -16,7 +16,7 @@ pub(super) static FEATS_SAID: LazyLock<Regex> = lazy_regex!(
 );
 
 pub(super) static SPEECH: LazyLock<Regex> = lazy_regex!(
-    r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated)\b"
+    r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated|(?:carried|published|ran|posted|aired)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:articles?|editorials?|commentar(?:y|ies)|features?|essays?))\b"
 );
 
 /// Whether a praise event already stands within the sentence `ss..se`.
@@ -28,7 +28,7 @@ pub(super) fn praised_in(out: &[Event], ss: usize, se: usize) -> bool {
 /// (in an article titled …) that <leader/party> …", or "<…leader/party…>, noted X in a
 /// statement". The speaker is the actor, the home leader or party the target.
 pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
-    let Sentence { ctx, ss, se, .. } = *s;
+    let Sentence { ctx, ss, se, prev_subject, .. } = *s;
     let Some(home) = ctx.outlet_state else { return };
     if praised_in(out, ss, se) {
         return;
@@ -51,7 +51,10 @@ pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
         // closely
         let that = body[ve..se].find(" that ").map(|p| ve + p + 6).or_else(|| {
             let next = body[ve..se].trim_start().split(' ').next().unwrap_or("");
-            let opens = matches!(next, "the" | "a" | "an" | "his" | "its" | "their") || is_capitalised(next);
+            let opens = matches!(
+                next,
+                "the" | "a" | "an" | "his" | "its" | "their" | "titled" | "entitled" | "headlined"
+            ) || is_capitalised(next);
             let inverted = body[..vs].trim_end().ends_with(',');
             (opens && !inverted && !body[ve..se].trim_start().starts_with("in ")).then_some(ve)
         });
@@ -59,10 +62,27 @@ pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
             .in_range(ss, vs)
             .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
             .collect();
+        // "The statement said …", "It noted …": the issuer named before
+        let issuer = || {
+            UTTERANCE_SUBJECT.is_match(&body[ss..vs]).then_some(prev_subject).flatten().filter(|m| foreign(m))
+        };
         let pair = if let Some(th) = that.filter(|&th| th - ve <= 160)
-            && let Some(sp) = best_entity(&speaker_before).filter(|m| foreign(m))
+            && let Some(sp) = best_entity(&speaker_before).filter(|m| foreign(m)).or_else(issuer)
             && let Some(t) = ctx.in_range(th, se).find(|m| is_home_target(m))
         {
+            // "The Syrian paper A and the Indonesian paper B explained …": each speaks
+            let others = coordinated_voices(ctx, &speaker_before, sp, home);
+            for o in others {
+                let ev = asserted(
+                    body,
+                    EventType::Praise,
+                    "reported_praise",
+                    "051",
+                    (o.start.max(ss), se),
+                    s.stated_date(),
+                );
+                out.push(with_sides(ev, o, t));
+            }
             Some((sp, t, vs))
         } else if body[..vs].trim_end().ends_with(',') {
             // speaker after: "…T…, noted X in a statement"
@@ -323,4 +343,41 @@ pub(super) fn voice_against_states(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
 /// A voice speaks on the day it is published.
 fn default_of(ctx: &Ctx<'_>, _out: &[Event]) -> Option<annalist_model::PartialDate> {
     ctx.anchor.map(annalist_model::PartialDate::day)
+}
+
+/// A subject that is an utterance, not its author: "The statement", "The article", "It".
+pub(super) static UTTERANCE_SUBJECT: LazyLock<Regex> = lazy_regex!(
+    r"^\s*(?:It|The\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|paper|newspaper|magazine|broadcast|speech|communique|book|leaflet)s?)\s+(?:(?:also|further|then|in\s+part)\s+)?$"
+);
+
+/// The other speakers coordinated with `first` before the verb, when they are of other
+/// foreign states ("The Syrian newspaper A and the Indonesian newspaper B"): the first
+/// mention of each further state, when the subject joins them with "and".
+fn coordinated_voices<'a>(
+    ctx: &Ctx<'a>,
+    speakers: &[&'a Mention],
+    first: &Mention,
+    home: &str,
+) -> Vec<&'a Mention> {
+    let mut seen: Vec<&str> = first.country.as_deref().into_iter().collect();
+    let mut out = Vec::new();
+    for m in speakers.iter().copied().filter(|m| m.start > first.start) {
+        let Some(c) = m.country.as_deref() else { continue };
+        if c == home || seen.contains(&c) || m.kind == EntityKind::Place {
+            continue;
+        }
+        let gap = &ctx.body[first.end.min(m.start)..m.start];
+        if !(gap.contains(" and ") || gap.starts_with(", ")) || gap.contains(['.', ';']) {
+            continue;
+        }
+        seen.push(c);
+        // the state's own speaker: a person or organisation of it named next, else the state
+        let own = speakers
+            .iter()
+            .copied()
+            .find(|x| x.start >= m.start && x.country.as_deref() == Some(c) && x.kind != EntityKind::Country)
+            .unwrap_or(m);
+        out.push(own);
+    }
+    out
 }

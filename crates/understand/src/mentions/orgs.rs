@@ -7,7 +7,9 @@ use annalist_model::{EntityKind, Mention};
 use super::tokens::{Tok, breaks_name, is_cap, is_title, name_like, title_run};
 use super::{country_in, mention, overlaps};
 use crate::kb::Kb;
-use crate::lexicon::{INTERNATIONAL_WORDS, NAME_CONNECTORS, ORG_HEADS, PLACE_HEADS, TITLE_MODIFIERS};
+use crate::lexicon::{
+    BRANCH_WORDS, INTERNATIONAL_WORDS, NAME_CONNECTORS, ORG_HEADS, PLACE_HEADS, TITLE_MODIFIERS,
+};
 use crate::text::{boundary_after, floor_char, slug};
 
 /// What naming a span needs besides the span: the body, the KB and its mentions.
@@ -92,6 +94,33 @@ pub(super) fn generic_names(
             continue;
         }
         namer.emit(st, &mut out, 0);
+    }
+    // "the German branch of the Korean Friendship Association": an organisation of the
+    // state its demonym names
+    for m in kbm.iter().filter(|m| m.kind == EntityKind::Country) {
+        let rest = &body[m.end..];
+        let Some(w) = BRANCH_WORDS.iter().find(|w| {
+            rest.strip_prefix(' ')
+                .and_then(|r| r.strip_prefix(**w))
+                .is_some_and(|r| r.starts_with(" of the "))
+        }) else {
+            continue;
+        };
+        let at = m.end + 1 + w.len() + " of the ".len();
+        let Some(org) =
+            kbm.iter().chain(out.iter()).find(|o| o.kind == EntityKind::Organization && o.start == at)
+        else {
+            continue;
+        };
+        let (s, e) = (m.start, org.end);
+        out.push(mention(
+            EntityKind::Organization,
+            slug(&body[s..e]),
+            m.country.clone(),
+            body,
+            (s, e),
+            false,
+        ));
     }
     // "Vietnamese embassy", "DPRK embassy in Brasilia"
     for m in kbm.iter().filter(|m| m.kind == EntityKind::Country) {
