@@ -170,7 +170,7 @@ pub(super) fn treaties_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
 /// A visit named as a noun with its visitor: "Kim Jong Il's visit to China", "during
 /// his recent visit to Germany".
 pub(super) static VISIT_NOUN: LazyLock<Regex> = lazy_regex!(
-    r"(?:(?-u:\b)(?P<pron>[Hh]is|[Hh]er)|(?P<poss>'s|’s))\s+(?P<mods>(?:[\w-]+\s+){0,4}?)visits?\s+to\s+"
+    r"(?:(?-u:\b)(?P<pron>[Hh]is|[Hh]er)|(?P<poss>'s|’s))\s+(?P<mods>(?:[A-Za-z-]+\s+){0,4}?)visits?\s+to\s+"
 );
 
 /// Words that make a visit named as a noun one yet to happen.
@@ -195,6 +195,9 @@ const NOT_YET: &[&str] = &[
 pub(super) fn visit_nouns(s: &Sentence<'_>, out: &mut Vec<Event>) {
     let Sentence { ctx, ss, se, .. } = *s;
     let body = ctx.body;
+    if !body[ss..se].contains("visit") {
+        return;
+    }
     for c in VISIT_NOUN.captures_iter(&body[ss..se]) {
         let m = c.get(0).expect("match");
         let (ms, me) = (ss + m.start(), ss + m.end());

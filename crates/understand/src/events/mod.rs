@@ -134,7 +134,11 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
             subject = Some(f);
         }
         let mut taken: Vec<(usize, usize)> = Vec::new();
+        let present = triggers::needs_present(sent);
         for trig in TRIGGERS.iter() {
+            if trig.mask != 0 && trig.mask & present == 0 {
+                continue;
+            }
             for m in trig.re.find_iter(sent) {
                 let (ts, te) = (ss + m.start(), ss + m.end());
                 if taken.iter().any(|&(a, b)| a < te && ts < b) {

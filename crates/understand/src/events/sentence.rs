@@ -32,10 +32,10 @@ pub(super) static PLURAL_SUBJECT: LazyLock<Regex> = lazy_regex!(
 /// A sentence that lists the members of a group named just before ("Among them were …",
 /// "They included …").
 pub(super) static GROUP_LIST: LazyLock<Regex> =
-    lazy_regex!(r"^\s*(?:Among\s+them\s+(?:were|are)|They\s+(?:included|include))\b");
+    lazy_regex!(r"^\s*(?:Among\s+them\s+(?:were|are)|They\s+(?:included|include))(?-u:\b)");
 
 /// An object pronoun right after the trigger ("praised him as …").
-pub(super) static PRONOUN_OBJECT: LazyLock<Regex> = lazy_regex!(r"^\s*(?:him|her)\b");
+pub(super) static PRONOUN_OBJECT: LazyLock<Regex> = lazy_regex!(r"^\s*(?:him|her)(?-u:\b)");
 
 pub(super) static MODAL_CLAUSE: LazyLock<Regex> = lazy_regex!(
     r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b"

@@ -36,19 +36,128 @@ pub(super) struct Trigger {
     pub rule: &'static str,
     pub dir: Dir,
     pub cameo: &'static str,
+    /// Words one of which a sentence must contain for the trigger to be tried (a cheap
+    /// test before the regex; empty: always tried). Each match of `re` contains one.
+    pub needs: &'static [&'static str],
+    /// `needs` as bits of [`NEEDS`] (0: always tried).
+    pub mask: u128,
+}
+
+/// The words each trigger needs (see [`Trigger::needs`]), by rule, for the triggers
+/// that do not say so themselves: a word that every match of the rule's regex contains.
+fn needs_of(rule: &str) -> &'static [&'static str] {
+    match rule {
+        "message_received_from" | "received_visitor" => &["received"],
+        "message_sent" => &["send", "sent", "forwarded", "dispatched"],
+        "message_sent_by" => &["sent", "forwarded", "dispatched", "addressed", "presented"],
+        "letter_adopted" => &["adopted"],
+        "condolences_expressed" => &["condolence"],
+        "greetings_extended" => &["congratulation", "greeting"],
+        "visiting_delegation" | "visit_on_a_visit" | "visit" => &["visit"],
+        "visit_left_for" => &["left"],
+        "visit_here" => &["here"],
+        "visit_arrived" => &["arrived"],
+        "talks_held_between" => &["between"],
+        "talks_with" => &["with"],
+        "met" => &["met", "meet"],
+        "credentials_received" => &["credentials"],
+        "agreement_signed_between" => &["signed"],
+        "agreement_signed" => &["signed", "concluded"],
+        "ratification_exchanged" => &["ratification"],
+        "ratified" => &["ratified"],
+        "reception_hosted" => &["reception", "banquet", "dinner", "luncheon"],
+        "reception_given_passive" => &["reception", "banquet"],
+        "relations_established" => &["diplomatic"],
+        "praise" => &[
+            "prais",
+            "laud",
+            "hail",
+            "extoll",
+            "eulogiz",
+            "acclaim",
+            "admir",
+            "spoke",
+            "tribute",
+            "appreciated",
+            "expressed",
+        ],
+        "criticism" => &[
+            "denounc",
+            "condemn",
+            "flay",
+            "accus",
+            "rebuk",
+            "critici",
+            "slammed",
+            "lambasted",
+            "censured",
+            "blasted",
+            "decried",
+            "castigated",
+            "assailed",
+            "ridiculed",
+            "chid",
+            "deplor",
+            "lashed",
+            "rapped",
+            "branded",
+        ],
+        _ => &[],
+    }
+}
+
+/// Every word some trigger needs, matched in one pass over a sentence (ASCII case
+/// insensitive, as the triggers are).
+pub(super) static NEEDS: LazyLock<(aho_corasick::AhoCorasick, Vec<&'static str>)> = LazyLock::new(|| {
+    let mut words: Vec<&'static str> = Vec::new();
+    for t in TRIGGERS.iter() {
+        for w in t.needs {
+            if !words.contains(w) {
+                words.push(w);
+            }
+        }
+    }
+    assert!(words.len() <= 128, "too many trigger words");
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&words)
+        .expect("trigger words");
+    (ac, words)
+});
+
+/// The bits of [`NEEDS`] whose words occur in `sent`.
+pub(super) fn needs_present(sent: &str) -> u128 {
+    let mut bits = 0u128;
+    for m in NEEDS.0.find_overlapping_iter(sent) {
+        bits |= 1u128 << m.pattern().as_usize();
+    }
+    bits
 }
 
 pub(super) fn t(re: &str, kind: EventType, rule: &'static str, dir: Dir, cameo: &'static str) -> Trigger {
     // ASCII word boundaries: a Unicode \b makes the fast engines give up on any text
     // with a curly quote or a dash, and English trigger words need no more
     let re = re.replace(r"\b", r"(?-u:\b)");
-    Trigger { re: Regex::new(&format!("(?i){re}")).expect(rule), kind, rule, dir, cameo }
+    Trigger {
+        re: Regex::new(&format!("(?i){re}")).expect(rule),
+        kind,
+        rule,
+        dir,
+        cameo,
+        needs: needs_of(rule),
+        mask: 0,
+    }
+}
+
+/// A trigger tried only in sentences that contain one of `needs`.
+fn needing(needs: &'static [&'static str], tr: Trigger) -> Trigger {
+    Trigger { needs, ..tr }
 }
 
 pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
     use Dir::*;
     use EventType::*;
-    vec![
+    let mut v = vec![
         t(
             r"\breceived\b[^.;]{0,80}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|repl(?:y|ies)|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
             Message,
@@ -65,12 +174,15 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // passives: "a floral basket was sent to Y by X", "a message of greeting sent by X
         // (to Y)", "a letter to Y was adopted"
-        t(
-            r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^.;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^.;]{0,150}?\b(?:by|from)\b",
-            Message,
-            "message_sent_to_by",
-            FromAfter,
-            "051",
+        needing(
+            &["was", "were"],
+            t(
+                r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^.;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^.;]*?\b(?:by|from)\b",
+                Message,
+                "message_sent_to_by",
+                FromAfter,
+                "051",
+            ),
         ),
         t(
             r"\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|repl(?:y|ies))\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
@@ -88,12 +200,15 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // floral tributes: "presented wreaths and floral baskets before the portrait of Y"
         // (a basket already named, "laid the basket", is the sender's message)
-        t(
-            r"\b(?:presented|laid|placed|offered|presenting|laying)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|its\s+)?(?:(?:large|big|huge|beautiful)\s+)?(?:wreaths?|floral\s+baskets?|(?:bouquets|flowers)\b[^.;]{0,40}?\bbefore)\b",
-            Message,
-            "floral_tribute",
-            Subject,
-            "051",
+        needing(
+            &["wreath", "basket", "bouquet", "flower"],
+            t(
+                r"\b(?:presented|laid|placed|offered|presenting|laying)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|its\s+)?(?:(?:large|big|huge|beautiful)\s+)?(?:wreaths?|floral\s+baskets?|(?:bouquets|flowers)\b[^.;]{0,40}?\bbefore)\b",
+                Message,
+                "floral_tribute",
+                Subject,
+                "051",
+            ),
         ),
         t(
             r"\b(?:expressed|expressing|extended|conveyed)\b[^.;]{0,40}?\bcondolences?\b",
@@ -110,19 +225,25 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "051",
         ),
         // a call on a person is a meeting, not a visit: before the visit patterns
-        t(
-            r"\b(?:paid|pays|paying)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+)?courtesy\s+(?:call|visit)s?\s+(?:on|to)\b",
-            Meeting,
-            "courtesy_call",
-            Subject,
-            "040",
+        needing(
+            &["courtesy"],
+            t(
+                r"\b(?:paid|pays|paying)\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+)?courtesy\s+(?:call|visit)s?\s+(?:on|to)\b",
+                Meeting,
+                "courtesy_call",
+                Subject,
+                "040",
+            ),
         ),
-        t(
-            r"\b(?:presented|presents|presenting)\s+(?:his\s+|her\s+|the\s+|their\s+)?(?:letters?\s+of\s+)?credentials\s+to\b",
-            Meeting,
-            "credentials_presented",
-            Subject,
-            "040",
+        needing(
+            &["credentials"],
+            t(
+                r"\b(?:presented|presents|presenting)\s+(?:his\s+|her\s+|the\s+|their\s+)?(?:letters?\s+of\s+)?credentials\s+to\b",
+                Meeting,
+                "credentials_presented",
+                Subject,
+                "040",
+            ),
         ),
         t(r"\b(?:the|a|an|its|their)\s+visiting\b", Visit, "visiting_delegation", Attributive, "042"),
         t(
@@ -224,12 +345,15 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // protests: "staged a demonstration in Baghdad, demanding the withdrawal of the U.S.
         // troops"
-        t(
-            r"\b(?:staged|held|waged|launched|organized|organised)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:demonstrations?|rall(?:y|ies)|protests?|pickets?|sit-ins?)\b[^.;]{0,80}?\b(?:demanding|against|denouncing|condemning|protesting|in\s+protest\s+against|accusing)\b",
-            Criticism,
-            "protest",
-            Subject,
-            "111",
+        needing(
+            &["demonstration", "rall", "protest", "picket", "sit-in"],
+            t(
+                r"\b(?:staged|held|waged|launched|organized|organised)\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,3}?(?:demonstrations?|rall(?:y|ies)|protests?|pickets?|sit-ins?)\b[^.;]*?\b(?:demanding|against|denouncing|condemning|protesting|in\s+protest\s+against|accusing)\b",
+                Criticism,
+                "protest",
+                Subject,
+                "111",
+            ),
         ),
         t(
             r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded)\b",
@@ -238,5 +362,17 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "111",
         ),
-    ]
+    ];
+    // the bits of each trigger's words, in the order NEEDS numbers them
+    let mut words: Vec<&'static str> = Vec::new();
+    for t in v.iter_mut() {
+        for w in t.needs {
+            let i = words.iter().position(|x| x == w).unwrap_or_else(|| {
+                words.push(w);
+                words.len() - 1
+            });
+            t.mask |= 1u128 << i;
+        }
+    }
+    v
 });

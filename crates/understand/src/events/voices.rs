@@ -16,7 +16,7 @@ pub(super) static FEATS_SAID: LazyLock<Regex> = lazy_regex!(
 );
 
 pub(super) static SPEECH: LazyLock<Regex> = lazy_regex!(
-    r"\b(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated|(?:carried|published|ran|posted|aired)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:articles?|editorials?|commentar(?:y|ies)|features?|essays?))\b"
+    r"(?-u:\b)(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated|(?:carried|published|ran|posted|aired)\s+(?:an?\s+|the\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:articles?|editorials?|commentar(?:y|ies)|features?|essays?))(?-u:\b)"
 );
 
 /// Whether a praise event already stands within the sentence `ss..se`.
@@ -221,12 +221,12 @@ pub(super) fn newspaper_commentary(s: &Sentence<'_>, out: &mut Vec<Event>) {
 
 /// A headline or phrase naming a voice's own commentary or statement.
 pub(super) static VOICE_WORD: LazyLock<Regex> = lazy_regex!(
-    r"(?i)\b(?:commentary|commentaries|editorial|spokes(?:man|woman|person)|statement|memorandum|article)\b"
+    r"(?i)(?-u:\b)(?:commentary|commentaries|editorial|spokes(?:man|woman|person)|statement|memorandum|article)(?-u:\b)"
 );
 
 /// Words of denunciation in a commentary's own voice.
 pub(super) static DENUNCIATION: LazyLock<Regex> = lazy_regex!(
-    r"(?i)\b(?:provocations?|provocative|aggression|aggressors?|hostile|reckless|crimes?|criminal|warmongers?|war\s+maniacs|imperialists?|puppets?|traitors?|treacherous|sycophan\w*|stifle|vicious|shameless|brigandish|slander\w*|denounc\w*|condemn\w*|flay\w*|hypocri\w*|arrogan\w*)\b"
+    r"(?i)(?-u:\b)(?:provocations?|provocative|aggression|aggressors?|hostile|reckless|crimes?|criminal|warmongers?|war\s+maniacs|imperialists?|puppets?|traitors?|treacherous|sycophan\w*|stifle|vicious|shameless|brigandish|slander\w*|denounc\w*|condemn\w*|flay\w*|hypocri\w*|arrogan\w*)(?-u:\b)"
 );
 
 /// A home voice's commentary or statement against foreign states: the voice is the

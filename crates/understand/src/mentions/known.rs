@@ -70,7 +70,7 @@ pub(super) fn kb_mentions(kb: &Kb, body: &str, outlet_state: Option<&str>) -> Ve
         }
     }
     // "the puppet military": DPRK media's name for the south Korean state's organs
-    if outlet_state == Some("prk") {
+    if outlet_state == Some("prk") && body.contains("puppet") {
         for m in PUPPET.find_iter(body) {
             if ms.iter().any(|x| x.start < m.end() && m.start() < x.end) {
                 continue;
