@@ -655,3 +655,7 @@ pub(crate) const INTERNATIONAL_WORDS: &[&str] = &[
 /// Lower-case nouns of a national part of an organisation ("the German branch of the
 /// Korean Friendship Association").
 pub(crate) const BRANCH_WORDS: &[&str] = &["branch", "chapter", "section", "office", "division", "affiliate"];
+
+/// Month names as KCNA abbreviates them before a day ("Oct. 5", "Sept. 9").
+pub(crate) const MONTH_ABBREVIATIONS: &[&str] =
+    &["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"];

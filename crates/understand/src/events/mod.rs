@@ -61,6 +61,19 @@ static NEG_BEFORE: LazyLock<Regex> =
 static DECEASED: LazyLock<Regex> =
     lazy_regex!(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$");
 
+/// A sentence stating that someone issued an utterance that later sentences quote ("X
+/// made public a joint statement", "X issued a press release"; not a letter or message
+/// sent, whose words are that message).
+static ISSUED: LazyLock<Regex> = lazy_regex!(
+    r"(?-u:\b)(?:made\s+public|issued|released|published|announced|adopted|carried|made)\s+(?:a|an|the)\s+(?:[A-Za-z-]+\s+){0,3}?(?:statement|press\s+release|communique|declaration|resolution|appeal|article|commentary|editorial|memorandum|speech|report)s?(?-u:\b)"
+);
+
+/// A sentence whose speaker is the utterance quoted ("…, the statement said", "It
+/// noted …"): it does not change the subject.
+static QUOTED_BY_UTTERANCE: LazyLock<Regex> = lazy_regex!(
+    r"(?:,\s+(?:the\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech)|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
+);
+
 /// What the events stage needs from the rest of the article.
 pub(crate) struct Ctx<'a> {
     pub kb: &'a Kb,
@@ -94,6 +107,9 @@ struct Sentence<'a> {
     default: Option<PartialDate>,
     /// The subject of the sentences before (for "He"/"She" and subjectless clauses).
     prev_subject: Option<&'a Mention>,
+    /// Who issued the statement (or letter, article …) the sentence may quote, and the
+    /// date of its issue: "X made public a statement on July 25".
+    issuer: Option<(&'a Mention, Option<PartialDate>)>,
 }
 
 impl Sentence<'_> {
@@ -122,12 +138,28 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     let default = default_date(ctx);
     let mut subject: Option<&Mention> = None;
+    let mut issuer: Option<(&Mention, Option<PartialDate>)> = None;
     for &(ss, se) in ctx.sentences {
         let sent = &ctx.body[ss..se];
         // track the latest sentence subject (for "He"/"She" sentences)
         let first = ctx.in_range(ss, se).next();
         let prev_subject = subject;
-        if let Some(f) = first
+        if let Some(m) = ISSUED.find(sent) {
+            // "X made public a statement": X speaks in the sentences that quote it
+            let before: Vec<&Mention> = ctx
+                .in_range(ss, ss + m.start())
+                .filter(|x| x.kind != EntityKind::Place)
+                .filter(|x| !(x.kind == EntityKind::Person && of_complement(&ctx.body[ss..x.start])))
+                .collect();
+            if let Some(b) = best_entity(&before) {
+                subject = Some(b);
+                let date =
+                    ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
+                issuer = Some((b, date));
+            }
+        } else if QUOTED_BY_UTTERANCE.is_match(sent) {
+            // "…, the statement said": the statement's issuer stays the subject
+        } else if let Some(f) = first
             && f.start <= ss + 48
             && matches!(f.kind, EntityKind::Person | EntityKind::Organization)
         {
@@ -149,7 +181,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
                 sentence_events(&hit, &mut out);
             }
         }
-        let s = Sentence { ctx, ss, se, default, prev_subject };
+        let s = Sentence { ctx, ss, se, default, prev_subject, issuer };
         meeting_recalled(&s, &mut out);
         visit_nouns(&s, &mut out);
         newspaper_commentary(&s, &mut out);
@@ -904,6 +936,25 @@ mod tests {
         );
         assert!(
             v.iter().any(|e| e.starts_with("praise reported_praise nepal-peace-society->kim-jong-il")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_issuer_of_a_statement_speaks_in_the_sentences_that_quote_it() {
+        let v = events(
+            "Several parties of Chile including the Socialist Party of Chile made public a joint statement on May 3.\nThe Workers' Party of Korea is a party of the people, the statement said.\nBitterly denouncing the U.S. for its hostile moves, it said the Korean people would win.",
+            "2012-05-10",
+        );
+        assert!(
+            v.contains(
+                &"praise reported_praise socialist-party-of-chile->workers-party-of-korea 2012-05-03"
+                    .to_string()
+            ),
+            "{v:?}"
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism criticism socialist-party-of-chile->usa")),
             "{v:?}"
         );
     }

@@ -19,6 +19,16 @@ pub(super) static SPEECH: LazyLock<Regex> = lazy_regex!(
     r"(?-u:\b)(?:said|says|noted|notes|stressed|stresses|pointed\s+out|points\s+out|explained|emphasized|emphasised|underlined|observed|wrote|writes|declared|stated|(?:carried|published|ran|posted|aired)\s+(?:an?\s+|the\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:articles?|editorials?|commentar(?:y|ies)|features?|essays?))(?-u:\b)"
 );
 
+/// Whether `actor` sent `target`'s side a letter or message in this article: its words
+/// about them are that message, not a praise of its own.
+fn message_words(out: &[Event], actor: &Mention, target: &Mention) -> bool {
+    out.iter().any(|e| {
+        e.kind == EventType::Message
+            && e.actor.as_deref() == Some(actor.id.as_str())
+            && e.target_country == target.country
+    })
+}
+
 /// Whether a praise event already stands within the sentence `ss..se`.
 pub(super) fn praised_in(out: &[Event], ss: usize, se: usize) -> bool {
     out.iter().any(|e| e.evidence_start >= ss && e.evidence_end <= se && e.kind == EventType::Praise)
@@ -28,7 +38,7 @@ pub(super) fn praised_in(out: &[Event], ss: usize, se: usize) -> bool {
 /// (in an article titled …) that <leader/party> …", or "<…leader/party…>, noted X in a
 /// statement". The speaker is the actor, the home leader or party the target.
 pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
-    let Sentence { ctx, ss, se, prev_subject, .. } = *s;
+    let Sentence { ctx, ss, se, issuer, .. } = *s;
     let Some(home) = ctx.outlet_state else { return };
     if praised_in(out, ss, se) {
         return;
@@ -63,11 +73,15 @@ pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
             .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
             .collect();
         // "The statement said …", "It noted …": the issuer named before
-        let issuer = || {
-            UTTERANCE_SUBJECT.is_match(&body[ss..vs]).then_some(prev_subject).flatten().filter(|m| foreign(m))
-        };
+        let quoted =
+            || UTTERANCE_SUBJECT.is_match(&body[ss..vs]).then_some(issuer).flatten().filter(|m| foreign(m.0));
+        let mut date = s.stated_date();
         let pair = if let Some(th) = that.filter(|&th| th - ve <= 160)
-            && let Some(sp) = best_entity(&speaker_before).filter(|m| foreign(m)).or_else(issuer)
+            && let Some(sp) = best_entity(&speaker_before).filter(|m| foreign(m)).or_else(|| {
+                let (m, d) = quoted()?;
+                date = d;
+                Some(m)
+            })
             && let Some(t) = ctx.in_range(th, se).find(|m| is_home_target(m))
         {
             // "The Syrian paper A and the Indonesian paper B explained …": each speaks
@@ -84,6 +98,15 @@ pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
                 out.push(with_sides(ev, o, t));
             }
             Some((sp, t, vs))
+        } else if UTTERANCE_END.is_match(&body[ss..vs]) {
+            // "…T…, the statement said": the statement's issuer named before, on the day
+            // it issued it
+            let sp = issuer.filter(|m| foreign(m.0)).map(|(m, d)| {
+                date = d;
+                m
+            });
+            let t = ctx.in_range(ss, vs).find(|m| is_home_target(m));
+            sp.zip(t).map(|(sp, t)| (sp, t, ss))
         } else if body[..vs].trim_end().ends_with(',') {
             // speaker after: "…T…, noted X in a statement"
             let sp = np_entity(ctx, ve, se, true).filter(|m| foreign(m) && m.start <= ve + 12);
@@ -96,7 +119,9 @@ pub(super) fn reported_praise(s: &Sentence<'_>, out: &mut Vec<Event>) {
         if MODAL_BEFORE.is_match(&body[ss..vs]) || NEG_BEFORE.is_match(&body[ss..vs]) {
             return;
         }
-        let date = s.stated_date();
+        if message_words(out, actor, target) {
+            return;
+        }
         let ev = asserted(body, EventType::Praise, "reported_praise", "051", (ev_start, se), date);
         out.push(with_sides(ev, actor, target));
         return;
@@ -128,7 +153,7 @@ pub(super) fn praise_feats(s: &Sentence<'_>, out: &mut Vec<Event>) {
         if actor.country.as_deref() == Some(home) || actor.country.is_none() {
             continue;
         }
-        if praised_in(out, ss, se) {
+        if praised_in(out, ss, se) || message_words(out, actor, leader) {
             continue;
         }
         let date = s.stated_date();
@@ -381,3 +406,9 @@ fn coordinated_voices<'a>(
     }
     out
 }
+
+/// The end of a clause whose speaker is the utterance after it: "…, the statement", "…,
+/// it".
+pub(super) static UTTERANCE_END: LazyLock<Regex> = lazy_regex!(
+    r",\s+(?:the\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech)|it)\s+(?:(?:also|further)\s+)?$"
+);

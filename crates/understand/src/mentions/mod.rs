@@ -261,6 +261,12 @@ mod tests {
     }
 
     #[test]
+    fn an_abbreviated_month_ends_a_name() {
+        let v = ids("The foundation of Lima Korean School on Oct. 5 was marked.");
+        assert!(v.iter().any(|(i, _)| i == "lima-korean-school"), "{v:?}");
+    }
+
+    #[test]
     fn an_ambassador_is_of_the_state_before_the_title() {
         let v = ids("Swedish Ambassador to the DPRK Lars Bergstrom hosted a reception on Thursday.");
         assert!(has(&v, "lars-bergstrom", Some("swe")), "{v:?}");
