@@ -816,6 +816,28 @@ mod tests {
     }
 
     #[test]
+    fn a_spokesman_speaks_for_the_organisation_named_after_him() {
+        let v = titled(
+            "U.S. Hostile Moves Slammed",
+            "A spokesman for the DPRK Foreign Ministry answered a question put by KCNA on Monday as regards the U.S. moves.\nThe U.S. moves are a reckless provocation and a hostile act.",
+            "2012-03-13",
+        );
+        assert!(
+            v.contains(
+                &"criticism voice_against_state ministry-of-foreign-affairs->usa 2012-03-13".to_string()
+            ),
+            "{v:?}"
+        );
+        // a foreign voice supporting a home statement is no home voice
+        let v = titled(
+            "U.S. Hostile Moves Slammed",
+            "Jorge Soto, chairman of the Friendship Society of Chile, issued a statement in support of the statement of the DPRK Foreign Ministry.\nThe U.S. moves are a reckless provocation and a hostile act of the U.S.",
+            "2012-03-13",
+        );
+        assert!(!v.iter().any(|e| e.contains("ministry-of-foreign-affairs->")), "{v:?}");
+    }
+
+    #[test]
     fn people_of_a_foreign_state_may_denounce_its_government() {
         let v = events(
             "The south Korean Confederation of Trade Unions on Monday denounced the puppet authorities for their labour policy.",

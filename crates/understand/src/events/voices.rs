@@ -166,7 +166,7 @@ pub(super) fn praise_feats(s: &Sentence<'_>, out: &mut Vec<Event>) {
 /// "…, says Rodong Sinmun Friday in a bylined commentary", "Minju Joson Wednesday
 /// observes in a signed commentary:": a home newspaper speaking in its own voice.
 pub(super) static PAPER_SAYS: LazyLock<Regex> = lazy_regex!(
-    r"(?:\b(?:says|observes|notes|writes|stresses|points\s+out)\s+(?P<a>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)\b|\b(?P<b>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo)(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?\s+(?:says|observes|notes|writes|stresses|points\s+out)\b)"
+    r"(?:(?-u:\b)(?:says|observes|notes|writes|stresses|points\s+out|comments)\s+(?P<a>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo|Kulloja|Uriminzokkiri)(?-u:\b)|(?-u:\b)(?P<b>Rodong\s+Sinmun|Minju\s+Joson|Tongil\s+Sinbo|Joson\s+Sinbo|Kulloja|Uriminzokkiri)(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?(?:\s+in\s+(?:a|an|its)\s+(?:[A-Za-z-]+\s+){0,2}?(?:commentary|article|editorial))?(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?\s+(?:says|observes|notes|writes|stresses|points\s+out|comments)(?-u:\b))"
 );
 
 /// A headline that denounces ("Minju Joson Hits …", "… Flayed", "… Accused").
@@ -273,16 +273,14 @@ pub(super) fn voice_against_states(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
         .and_then(|e| ctx.mentions.iter().find(|m| Some(m.id.as_str()) == e.actor.as_deref()))
         .cloned();
     let voice = from_paper.or_else(|| {
-        if !VOICE_WORD.is_match(title) {
-            return None;
-        }
+        let titled = VOICE_WORD.is_match(title);
         let home_org = |id: &str| {
             ctx.kb
                 .entity(id)
                 .is_some_and(|e| e.kind == EntityKind::Organization && e.country.as_deref() == Some(home))
         };
         // named in the headline ("KCNA Commentary …")
-        let in_title = ctx.kb.ac.find_iter(title).find_map(|m| {
+        let in_title = ctx.kb.ac.find_iter(title).filter(|_| titled).find_map(|m| {
             let p = ctx.kb.patterns[m.pattern().as_usize()];
             let e = ctx.kb.entity_at(p.entity);
             home_org(&e.id).then(|| e.id.clone())
@@ -299,13 +297,16 @@ pub(super) fn voice_against_states(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
                 known: true,
             });
         }
-        // named in the lead beside its spokesman or statement
+        // named in the lead as its spokesman's ("A spokesman for the X"), or opening the
+        // lead that says it spoke ("The X issued a statement")
+        let first = ctx.in_range(ls, le).find(|m| m.kind != EntityKind::Place).map(|m| m.start);
         ctx.in_range(ls, le)
             .find(|m| {
                 m.known && home_org(&m.id) && {
                     let a = crate::text::floor_char(body, m.start.saturating_sub(40).max(ls));
                     let b = crate::text::floor_char(body, (m.end + 40).min(le));
-                    VOICE_WORD.is_match(&body[a..m.start]) || VOICE_WORD.is_match(&body[m.end..b])
+                    SPOKESMAN_OF.is_match(&body[a..m.start])
+                        || (first == Some(m.start) && VOICE_WORD.is_match(&body[m.end..b]))
                 }
             })
             .cloned()
@@ -412,3 +413,7 @@ fn coordinated_voices<'a>(
 pub(super) static UTTERANCE_END: LazyLock<Regex> = lazy_regex!(
     r",\s+(?:the\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech)|it)\s+(?:(?:also|further)\s+)?$"
 );
+
+/// "A spokesman for the", "the spokeswoman of": the organisation named next speaks.
+pub(super) static SPOKESMAN_OF: LazyLock<Regex> =
+    lazy_regex!(r"(?i)spokes(?:man|woman|person)\s+(?:for|of)\s+(?:the\s+)?(?:DPRK\s+)?$");
