@@ -982,6 +982,20 @@ mod tests {
     }
 
     #[test]
+    fn the_delegation_is_its_leader_named_before() {
+        let v = events(
+            "A delegation of the Socialist Party of Peru led by Ramon Quispe arrived here on Monday.\nThe delegation laid a floral basket before the statue of Kim Il Sung on Tuesday.\nThe delegation visited the Grand People's Study House on Tuesday.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message floral_tribute ramon-quispe->kim-il-sung 2012-03-13")),
+            "{v:?}"
+        );
+        // touring during the visit is that visit, not another
+        assert_eq!(v.iter().filter(|e| e.starts_with("visit ")).count(), 1, "{v:?}");
+    }
+
+    #[test]
     fn negation_and_intent() {
         let v = events("Choummaly Sayasone will pay an official goodwill visit to the DPRK.", "2011-09-15");
         assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");

@@ -29,6 +29,11 @@ pub(super) static PLURAL_SUBJECT: LazyLock<Regex> = lazy_regex!(
     r"^\s*(?:They|These|The\s+(?:delegations|delegates|guests|visitors|participants|personages|speakers|members|heads\s+of\s+the\s+delegations))\s"
 );
 
+/// A clause opened by a definite delegation ("The delegation", "The visiting guests").
+pub(super) static DELEGATION_SUBJECT: LazyLock<Regex> = lazy_regex!(
+    r"^\s*The\s+(?:[A-Za-z-]+\s+){0,2}?(?:delegation|delegates|guests|visitors|troupe|group)\s+(?:(?:also|then|later|first)\s+)?$"
+);
+
 /// A sentence that lists the members of a group named just before ("Among them were …",
 /// "They included …").
 pub(super) static GROUP_LIST: LazyLock<Regex> =
@@ -179,7 +184,26 @@ impl<'a> Hit<'a> {
     /// The sentence's subject: its first head, else a titled subject, else the subject
     /// of the sentences before.
     fn subject_actor(&self, subj: &Subjects<'a>) -> Option<&'a Mention> {
-        best_entity(&subj.heads).or_else(|| self.titled_subject()).or(self.prev_subject)
+        best_entity(&subj.heads)
+            .or_else(|| self.titled_subject())
+            .or_else(|| self.delegation_subject())
+            .or(self.prev_subject)
+    }
+
+    /// "The delegation …", "The guests …": the leader of the last foreign delegation
+    /// named before ("a delegation of X led by Y").
+    fn delegation_subject(&self) -> Option<&'a Mention> {
+        let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
+        if !DELEGATION_SUBJECT.is_match(&body[ss..self.ts]) {
+            return None;
+        }
+        ctx.mentions.iter().rev().filter(|m| m.end <= ss && m.kind == EntityKind::Person).find(|m| {
+            m.country.is_some()
+                && m.country.as_deref() != ctx.outlet_state
+                && crate::text::led_by(
+                    &body[crate::text::floor_char(body, m.start.saturating_sub(120))..m.start],
+                )
+        })
     }
 
     /// Where the target is looked for: from the trigger's second word on (the target may
@@ -580,8 +604,24 @@ impl<'a> Hit<'a> {
             let Some(actor) = actor else { continue };
             let target = target.as_ref();
             let Some((target_id, target_country)) = self.target_ids(&actor, target) else { continue };
+
             let mut prev_end = te;
             for d in dated {
+                // "The delegation visited …" after its arrival: part of the visit reported
+                if self.trig.kind == EventType::Visit
+                    && actor.start < ss
+                    && out.iter().any(|e| {
+                        e.kind == EventType::Visit
+                            && e.actor.as_deref() == Some(actor.id.as_str())
+                            && e.target_country == target_country
+                            && e.date.zip(d.date).is_some_and(|(a, b)| {
+                                a.year == b.year
+                                    && a.month.zip(b.month).is_none_or(|(x, y)| x.abs_diff(y) <= 1)
+                            })
+                    })
+                {
+                    continue;
+                }
                 // place: the nearest place before this date (after the trigger), else any in
                 // the sentence
                 let place = ctx
