@@ -996,6 +996,48 @@ mod tests {
     }
 
     #[test]
+    fn passives_put_the_agent_first() {
+        let v = events(
+            "The U.S. moves were strongly denounced by the Nepal Peace Society on Monday.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism criticism nepal-peace-society->usa 2012-03-12")),
+            "{v:?}"
+        );
+        assert!(!v.iter().any(|e| e.contains("usa->")), "{v:?}");
+        let v = events(
+            "Kim Jong Un was presented with a floral basket by the Nepal Peace Society on Monday.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e
+                .starts_with("message message_presented_with nepal-peace-society->kim-jong-un 2012-03-12")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_message_stated_as_a_phrase() {
+        let v = events(
+            "In a message to Kim Jong Un on Monday, Jorge Soto, chairman of the Friendship Society of Chile, wished him success.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message message_in jorge-soto->kim-jong-un 2012-03-12")),
+            "{v:?}"
+        );
+        let v = events(
+            "Jorge Soto, chairman of the Friendship Society of Chile, in a letter to Kim Jong Un on Monday wished him success.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message message_in jorge-soto->kim-jong-un 2012-03-12")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
     fn negation_and_intent() {
         let v = events("Choummaly Sayasone will pay an official goodwill visit to the DPRK.", "2011-09-15");
         assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");

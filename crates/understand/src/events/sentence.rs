@@ -29,6 +29,10 @@ pub(super) static PLURAL_SUBJECT: LazyLock<Regex> = lazy_regex!(
     r"^\s*(?:They|These|The\s+(?:delegations|delegates|guests|visitors|participants|personages|speakers|members|heads\s+of\s+the\s+delegations))\s"
 );
 
+/// The auxiliary of a passive right before a trigger ("was strongly denounced").
+pub(super) static PASSIVE_AUX: LazyLock<Regex> =
+    lazy_regex!(r"(?-u:\b)(?:was|were|is|are|been|being)\s+(?:[a-z]+ly\s+)?$");
+
 /// A clause opened by a definite delegation ("The delegation", "The visiting guests").
 pub(super) static DELEGATION_SUBJECT: LazyLock<Regex> = lazy_regex!(
     r"^\s*The\s+(?:[A-Za-z-]+\s+){0,2}?(?:delegation|delegates|guests|visitors|troupe|group)\s+(?:(?:also|then|later|first)\s+)?$"
@@ -190,6 +194,52 @@ impl<'a> Hit<'a> {
             .or(self.prev_subject)
     }
 
+    /// Where the agent of a passive praise or criticism starts: "Y was denounced by X"
+    /// (the trigger's object is its subject, the agent follows "by").
+    fn passive_by(&self) -> Option<usize> {
+        let body = self.ctx.body;
+        if !matches!(self.trig.kind, EventType::Praise | EventType::Criticism) {
+            return None;
+        }
+        let before = &body[self.ss..self.ts];
+        if !PASSIVE_AUX.is_match(before) {
+            return None;
+        }
+        let rest = &body[self.te..self.se];
+        let p = rest.find(" by ").filter(|&p| p <= 40 && !rest[..p].contains([',', ';']))?;
+        Some(self.te + p + 4)
+    }
+
+    /// Whether the trigger phrase stands right after the subject or its apposition ("X in
+    /// a message to", "X, title of Y, in a letter to"), not after a verb of its own.
+    fn phrase_of_subject(&self, subj: &Subjects<'a>) -> bool {
+        let body = self.ctx.body;
+        let before = body[self.ss..self.ts].trim_end();
+        before.ends_with(',') || subj.all.last().is_some_and(|m| body[m.end..self.ts].trim().is_empty())
+    }
+
+    /// "Y was denounced by X": X acts on Y.
+    fn passive_sides(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let Some(by) = self.passive_by() else { return Vec::new() };
+        let actor = np_entity(self.ctx, by, self.se, true);
+        let target = best_entity(&subj.heads).or(self.prev_subject);
+        vec![(actor.cloned(), target.cloned())]
+    }
+
+    /// "In a message to Y, X wished …": the sender is the clause's subject after the
+    /// phrase.
+    fn message_in_sides(&self) -> Vec<Sides> {
+        let (ctx, body) = (self.ctx, self.ctx.body);
+        let target = np_entity(ctx, self.te, self.se, true);
+        let actor = target.and_then(|t| {
+            let comma = body[t.end..self.se].find(", ").map(|p| t.end + p + 2)?;
+            // the subject opens the main clause (after the phrase's own appositions)
+            let main = body[comma..self.se].find(|c: char| c.is_uppercase()).map(|p| comma + p)?;
+            ctx.in_range(main, self.se).find(|m| m.kind != EntityKind::Place && m.id != t.id)
+        });
+        vec![(actor.cloned(), target.cloned())]
+    }
+
     /// "The delegation …", "The guests …": the leader of the last foreign delegation
     /// named before ("a delegation of X led by Y").
     fn delegation_subject(&self) -> Option<&'a Mention> {
@@ -262,6 +312,11 @@ impl<'a> Hit<'a> {
                     .and_then(|_| host_mention(ctx, self.ts));
                 vec![(actor.cloned(), target)]
             }
+            Dir::Subject if self.passive_by().is_some() => self.passive_sides(&subj),
+            Dir::Subject if self.trig.rule == "message_in" && subj.heads.is_empty() => {
+                self.message_in_sides()
+            }
+            Dir::Subject if self.trig.rule == "message_in" && !self.phrase_of_subject(&subj) => Vec::new(),
             Dir::Subject | Dir::NoTarget => self.subject_sides(&subj),
             Dir::FromAfter => self.senders(&subj),
             Dir::Between => {

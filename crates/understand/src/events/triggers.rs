@@ -49,6 +49,8 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
     match rule {
         "message_received_from" | "received_visitor" => &["received"],
         "message_sent" => &["send", "sent", "forwarded", "dispatched"],
+        "message_in" => &["message", "letter", "telegram", "reply"],
+        "message_presented_with" => &["presented"],
         "message_sent_by" => &["sent", "forwarded", "dispatched", "addressed", "presented"],
         "letter_adopted" => &["adopted"],
         "condolences_expressed" => &["condolence"],
@@ -101,6 +103,9 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
             "lashed",
             "rapped",
             "branded",
+            "hit out",
+            "protested",
+            "termed",
         ],
         _ => &[],
     }
@@ -209,6 +214,22 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
                 Subject,
                 "051",
             ),
+        ),
+        // "X, in a message to Y, …", "In a message to Y, X …"
+        t(
+            r"\bin\s+(?:a|an|his|her|its|their)\s+(?:[A-Za-z-]+\s+){0,3}?(?:message|letter|telegram|reply)\s+to\b",
+            Message,
+            "message_in",
+            Subject,
+            "051",
+        ),
+        // "Y was presented with a floral basket by X"
+        t(
+            r"\b(?:was|were)\s+presented\s+with\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:floral\s+baskets?|wreaths?|messages?|letters?)\b[^.;]*?\bby\b",
+            Message,
+            "message_presented_with",
+            FromAfter,
+            "051",
         ),
         t(
             r"\b(?:expressed|expressing|extended|conveyed)\b[^.;]{0,40}?\bcondolences?\b",
@@ -356,7 +377,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             ),
         ),
         t(
-            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded)\b",
+            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded|hit\s+out\s+at|protested\s+against|termed)\b",
             Criticism,
             "criticism",
             Subject,
