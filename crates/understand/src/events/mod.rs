@@ -74,6 +74,12 @@ static QUOTED_BY_UTTERANCE: LazyLock<Regex> = lazy_regex!(
     r"(?:,\s+(?:the\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech)|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
 );
 
+/// The words that introduce a message's own text: "The message says:", "The letter said
+/// that …", "In the reply Y said:".
+static MESSAGE_QUOTED: LazyLock<Regex> = lazy_regex!(
+    r"(?-u:\b)(?:The|the|His|Her|Its|Their)\s+(?:(?:congratulatory|reply|condolatory|greeting)\s+)?(?:message|letter|reply|telegram)\s+(?:says|said|reads|read|noted|stressed)(?:\s*:|\s+that(?-u:\b))"
+);
+
 /// What the events stage needs from the rest of the article.
 pub(crate) struct Ctx<'a> {
     pub kb: &'a Kb,
@@ -190,6 +196,12 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
         reported_praise(&s, &mut out);
     }
     voice_against_states(ctx, &mut out);
+    // the words of a message quoted ("The message says: …") are that message: no praise
+    // of their own
+    if let Some(m) = MESSAGE_QUOTED.find(ctx.body) {
+        let from = ctx.sentences.iter().rev().find(|s| s.0 <= m.start()).map_or(m.start(), |s| s.0);
+        out.retain(|e| !(e.kind == EventType::Praise && e.evidence_start >= from));
+    }
     relations_from_anniversaries(ctx, &mut out);
     treaties_from_anniversaries(ctx, &mut out);
     dedupe(out)
@@ -1033,6 +1045,41 @@ mod tests {
         );
         assert!(
             v.iter().any(|e| e.starts_with("message message_in jorge-soto->kim-jong-un 2012-03-12")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn commentaries_in_the_present_tense_and_praise_by_appreciation() {
+        let v =
+            events("Minju Joson Monday in a commentary ridicules the Japanese authorities.", "2012-03-13");
+        assert!(v.iter().any(|e| e.starts_with("criticism criticism minju-joson->jpn")), "{v:?}");
+        let v =
+            events("The Nepal Peace Society highly appreciates the Workers' Party of Korea.", "2012-03-13");
+        assert!(
+            v.iter().any(|e| e.starts_with("praise praise nepal-peace-society->workers-party-of-korea")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_words_of_a_message_are_no_praise_of_their_own() {
+        let v = events(
+            "Kim Jong Un received a message from the Nepal Peace Society on Monday. The message says:\nThe Nepal Peace Society highly appreciates the Workers' Party of Korea.",
+            "2012-03-13",
+        );
+        assert!(v.iter().any(|e| e.starts_with("message ")), "{v:?}");
+        assert!(!v.iter().any(|e| e.starts_with("praise ")), "{v:?}");
+    }
+
+    #[test]
+    fn the_participants_are_those_present() {
+        let v = events(
+            "The DPRK embassy in Lima hosted a reception on Monday.\nPresent there on invitation were officials of the Peruvian Foreign Ministry and the Friendship Society of Peru.\nThe participants laid a floral basket before the portrait of Kim Il Sung.",
+            "2012-03-13",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message floral_tribute ") && e.contains("->kim-il-sung")),
             "{v:?}"
         );
     }

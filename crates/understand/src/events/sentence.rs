@@ -38,6 +38,15 @@ pub(super) static DELEGATION_SUBJECT: LazyLock<Regex> = lazy_regex!(
     r"^\s*The\s+(?:[A-Za-z-]+\s+){0,2}?(?:delegation|delegates|guests|visitors|troupe|group)\s+(?:(?:also|then|later|first)\s+)?$"
 );
 
+/// A clause opened by the people present ("The participants", "The guests").
+pub(super) static ATTENDEES_SUBJECT: LazyLock<Regex> =
+    lazy_regex!(r"^\s*The\s+(?:participants|guests|attendees|invitees)\s");
+
+/// A sentence that lists who was present ("Present there on invitation were …").
+pub(super) static PRESENT_LIST: LazyLock<Regex> = lazy_regex!(
+    r"^\s*(?:Present\s+there(?:\s+on\s+invitation)?\s+were|Invited\s+(?:there\s+)?were|Among\s+the\s+(?:participants|guests)\s+were|Attending\s+(?:it\s+)?were)(?-u:\b)"
+);
+
 /// A sentence that lists the members of a group named just before ("Among them were …",
 /// "They included …").
 pub(super) static GROUP_LIST: LazyLock<Regex> =
@@ -387,7 +396,20 @@ impl<'a> Hit<'a> {
                 .map(|&s| parties(ctx, s))
                 .filter(|g| g.len() > 1)
         };
-        list.unwrap_or_default()
+        // "The participants …" after "Present there on invitation were …": the parties of
+        // that list, even of one state
+        let attendees = || {
+            if !ATTENDEES_SUBJECT.is_match(&body[ss..self.ts]) {
+                return None;
+            }
+            (idx.saturating_sub(3)..idx)
+                .rev()
+                .map(|i| ctx.sentences[i])
+                .filter(|&(a, b)| PRESENT_LIST.is_match(&body[a..b]))
+                .map(|(a, b)| parties(ctx, (a + PRESENT_LIST.find(&body[a..b]).map_or(0, |m| m.end()), b)))
+                .find(|g| !g.is_empty())
+        };
+        list.or_else(attendees).unwrap_or_default()
     }
 
     /// "praised him as …": the last person named before the trigger (in the sentence,

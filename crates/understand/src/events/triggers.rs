@@ -80,7 +80,8 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
             "admir",
             "spoke",
             "tribute",
-            "appreciated",
+            "appreciat",
+            "speak",
             "expressed",
         ],
         "criticism" => &[
@@ -106,6 +107,15 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
             "hit out",
             "protested",
             "termed",
+            "ridicul",
+            "slam",
+            "blast",
+            "lambast",
+            "censur",
+            "castigat",
+            "decr",
+            "assail",
+            "derid",
         ],
         _ => &[],
     }
@@ -358,7 +368,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "054",
         ),
         t(
-            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|spoke\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|highly\s+appreciated|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
+            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|(?:spoke|speak|speaks)\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|(?:highly\s+)?appreciat(?:ed|es|ing)|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity|sympathy)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
             Praise,
             "praise",
             Subject,
@@ -377,7 +387,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             ),
         ),
         t(
-            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded|hit\s+out\s+at|protested\s+against|termed)\b",
+            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded|hit\s+out\s+at|protested\s+against|termed|ridicules|ridiculing|slams|slamming|blasts|blasting|flays|lambastes|lambasting|censures|censuring|accuses|rebukes|castigates|castigating|decries|decrying|assails|assailing|criticizes|criticises|derided|derides|deriding)\b",
             Criticism,
             "criticism",
             Subject,
