@@ -38,6 +38,10 @@ static MODAL_BEFORE: LazyLock<Regex> = lazy_regex!(
 /// noun ("the works of", "birth of President", "the exploits of").
 fn of_complement(before: &str) -> bool {
     // read backwards: up to three capitalised words, "the", "of", then the noun
+    // a name after a comma opens a phrase of its own ("At the request of X, Y …")
+    if before.trim_end().ends_with(',') {
+        return false;
+    }
     let mut words = before.split_whitespace().rev().peekable();
     for _ in 0..3 {
         if words.peek().is_some_and(|w| is_capitalised(w)) {
@@ -1082,6 +1086,21 @@ mod tests {
             v.iter().any(|e| e.starts_with("message floral_tribute ") && e.contains("->kim-il-sung")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn a_fronted_invitation_names_the_host_not_the_visitor() {
+        let v = events(
+            "At the invitation of Hu Jintao, general secretary of the Communist Party of China and Chinese president, Kim Jong Il, general secretary of the Workers' Party of Korea, paid an unofficial visit to China from Sunday to Wednesday.",
+            "2011-05-27",
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit visit kim-jong-il->chn 2011-05-22")), "{v:?}");
+        // a clause of "whether" states nothing
+        let v = events(
+            "There were no reports whether Kim Jong Un also sent a message to the president of Peru.",
+            "2012-05-27",
+        );
+        assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");
     }
 
     #[test]

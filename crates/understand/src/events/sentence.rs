@@ -59,7 +59,8 @@ pub(super) static MODAL_CLAUSE: LazyLock<Regex> = lazy_regex!(
     r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b"
 );
 
-pub(super) static HYPO: LazyLock<Regex> = lazy_regex!(r"(?i)\b(?:if|unless|should\s+the|in\s+case)\b");
+pub(super) static HYPO: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\b(?:if|unless|should\s+the|in\s+case|whether)\b");
 
 pub(super) static OCCASION: LazyLock<Regex> = lazy_regex!(
     r"(?i)\b(?:on\s+the\s+occasion\s+of|to\s+mark|in\s+celebration\s+of|in\s+commemoration\s+of|over\s+the|on)\s+(?:the\s+|its\s+|his\s+|her\s+)?(?P<o>(?:\d+\w*\s+(?:[\w-]+\s+)?anniversary|new\s+year|demise|death|passing|election|birthday|national\s+day|lunar|day\s+of|ratification|founding|independence|liberation|victory)[^,.;]{0,90}?)(?:[,.;]|\s+on\s+[A-Z]|\s+in\s+the\s+name|\s+to\s+[A-Z]|\s+on\s+behalf|$)"
@@ -175,10 +176,21 @@ impl<'a> Hit<'a> {
             .copied()
             .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[ss..m.start]))
             .collect();
+        // "At the invitation of X, title, Y paid a visit": the host (however named again
+        // in the apposition) is not the subject
+        let hosts: Vec<&str> = all
+            .iter()
+            .filter(|m| {
+                let pre = body[ss..m.start].trim_end_matches("the ");
+                pre.ends_with("invitation of ") || pre.ends_with("invitation from ")
+            })
+            .map(|m| m.id.as_str())
+            .collect();
         let heads = all
             .iter()
             .copied()
             .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+            .filter(|m| !hosts.contains(&m.id.as_str()))
             .collect();
         Subjects { all, led, heads }
     }

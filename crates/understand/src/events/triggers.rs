@@ -227,7 +227,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // "X, in a message to Y, …", "In a message to Y, X …"
         t(
-            r"\bin\s+(?:a|an|his|her|its|their)\s+(?:[A-Za-z-]+\s+){0,3}?(?:message|letter|telegram|reply)\s+to\b",
+            r"\bin\s+(?:a|an|the|his|her|its|their)\s+(?:[A-Za-z-]+\s+){0,3}?(?:message|letter|telegram|reply)\s+(?:sent\s+|addressed\s+)?to\b",
             Message,
             "message_in",
             Subject,

@@ -246,12 +246,12 @@ pub(super) fn newspaper_commentary(s: &Sentence<'_>, out: &mut Vec<Event>) {
 
 /// A headline or phrase naming a voice's own commentary or statement.
 pub(super) static VOICE_WORD: LazyLock<Regex> = lazy_regex!(
-    r"(?i)(?-u:\b)(?:commentary|commentaries|editorial|spokes(?:man|woman|person)|statement|memorandum|article)(?-u:\b)"
+    r"(?i)(?-u:\b)(?:commentary|commentaries|editorial|spokes(?:man|woman|person)|statement|memorandum|article|answers?|interview)(?-u:\b)"
 );
 
 /// Words of denunciation in a commentary's own voice.
 pub(super) static DENUNCIATION: LazyLock<Regex> = lazy_regex!(
-    r"(?i)(?-u:\b)(?:provocations?|provocative|aggression|aggressors?|hostile|reckless|crimes?|criminal|warmongers?|war\s+maniacs|imperialists?|puppets?|traitors?|treacherous|sycophan\w*|stifle|vicious|shameless|brigandish|slander\w*|denounc\w*|condemn\w*|flay\w*|hypocri\w*|arrogan\w*)(?-u:\b)"
+    r"(?i)(?-u:\b)(?:provocations?|provocative|aggression|aggressors?|hostile|reckless|crimes?|criminal|warmongers?|war\s+maniacs|imperialists?|puppets?|traitors?|treacherous|sycophan\w*|stifle|vicious|shameless|brigandish|slander\w*|denounc\w*|condemn\w*|flay\w*|hypocri\w*|arrogan\w*|should\s+no\s+longer|should\s+stop|must\s+stop|well-advised|behave\s+(?:itself|themselves)|pretend(?:s|ing)?)(?-u:\b)"
 );
 
 /// A home voice's commentary or statement against foreign states: the voice is the
