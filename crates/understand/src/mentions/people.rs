@@ -210,3 +210,57 @@ pub(super) fn title_window_country(
         })
         .and_then(|m| m.country.clone())
 }
+
+/// A person named again by one part of the name ("Xi held talks with Kim", "Putin
+/// said"): the family name (a Korean name's first word, else its first or last word) of
+/// exactly one person named earlier in the body, standing alone.
+pub(super) fn surname_mentions(body: &str, toks: &[Tok<'_>], ms: &[Mention]) -> Vec<Mention> {
+    let mut short: Vec<(&str, &Mention)> = Vec::new();
+    let mut shared: Vec<&str> = Vec::new();
+    for m in ms.iter().filter(|m| m.kind == EntityKind::Person) {
+        let words: Vec<&str> = m.surface.split_whitespace().collect();
+        if words.len() < 2 {
+            continue;
+        }
+        let korean = KOREAN_SURNAMES.contains(&words[0]) && words.len() == 3;
+        let forms: Vec<&str> = if korean { vec![words[0]] } else { vec![words[0], words[words.len() - 1]] };
+        for f in forms {
+            let f = &m.surface[m.surface.find(f).unwrap_or(0)..][..f.len()];
+            if f.len() < 2 || !is_cap(f) || lead_word(f) || is_title(f) || !name_like(f) {
+                continue;
+            }
+            match short.iter().find(|(s, _)| *s == f) {
+                Some((_, o)) if o.id != m.id => shared.push(f),
+                Some(_) => {}
+                None => short.push((f, m)),
+            }
+        }
+    }
+    short.retain(|(s, _)| !shared.contains(s));
+    let mut out = Vec::new();
+    if short.is_empty() {
+        return out;
+    }
+    for (k, t) in toks.iter().enumerate() {
+        let Some((_, p)) = short.iter().find(|(s, _)| *s == t.s) else { continue };
+        if t.start < p.end || overlaps(ms, t.start, t.end) {
+            continue;
+        }
+        // alone: no capitalised word joined to it on either side
+        let joined = |a: usize, b: usize| only_space(body, toks[a].end, toks[b].start);
+        if (k > 0 && is_cap(toks[k - 1].s) && joined(k - 1, k) && !lead_word(toks[k - 1].s))
+            || (k + 1 < toks.len() && is_cap(toks[k + 1].s) && joined(k, k + 1))
+        {
+            continue;
+        }
+        out.push(mention(
+            EntityKind::Person,
+            p.id.clone(),
+            p.country.clone(),
+            body,
+            (t.start, t.end),
+            p.known,
+        ));
+    }
+    out
+}
