@@ -1104,6 +1104,33 @@ mod tests {
     }
 
     #[test]
+    fn talks_between_the_subjects_sides_and_baskets_that_came_from_a_list() {
+        let v = events(
+            "The Red Cross Society of Peru and the Red Cross Society of Chile held talks in Lima on Monday.",
+            "2012-08-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with(
+                "meeting talks_held red-cross-society-of-peru->red-cross-society-of-chile 2012-08-06"
+            )),
+            "{v:?}"
+        );
+        // the place after the trigger is no side
+        assert!(!v.iter().any(|e| e.contains("->per ")), "{v:?}");
+        let v = events(
+            "Kim Jong Un received floral baskets on Monday.\nA floral basket was sent to him in the joint name of the Nepal Peace Society. Floral baskets also came from the Friendship Society of Chile, Jorge Soto, chairman of the Peace Committee of Peru, and the Youth League of Laos.",
+            "2012-08-10",
+        );
+        for who in [
+            "nepal-peace-society->kim-jong-un",
+            "friendship-society-of-chile->kim-jong-un",
+            "jorge-soto->kim-jong-un",
+        ] {
+            assert!(v.iter().any(|e| e.starts_with("message ") && e.contains(who)), "{who} {v:?}");
+        }
+    }
+
+    #[test]
     fn negation_and_intent() {
         let v = events("Choummaly Sayasone will pay an official goodwill visit to the DPRK.", "2011-09-15");
         assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");

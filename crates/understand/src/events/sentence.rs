@@ -480,7 +480,7 @@ impl<'a> Hit<'a> {
         // unions denounced the puppet authorities"); the outlet's never do
         let within =
             self.trig.kind == EventType::Criticism && ac.is_some() && ac.as_deref() != self.ctx.outlet_state;
-        let mut target = if self.trig.dir == Dir::NoTarget {
+        let mut target = if self.trig.dir == Dir::NoTarget || self.trig.rule == "talks_held" {
             None
         } else {
             self.target_after(if within { None } else { ac.as_deref() })

@@ -50,6 +50,8 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
         "message_received_from" | "received_visitor" => &["received"],
         "message_sent" => &["send", "sent", "forwarded", "dispatched"],
         "message_in" => &["message", "letter", "telegram", "reply"],
+        "message_came_from" => &["came", "arrived", "poured"],
+        "talks_held" => &["talks", "negotiations", "consultations"],
         "message_presented_with" => &["presented"],
         "message_sent_by" => &["sent", "forwarded", "dispatched", "addressed", "presented"],
         "letter_adopted" => &["adopted"],
@@ -192,7 +194,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         needing(
             &["was", "were"],
             t(
-                r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^.;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^.;]*?\b(?:by|from)\b",
+                r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^.;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^.;]*?\b(?:by|from|in\s+the\s+(?:joint\s+)?names?\s+of)\b",
                 Message,
                 "message_sent_to_by",
                 FromAfter,
@@ -231,6 +233,14 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Message,
             "message_in",
             Subject,
+            "051",
+        ),
+        // "Floral baskets also came from A, B and C"
+        t(
+            r"\b(?:messages?|letters?|greetings|floral\s+baskets?|wreaths?|congratulations|telegrams?)\s+(?:of\s+[a-z]+\s+)?(?:also\s+)?(?:came|arrived|poured\s+in)\s+from\b",
+            Message,
+            "message_came_from",
+            FromAfter,
             "051",
         ),
         // "Y was presented with a floral basket by X"
@@ -305,6 +315,14 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^.;]{0,30}?\bwith\b",
             Meeting,
             "talks_with",
+            Subject,
+            "046",
+        ),
+        // "A and B held talks in Beijing": the sides are the subject's
+        t(
+            r"\b(?:held|had)\s+(?:[A-Za-z-]+\s+){0,3}?(?:talks|negotiations|consultations)\b",
+            Meeting,
+            "talks_held",
             Subject,
             "046",
         ),
