@@ -173,6 +173,17 @@ pub(super) static VISIT_NOUN: LazyLock<Regex> = lazy_regex!(
     r"(?:(?-u:\b)(?P<pron>[Hh]is|[Hh]er)|(?P<poss>'s|’s))\s+(?P<mods>(?:[A-Za-z-]+\s+){0,4}?)visits?\s+to\s+"
 );
 
+/// "the 15th anniversary of" right before a visit named as a noun (and its possessor).
+pub(super) static VISIT_ANNIVERSARY: LazyLock<Regex> = lazy_regex!(
+    r"(?i)(?-u:\b)(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$"
+);
+
+/// How far before the match its possessor starts: "Kim Jong Il" of "Kim Jong Il's" (the
+/// match starts at "'s"), nothing for "his".
+fn actor_len(possessive: bool, actor: &annalist_model::Mention, ms: usize) -> usize {
+    if possessive { ms.saturating_sub(actor.start) } else { 0 }
+}
+
 /// Words that make a visit named as a noun one yet to happen.
 const NOT_YET: &[&str] = &[
     "forthcoming",
@@ -240,9 +251,16 @@ pub(super) fn visit_nouns(s: &Sentence<'_>, out: &mut Vec<Event>) {
             continue;
         }
         let stated = ctx.dates.iter().find(|d| d.start >= t.end && d.start <= t.end + 30 && d.end <= se);
-        let (date, inferred) = match stated {
-            Some(d) => (Some(d.date), false),
-            None => (ctx.anchor.map(|a| PartialDate::year(a.year())), true),
+        // "the 15th anniversary of Kim Jong Il's visit to Russia": the visit was 15 years
+        // before the anniversary
+        let anniv = VISIT_ANNIVERSARY
+            .captures(&body[ss..ms.saturating_sub(actor_len(c.name("poss").is_some(), actor, ms))])
+            .and_then(|a| a["n"].parse::<i16>().ok())
+            .and_then(|n| Some(anniversary_year(ctx, ms, me)? - n));
+        let (date, inferred) = match (stated, anniv) {
+            (Some(d), _) => (Some(d.date), false),
+            (None, Some(y)) => (Some(PartialDate::year(y)), true),
+            (None, None) => (ctx.anchor.map(|a| PartialDate::year(a.year())), true),
         };
         let target = if t.kind == EntityKind::Place { tc.clone() } else { t.id.clone() };
         let ev =

@@ -1131,6 +1131,21 @@ mod tests {
     }
 
     #[test]
+    fn anniversaries_of_visits_and_spans_of_two_days() {
+        let v = events(
+            "A reception was given on Monday to mark the 10th anniversary of leader Kim Jong Il's visit to Laos and the 5th anniversary of his visit to Vietnam.",
+            "2012-08-10",
+        );
+        assert!(v.contains(&"visit visit_noun kim-jong-il->lao 2002".to_string()), "{v:?}");
+        assert!(v.contains(&"visit visit_noun kim-jong-il->vnm 2007".to_string()), "{v:?}");
+        let v = events(
+            "The Red Cross Society of Peru and the Red Cross Society of Chile held talks in Lima on Thursday and Friday.",
+            "2012-08-11",
+        );
+        assert_eq!(v.iter().filter(|e| e.starts_with("meeting ")).count(), 1, "{v:?}");
+    }
+
+    #[test]
     fn negation_and_intent() {
         let v = events("Choummaly Sayasone will pay an official goodwill visit to the DPRK.", "2011-09-15");
         assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");

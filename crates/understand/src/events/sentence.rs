@@ -641,6 +641,15 @@ impl<'a> Hit<'a> {
             end: d.end,
             reason: None,
         };
+        // "on Thursday and Friday": two days in a row are one event's span
+        if let [a, b] = chain[..]
+            && self.ctx.body[a.end..b.start].trim() == "and"
+            && a.date_end.is_none()
+            && let (Some(x), Some(y)) = (a.date.to_date(), b.date.to_date())
+            && x.tomorrow().ok() == Some(y)
+        {
+            return vec![Dated { date_end: Some(b.date), end: b.end, ..stated(a) }];
+        }
         if !chain.is_empty() {
             return chain.into_iter().map(stated).collect();
         }
