@@ -341,6 +341,16 @@ fn target_after<'m>(
         .collect();
     match trig.kind {
         EventType::Visit => {
+            if trig.rule == "visit_returned" {
+                // where the meeting attended was: a place or a state, not an organisation
+                return cands
+                    .iter()
+                    .find(|m| {
+                        m.kind == EntityKind::Place
+                            || (m.kind == EntityKind::Country && !is_demonym(ctx.kb, m))
+                    })
+                    .copied();
+            }
             if trig.rule == "visit_arrived"
                 && body[crate::text::floor_char(body, te.saturating_sub(5))..te].contains("here")
             {
@@ -1143,6 +1153,20 @@ mod tests {
             "2012-08-11",
         );
         assert_eq!(v.iter().filter(|e| e.starts_with("meeting ")).count(), 1, "{v:?}");
+    }
+
+    #[test]
+    fn returns_home_and_presences_are_visits() {
+        let v = events(
+            "The DPRK delegation led by Pak Ui Chun returned home on Monday after attending the meeting of ministers in Beijing.",
+            "2012-08-10",
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit visit_returned pak-ui-chun->chn 2012-08-06")), "{v:?}");
+        let v = events(
+            "Sergey Petrov, director general of the Russian agency, is in Pyongyang at the invitation of the Korean Central News Agency.",
+            "2012-08-10",
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit visit_presence sergey-petrov->prk")), "{v:?}");
     }
 
     #[test]

@@ -61,6 +61,8 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
         "visit_left_for" => &["left"],
         "visit_here" => &["here"],
         "visit_arrived" => &["arrived"],
+        "visit_returned" => &["home"],
+        "visit_presence" => &["invitation"],
         "talks_held_between" => &["between"],
         "talks_with" => &["with"],
         "met" => &["met", "meet"],
@@ -309,6 +311,23 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "042",
         ),
         t(r"\b(?:arrived|arriving|left|leaving)\s+here\b", Visit, "visit_here", Subject, "042"),
+        // "returned home on Monday after attending the meeting in Beijing": the visit was
+        // to where the meeting was
+        t(
+            r"\b(?:returned|came\s+back|came)\s+home\b[^.;]*?\bafter\s+(?:attending|visiting|participating\s+in|taking\s+part\s+in|a\s+visit\s+to|its\s+visit\s+to|his\s+visit\s+to|her\s+visit\s+to|their\s+visit\s+to)\b",
+            Visit,
+            "visit_returned",
+            Subject,
+            "042",
+        ),
+        // "X is in Pyongyang at the invitation of Y": a visit stated as a presence
+        t(
+            r"\b(?:is|are)\s+(?:now\s+|currently\s+)?in\s+(?-i:[A-Z])[\w-]+(?:\s+(?-i:[A-Z])[\w-]+)?\s+at\s+the\s+invitation\s+of\b",
+            Visit,
+            "visit_presence",
+            Subject,
+            "042",
+        ),
         t(r"\barrived\s+(?:in|at)\b", Visit, "visit_arrived", Subject, "042"),
         t(r"\btalks\s+(?:were|was)\s+held\s+between\b", Meeting, "talks_held_between", Between, "046"),
         t(
