@@ -10,9 +10,10 @@ fn gold_scores_meet_the_gates() {
     annalist_ok(full_store(), &["export", "--format", "eval", "--out", pred.to_str().unwrap()], 0);
     let s = score(&[shared().join("eval/gold-seeds.jsonl"), shared().join("eval/gold-dev.jsonl")], &pred);
     let f1 = |k: &str| s[k]["f1"].as_f64().unwrap();
-    assert!(f1("entities_core") >= 0.90, "{s:#}");
-    assert!(f1("events_dyad") >= 0.85, "{s:#}");
-    assert!(f1("events_strict") >= 0.75, "{s:#}");
+    // measured 0.982 / 0.919 / 0.883 / 0.778 (branch wave3-understand)
+    assert!(f1("entities_core") >= 0.95, "{s:#}");
+    assert!(f1("events_dyad") >= 0.90, "{s:#}");
+    assert!(f1("events_strict") >= 0.86, "{s:#}");
     assert!(s["events_inferred_recall"]["recall"].as_f64().unwrap() >= 0.75, "{s:#}");
 }
 

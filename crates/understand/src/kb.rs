@@ -294,6 +294,12 @@ impl Builder {
                     let cap_first = variant.chars().next().is_some_and(char::is_uppercase);
                     let pat = NamePattern { entity: i as u32, demonym, exact_case, cap_first };
                     if let Some(&j) = seen.get(&key) {
+                        // one entity's spellings that differ in case only ("south Korean",
+                        // "South Korean"): either case is the name
+                        if patterns[j].entity == pat.entity && patterns[j].demonym == demonym {
+                            patterns[j].cap_first &= pat.cap_first;
+                            continue;
+                        }
                         // Later entries win (user files override the builtin data),
                         // except that a state's own name beats a demonym.
                         if patterns[j].demonym || !demonym {

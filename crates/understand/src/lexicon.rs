@@ -565,3 +565,97 @@ pub(crate) const NAME_CONNECTORS: &[&str] =
 /// Abbreviations whose full stop belongs to the word token ("Col.", "Mt.", "Dr.").
 pub(crate) const DOTTED_ABBREVIATIONS: &[&str] =
     &["Col", "Gen", "Lt", "Maj", "Mt", "Dr", "Mr", "Mrs", "Ms", "St", "Prof", "Jr", "Sr"];
+
+/// Finite verbs that end a sentence's subject ("A and B *signed* …", "Farmers *held* a
+/// rally"): the copulas and auxiliaries and the verbs of the event triggers.
+pub(crate) const CLAUSE_VERBS: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "held",
+    "hosted",
+    "gave",
+    "made",
+    "paid",
+    "sent",
+    "met",
+    "received",
+    "visited",
+    "arrived",
+    "left",
+    "expressed",
+    "extended",
+    "said",
+    "says",
+    "noted",
+    "stressed",
+    "presented",
+    "laid",
+    "signed",
+    "denounced",
+    "condemned",
+    "praised",
+    "hailed",
+    "called",
+    "staged",
+    "adopted",
+    "issued",
+    "published",
+    "carried",
+    "attended",
+    "toured",
+    "returned",
+    "came",
+];
+
+/// Nouns that "puppet" turns into a name of the south Korean state's organs in DPRK
+/// media ("the puppet military", "the puppet regime").
+pub(crate) const PUPPET_NOUNS: &[&str] = &[
+    "military",
+    "army",
+    "forces",
+    "troops",
+    "navy",
+    "authorities",
+    "group",
+    "regime",
+    "clique",
+    "government",
+    "warmongers",
+    "police",
+    "prosecution",
+    "court",
+    "ruling\\s+forces",
+    "war\\s+maniacs",
+];
+
+/// Words that open the names of organisations of no one state ("International Meeting
+/// of Communist and Workers' Parties", "World Federation of Trade Unions").
+pub(crate) const INTERNATIONAL_WORDS: &[&str] = &[
+    "International",
+    "World",
+    "Non-Aligned",
+    "Inter-Parliamentary",
+    "Asian",
+    "African",
+    "European",
+    "Afro-Asian",
+    "Pan-African",
+    "Latin",
+    "Global",
+    "Regional",
+    "Intercontinental",
+    "Continental",
+];
+
+/// Lower-case nouns of a national part of an organisation ("the German branch of the
+/// Korean Friendship Association").
+pub(crate) const BRANCH_WORDS: &[&str] = &["branch", "chapter", "section", "office", "division", "affiliate"];
+
+/// Month names as KCNA abbreviates them before a day ("Oct. 5", "Sept. 9").
+pub(crate) const MONTH_ABBREVIATIONS: &[&str] =
+    &["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"];

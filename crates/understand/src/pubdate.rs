@@ -11,12 +11,26 @@ use crate::dates::{find_dates, resolve_month_day};
 use crate::kb::Kb;
 
 static ANNIV: LazyLock<Regex> = lazy_regex!(
-    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?P<what>[^.;]{3,160})"
+    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+(?:(?P<pre>birth|founding)\s+)?anniversary\s+of\s+(?:the\s+)?(?P<what>[^.;]{3,160})"
 );
 
 static MONTH_DAY: LazyLock<Regex> = lazy_regex!(
     r"\b(?P<m>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)\s+(?P<d>\d{1,2})\b(?P<y>,?\s+\d{4})?"
 );
+
+/// Words before a leader's name in "the Nth birth anniversary of …".
+const HONORIFICS: &[&str] = &[
+    "Comrade",
+    "President",
+    "Generalissimo",
+    "Chairman",
+    "General",
+    "Secretary",
+    "leader",
+    "great",
+    "the",
+    "Marshal",
+];
 
 /// A publication date worked out from the body: the anniversary year (from a known
 /// base date) or the latest explicit date, and the latest stated day in that year.
@@ -44,6 +58,20 @@ pub(crate) fn infer(kb: &Kb, body: &str, mentions: &[Mention]) -> Option<(Date, 
                 }
             }
             found
+        } else if let Some(pre) = c.name("pre") {
+            // "the 104th birth anniversary of Comrade Kim Il Sung": the birth of the person
+            // named after the honorifics
+            let mut rest = what.as_str();
+            while let Some((w, r)) = rest.split_once(' ')
+                && HONORIFICS.iter().any(|h| h.eq_ignore_ascii_case(w))
+            {
+                rest = r;
+            }
+            let pre = pre.as_str().to_lowercase();
+            [format!("{pre} of {rest}"), format!("{pre} of president {rest}"), format!("{pre} of the {rest}")]
+                .iter()
+                .find_map(|p| kb.anniversary_base(p))
+                .map(|a| (a.date, format!("{} on {}", a.phrase, a.date)))
         } else {
             kb.anniversary_base(what.as_str()).map(|a| (a.date, format!("{} on {}", a.phrase, a.date)))
         };
@@ -85,4 +113,17 @@ pub(crate) fn infer(kb: &Kb, body: &str, mentions: &[Mention]) -> Option<(Date, 
     }
     let date = best.unwrap_or(anchor);
     Some((date, format!("no publication date; {why}; latest date the body states in that year: {date}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_birth_anniversary_gives_the_year() {
+        let kb = Kb::builtin().unwrap();
+        let body = "Kim Jong Un received a message on April 15. It marked the 104th birth anniversary of Comrade Kim Il Sung.";
+        let (d, _) = infer(&kb, body, &[]).expect("inferred");
+        assert_eq!(d.to_string(), "2016-04-15");
+    }
 }

@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 use annalist_model::{EntityKind, Event, EventStatus, EventType, PartialDate};
 use regex::Regex;
 
-use super::{Ctx, Sentence, asserted, np_entity};
+use super::sentence::MODAL_CLAUSE;
+use super::{Ctx, Sentence, asserted, is_demonym, np_entity};
 use crate::cameo;
 
 pub(super) static ANNIV_RELATIONS: LazyLock<Regex> = lazy_regex!(
@@ -14,7 +15,7 @@ pub(super) static ANNIV_RELATIONS: LazyLock<Regex> = lazy_regex!(
 );
 
 pub(super) static ANNIV_TREATY: LazyLock<Regex> = lazy_regex!(
-    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:conclusion|signing|signature|adoption)\s+of\s+(?:the\s+)?(?P<what>[^,.;]{0,100}?\b(?:treaty|agreement|declaration|accord|joint\s+statement|communiqu[eé]))\b"
+    r"(?i)\b(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:(?:conclusion|signing|signature|adoption)\s+of\s+(?:the\s+)?)?(?P<what>[^,.;]{0,100}?\b(?:treaty|agreement|declaration|accord|joint\s+statement|communiqu[eé]))\b"
 );
 
 pub(super) static RECALLED_MEETING: LazyLock<Regex> =
@@ -161,6 +162,116 @@ pub(super) fn treaties_from_anniversaries(ctx: &Ctx<'_>, out: &mut Vec<Event>) {
             target_country: Some(b.to_string()),
             inferred: true,
             reasoning: Some(format!("{n}th anniversary celebrated in {year}: signed in {base}")),
+            ..ev
+        });
+    }
+}
+
+/// A visit named as a noun with its visitor: "Kim Jong Il's visit to China", "during
+/// his recent visit to Germany".
+pub(super) static VISIT_NOUN: LazyLock<Regex> = lazy_regex!(
+    r"(?:(?-u:\b)(?P<pron>[Hh]is|[Hh]er)|(?P<poss>'s|’s))\s+(?P<mods>(?:[A-Za-z-]+\s+){0,4}?)visits?\s+to\s+"
+);
+
+/// "the 15th anniversary of" right before a visit named as a noun (and its possessor).
+pub(super) static VISIT_ANNIVERSARY: LazyLock<Regex> = lazy_regex!(
+    r"(?i)(?-u:\b)(?P<n>\d{1,3})\s*(?:st|nd|rd|th)\s+anniversary\s+of\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$"
+);
+
+/// How far before the match its possessor starts: "Kim Jong Il" of "Kim Jong Il's" (the
+/// match starts at "'s"), nothing for "his".
+fn actor_len(possessive: bool, actor: &annalist_model::Mention, ms: usize) -> usize {
+    if possessive { ms.saturating_sub(actor.start) } else { 0 }
+}
+
+/// Words that make a visit named as a noun one yet to happen.
+const NOT_YET: &[&str] = &[
+    "forthcoming",
+    "upcoming",
+    "planned",
+    "coming",
+    "next",
+    "future",
+    "proposed",
+    "expected",
+    "scheduled",
+    "possible",
+    "intended",
+];
+
+/// "X's visit to Y", "his visit to Y": a visit by the possessor (a person named right
+/// before, or for "his"/"her" the last person named before in the sentence; not one of
+/// an earlier sentence, whose visit may be yet to come), dated by a date right after it, else by the article's year
+/// (inferred).
+pub(super) fn visit_nouns(s: &Sentence<'_>, out: &mut Vec<Event>) {
+    let Sentence { ctx, ss, se, .. } = *s;
+    let body = ctx.body;
+    if !body[ss..se].contains("visit") {
+        return;
+    }
+    for c in VISIT_NOUN.captures_iter(&body[ss..se]) {
+        let m = c.get(0).expect("match");
+        let (ms, me) = (ss + m.start(), ss + m.end());
+        if c["mods"].split_whitespace().any(|w| NOT_YET.contains(&w.to_ascii_lowercase().as_str())) {
+            continue;
+        }
+        // "on his visit to": the visitor's phrase of its clause (a trigger of its own);
+        // a clause of intent ("is due to arrive … for his visit")
+        let before = &body[ss..ms];
+        if before.ends_with(" on") || before.ends_with(" for") || MODAL_CLAUSE.is_match(before) {
+            continue;
+        }
+        let person = |x: &&annalist_model::Mention| x.kind == EntityKind::Person;
+        let actor = if c.name("poss").is_some() {
+            ctx.in_range(ss, ms).filter(person).find(|x| x.end == ms)
+        } else {
+            ctx.in_range(ss, ms).filter(person).last()
+        };
+        let Some(actor) = actor else { continue };
+        let Some(t) = ctx.in_range(me, (me + 60).min(se)).find(|x| {
+            x.kind != EntityKind::Person && !(x.kind == EntityKind::Country && is_demonym(ctx.kb, x))
+        }) else {
+            continue;
+        };
+        if t.start > me + 12 {
+            continue;
+        }
+        let tc = t.country.clone().or_else(|| ctx.kb.entity(&t.id).and_then(|e| e.country.clone()));
+        let Some(tc) = tc else { continue };
+        if actor.country.as_deref() == Some(tc.as_str()) {
+            continue;
+        }
+        // the visit the article has reported already (asserted or yet to come): the noun
+        // refers to it
+        if out.iter().any(|e| {
+            e.kind == EventType::Visit
+                && e.actor.as_deref() == Some(actor.id.as_str())
+                && e.target_country.as_deref() == Some(tc.as_str())
+        }) {
+            continue;
+        }
+        let stated = ctx.dates.iter().find(|d| d.start >= t.end && d.start <= t.end + 30 && d.end <= se);
+        // "the 15th anniversary of Kim Jong Il's visit to Russia": the visit was 15 years
+        // before the anniversary
+        let anniv = VISIT_ANNIVERSARY
+            .captures(&body[ss..ms.saturating_sub(actor_len(c.name("poss").is_some(), actor, ms))])
+            .and_then(|a| a["n"].parse::<i16>().ok())
+            .and_then(|n| Some(anniversary_year(ctx, ms, me)? - n));
+        let (date, inferred) = match (stated, anniv) {
+            (Some(d), _) => (Some(d.date), false),
+            (None, Some(y)) => (Some(PartialDate::year(y)), true),
+            (None, None) => (ctx.anchor.map(|a| PartialDate::year(a.year())), true),
+        };
+        let target = if t.kind == EntityKind::Place { tc.clone() } else { t.id.clone() };
+        let ev =
+            asserted(body, EventType::Visit, "visit_noun", "042", (ms.min(actor.start.max(ss)), t.end), date);
+        out.push(Event {
+            actor: Some(actor.id.clone()),
+            actor_country: actor.country.clone(),
+            target: Some(target),
+            target_country: Some(tc),
+            inferred,
+            reasoning: inferred.then(|| "a visit named as a noun, dated by the article's year".into()),
             ..ev
         });
     }

@@ -21,10 +21,12 @@ use crate::cameo;
 use crate::dates::DateExpr;
 use crate::kb::Kb;
 use crate::lexicon::TITLE_NOUNS;
-use anniversaries::{meeting_recalled, relations_from_anniversaries, treaties_from_anniversaries};
+use anniversaries::{
+    meeting_recalled, relations_from_anniversaries, treaties_from_anniversaries, visit_nouns,
+};
 use sentence::{Hit, sentence_events};
 use triggers::{TRIGGERS, Trigger};
-use voices::{newspaper_commentary, praise_feats, reported_praise};
+use voices::{newspaper_commentary, praise_feats, reported_praise, voice_against_states};
 
 static BEHALF: LazyLock<Regex> = lazy_regex!(r"(?i)\b(?:on\s+behalf\s+of|in\s+the\s+name\s+of)\b[^;]*$");
 
@@ -36,6 +38,10 @@ static MODAL_BEFORE: LazyLock<Regex> = lazy_regex!(
 /// noun ("the works of", "birth of President", "the exploits of").
 fn of_complement(before: &str) -> bool {
     // read backwards: up to three capitalised words, "the", "of", then the noun
+    // a name after a comma opens a phrase of its own ("At the request of X, Y …")
+    if before.trim_end().ends_with(',') {
+        return false;
+    }
     let mut words = before.split_whitespace().rev().peekable();
     for _ in 0..3 {
         if words.peek().is_some_and(|w| is_capitalised(w)) {
@@ -58,6 +64,25 @@ static NEG_BEFORE: LazyLock<Regex> =
 
 static DECEASED: LazyLock<Regex> =
     lazy_regex!(r"(?i)\b(?:demise|death|passing(?:\s+away)?|loss)\s+of\s+(?:\w+\s+){0,2}$");
+
+/// A sentence stating that someone issued an utterance that later sentences quote ("X
+/// made public a joint statement", "X issued a press release"; not a letter or message
+/// sent, whose words are that message).
+static ISSUED: LazyLock<Regex> = lazy_regex!(
+    r"(?-u:\b)(?:made\s+public|issued|released|published|announced|adopted|carried|made)\s+(?:a|an|the)\s+(?:[A-Za-z-]+\s+){0,3}?(?:statement|press\s+release|communique|declaration|resolution|appeal|article|commentary|editorial|memorandum|speech|report)s?(?-u:\b)"
+);
+
+/// A sentence whose speaker is the utterance quoted ("…, the statement said", "It
+/// noted …"): it does not change the subject.
+static QUOTED_BY_UTTERANCE: LazyLock<Regex> = lazy_regex!(
+    r"(?:,\s+(?:the\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech)|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
+);
+
+/// The words that introduce a message's own text: "The message says:", "The letter said
+/// that …", "In the reply Y said:".
+static MESSAGE_QUOTED: LazyLock<Regex> = lazy_regex!(
+    r"(?-u:\b)(?:The|the|His|Her|Its|Their)\s+(?:(?:congratulatory|reply|condolatory|greeting)\s+)?(?:message|letter|reply|telegram)\s+(?:says|said|reads|read|noted|stressed)(?:\s*:|\s+that(?-u:\b))"
+);
 
 /// What the events stage needs from the rest of the article.
 pub(crate) struct Ctx<'a> {
@@ -92,6 +117,9 @@ struct Sentence<'a> {
     default: Option<PartialDate>,
     /// The subject of the sentences before (for "He"/"She" and subjectless clauses).
     prev_subject: Option<&'a Mention>,
+    /// Who issued the statement (or letter, article …) the sentence may quote, and the
+    /// date of its issue: "X made public a statement on July 25".
+    issuer: Option<(&'a Mention, Option<PartialDate>)>,
 }
 
 impl Sentence<'_> {
@@ -120,19 +148,39 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     let default = default_date(ctx);
     let mut subject: Option<&Mention> = None;
+    let mut issuer: Option<(&Mention, Option<PartialDate>)> = None;
     for &(ss, se) in ctx.sentences {
         let sent = &ctx.body[ss..se];
         // track the latest sentence subject (for "He"/"She" sentences)
         let first = ctx.in_range(ss, se).next();
         let prev_subject = subject;
-        if let Some(f) = first
+        if let Some(m) = ISSUED.find(sent) {
+            // "X made public a statement": X speaks in the sentences that quote it
+            let before: Vec<&Mention> = ctx
+                .in_range(ss, ss + m.start())
+                .filter(|x| x.kind != EntityKind::Place)
+                .filter(|x| !(x.kind == EntityKind::Person && of_complement(&ctx.body[ss..x.start])))
+                .collect();
+            if let Some(b) = best_entity(&before) {
+                subject = Some(b);
+                let date =
+                    ctx.dates.iter().find(|d| d.start >= ss && d.end <= se).map(|d| d.date).or(default);
+                issuer = Some((b, date));
+            }
+        } else if QUOTED_BY_UTTERANCE.is_match(sent) {
+            // "…, the statement said": the statement's issuer stays the subject
+        } else if let Some(f) = first
             && f.start <= ss + 48
             && matches!(f.kind, EntityKind::Person | EntityKind::Organization)
         {
             subject = Some(f);
         }
         let mut taken: Vec<(usize, usize)> = Vec::new();
+        let present = triggers::needs_present(sent);
         for trig in TRIGGERS.iter() {
+            if trig.mask != 0 && trig.mask & present == 0 {
+                continue;
+            }
             for m in trig.re.find_iter(sent) {
                 let (ts, te) = (ss + m.start(), ss + m.end());
                 if taken.iter().any(|&(a, b)| a < te && ts < b) {
@@ -143,12 +191,20 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
                 sentence_events(&hit, &mut out);
             }
         }
-        let s = Sentence { ctx, ss, se, default, prev_subject };
+        let s = Sentence { ctx, ss, se, default, prev_subject, issuer };
         meeting_recalled(&s, &mut out);
+        visit_nouns(&s, &mut out);
         newspaper_commentary(&s, &mut out);
         // foreign voices praising the outlet state's leaders
         praise_feats(&s, &mut out);
         reported_praise(&s, &mut out);
+    }
+    voice_against_states(ctx, &mut out);
+    // the words of a message quoted ("The message says: …") are that message: no praise
+    // of their own
+    if let Some(m) = MESSAGE_QUOTED.find(ctx.body) {
+        let from = ctx.sentences.iter().rev().find(|s| s.0 <= m.start()).map_or(m.start(), |s| s.0);
+        out.retain(|e| !(e.kind == EventType::Praise && e.evidence_start >= from));
     }
     relations_from_anniversaries(ctx, &mut out);
     treaties_from_anniversaries(ctx, &mut out);
@@ -285,6 +341,16 @@ fn target_after<'m>(
         .collect();
     match trig.kind {
         EventType::Visit => {
+            if trig.rule == "visit_returned" {
+                // where the meeting attended was: a place or a state, not an organisation
+                return cands
+                    .iter()
+                    .find(|m| {
+                        m.kind == EntityKind::Place
+                            || (m.kind == EntityKind::Country && !is_demonym(ctx.kb, m))
+                    })
+                    .copied();
+            }
             if trig.rule == "visit_arrived"
                 && body[crate::text::floor_char(body, te.saturating_sub(5))..te].contains("here")
             {
@@ -364,12 +430,26 @@ fn is_capitalised(w: &str) -> bool {
 fn dedupe(events: Vec<Event>) -> Vec<Event> {
     let mut out: Vec<Event> = Vec::new();
     for e in events {
+        // two named people of one state in one statement ("received the delegation led
+        // by A and the delegation headed by B") are two events
+        let specific = |x: &Event| x.target.is_some() && x.target != x.target_country;
         let dup = out.iter_mut().find(|o| {
-            o.kind == e.kind
+            !(specific(o)
+                && specific(&e)
+                && o.target != e.target
+                && o.rule == e.rule
+                && o.evidence_start == e.evidence_start)
+                && o.kind == e.kind
                 && o.status == e.status
-                && (o.actor == e.actor || (o.actor_country == e.actor_country && e.kind.symmetric()))
-                && (o.target_country == e.target_country
-                    || (e.kind.symmetric() && o.target_country == e.actor_country))
+                && ((o.actor == e.actor || (o.actor_country == e.actor_country && e.kind.symmetric()))
+                    && (o.target_country == e.target_country
+                        || (e.kind.symmetric() && o.target_country == e.actor_country))
+                    // a symmetric event stated from the other side ("A and B signed", "the
+                    // B-A treaty")
+                    || (e.kind.symmetric()
+                        && o.actor_country.is_some()
+                        && o.actor_country == e.target_country
+                        && o.target_country == e.actor_country))
                 && match (o.date, e.date) {
                     (Some(a), Some(b)) => a == b || (a.compatible(b) && (o.inferred || e.inferred)),
                     (None, None) => true,
@@ -629,6 +709,464 @@ mod tests {
             v.iter().any(|e| e.starts_with("praise ") && e.contains("thongsing-vong->kim-jong-il")),
             "{v:?}"
         );
+    }
+
+    #[test]
+    fn a_plural_subject_is_the_parties_listed_before() {
+        // "They" after a list of parties of several states: one event per state
+        let v = events(
+            "Among them were the deputy minister of Culture of Peru, the chairman of the Friendship Society of Ghana and the secretary of the Youth Union of Laos.\nThey laid wreaths before the statue of Kim Il Sung.",
+            "2011-04-16",
+        );
+        for st in ["per", "gha", "lao"] {
+            let who = format!("{st}->kim-il-sung");
+            assert!(v.iter().any(|e| e.starts_with("message floral_tribute") && e.contains(&who)), "{v:?}");
+        }
+        assert_eq!(v.iter().filter(|e| e.starts_with("message floral_tribute")).count(), 3, "{v:?}");
+        // a subject without a name, listed in the next sentence
+        let v = events(
+            "Public figures of different countries visited the DPRK embassies on Monday.\nAmong them were the mayor of Lima of Peru and the chairman of the Friendship Society of Ghana.",
+            "2011-04-16",
+        );
+        assert_eq!(
+            v.iter().filter(|e| e.starts_with("visit ") && e.ends_with("->prk 2011-04-11")).count(),
+            2,
+            "{v:?}"
+        );
+        // "They" after a subject of one state is that state, not the states named later
+        let v = events(
+            "Workers from across Peru held a rally against the trade pact of the U.S. and Japan on Friday.\nThey denounced the pact.",
+            "2011-04-16",
+        );
+        assert!(!v.iter().any(|e| e.contains("usa->") || e.contains("jpn->")), "{v:?}");
+    }
+
+    #[test]
+    fn a_pronoun_object_is_the_person_named_before() {
+        let v = events(
+            "The delegates of the Friendship Society of Ghana expressed condolences over the demise of Kim Jong Il and praised him as a great man.",
+            "2011-12-27",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise ") && e.contains("->kim-jong-il 2011-12-27")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn floral_tributes_are_messages_but_a_basket_already_named_is_not_new() {
+        let v = events(
+            "The Nepal Peace Society presented a floral basket before the statue of Kim Il Sung on Friday.",
+            "2011-04-16",
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("message floral_tribute") && e.contains("->kim-il-sung 2011-04-15")),
+            "{v:?}"
+        );
+        let v = events(
+            "The Nepal Peace Society laid the basket before the statue of Kim Il Sung on Friday.",
+            "2011-04-16",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("message floral_tribute")), "{v:?}");
+    }
+
+    #[test]
+    fn every_led_delegation_received_is_met_and_on_the_visit() {
+        let v = events(
+            "Kim Yong Nam on Monday received the Lao delegation led by Somsak Keo, minister of Culture of Laos, and the delegation of the Friendship Society of Laos headed by Bounthong Chit, its chairman, on a visit to the DPRK.",
+            "2011-04-12",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("meeting ") && e.contains("kim-yong-nam->somsak-keo")),
+            "{v:?}"
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("meeting ") && e.contains("kim-yong-nam->bounthong-chit")),
+            "{v:?}"
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit ") && e.contains("somsak-keo->prk")), "{v:?}");
+        assert!(v.iter().any(|e| e.starts_with("visit ") && e.contains("bounthong-chit->prk")), "{v:?}");
+    }
+
+    #[test]
+    fn messages_from_a_list_of_senders_and_sent_to_by() {
+        let v = events(
+            "Kim Jong Un received messages of greeting from Ollanta Ramos, president of Peru, Jose Gomez, president of Chile, and the Communist Party of Nepal on Monday.",
+            "2012-01-10",
+        );
+        for who in
+            ["ollanta-ramos->kim-jong-un", "jose-gomez->kim-jong-un", "communist-party-of-nepal->kim-jong-un"]
+        {
+            assert!(v.iter().any(|e| e.starts_with("message ") && e.contains(who)), "{who} {v:?}");
+        }
+        // the states in the appositions are not senders
+        assert!(!v.iter().any(|e| e.contains(" per->") || e.contains(" chl->")), "{v:?}");
+        let v = events(
+            "A floral basket was sent to Kim Jong Un by the Friendship Society of Ghana on Sunday.",
+            "2012-01-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message message_sent_to_by")
+                && e.contains("friendship-society-of-ghana->kim-jong-un 2012-01-08")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_home_voice_denounces_the_states_it_speaks_of() {
+        let v = titled(
+            "KCNA Commentary on Japan's Arms Buildup",
+            "Japan is making reckless moves for arms buildup.\nThe arms buildup of Japan is a grave provocation, and the U.S. is behind it as a hostile backer. The U.S. should stop it, and the U.S. allies too.",
+            "2012-03-10",
+        );
+        assert!(
+            v.contains(
+                &"criticism voice_against_state korean-central-news-agency->jpn 2012-03-10".to_string()
+            ),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(
+                &"criticism voice_against_state korean-central-news-agency->usa 2012-03-10".to_string()
+            ),
+            "{v:?}"
+        );
+        // no denunciation: no event
+        let v = titled(
+            "KCNA Commentary on Spring Sowing",
+            "Farms of Japan and of the DPRK are busy. Japan sows rice too.",
+            "2012-03-10",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("criticism")), "{v:?}");
+    }
+
+    #[test]
+    fn a_spokesman_speaks_for_the_organisation_named_after_him() {
+        let v = titled(
+            "U.S. Hostile Moves Slammed",
+            "A spokesman for the DPRK Foreign Ministry answered a question put by KCNA on Monday as regards the U.S. moves.\nThe U.S. moves are a reckless provocation and a hostile act.",
+            "2012-03-13",
+        );
+        assert!(
+            v.contains(
+                &"criticism voice_against_state ministry-of-foreign-affairs->usa 2012-03-13".to_string()
+            ),
+            "{v:?}"
+        );
+        // a foreign voice supporting a home statement is no home voice
+        let v = titled(
+            "U.S. Hostile Moves Slammed",
+            "Jorge Soto, chairman of the Friendship Society of Chile, issued a statement in support of the statement of the DPRK Foreign Ministry.\nThe U.S. moves are a reckless provocation and a hostile act of the U.S.",
+            "2012-03-13",
+        );
+        assert!(!v.iter().any(|e| e.contains("ministry-of-foreign-affairs->")), "{v:?}");
+    }
+
+    #[test]
+    fn people_of_a_foreign_state_may_denounce_its_government() {
+        let v = events(
+            "The south Korean Confederation of Trade Unions on Monday denounced the puppet authorities for their labour policy.",
+            "2012-03-13",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism ")
+                && e.contains("korean-confederation-of-trade-unions->kor 2012-03-12")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn visits_named_as_nouns_belong_to_their_possessor() {
+        let v = events(
+            "Friendship groups of Peru warmly hailed Kim Jong Il's fruitful visit to Russia.",
+            "2011-09-02",
+        );
+        assert!(v.contains(&"visit visit_noun kim-jong-il->rus 2011".to_string()), "{v:?}");
+        let v = events(
+            "Traitor Lee Myung Bak uttered a reckless remark during his recent visit to France.",
+            "2011-06-02",
+        );
+        assert!(v.contains(&"visit visit_noun lee-myung-bak->fra 2011".to_string()), "{v:?}");
+        // a visit yet to come is none
+        let v = events("Kim Yong Nam spoke of his forthcoming visit to Laos.", "2011-06-02");
+        assert!(!v.iter().any(|e| e.starts_with("visit ")), "{v:?}");
+    }
+
+    #[test]
+    fn treaty_anniversaries_without_the_word_conclusion() {
+        let v = events(
+            "They marked the 40th anniversary of the DPRK-Laos treaty of friendship on Monday.",
+            "2011-08-02",
+        );
+        assert!(v.iter().any(|e| e == "agreement treaty_anniversary prk->lao 1971"), "{v:?}");
+    }
+
+    #[test]
+    fn courtesy_calls_and_credentials_are_meetings() {
+        let v = events(
+            "Jorge Soto, the new Chilean ambassador to the DPRK, paid a courtesy call on Pak Ui Chun on Monday.",
+            "2011-08-02",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("meeting courtesy_call jorge-soto->pak-ui-chun 2011-08-01")),
+            "{v:?}"
+        );
+        let v = events(
+            "Jorge Soto, ambassador of Chile, presented his credentials to Kim Yong Nam on Tuesday.",
+            "2011-08-03",
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("meeting credentials_presented jorge-soto->kim-yong-nam 2011-08-02")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn protests_denounce_the_side_they_are_against() {
+        let v = events(
+            "Thousands of Peruvian workers staged a demonstration in Lima on Monday, demanding the withdrawal of the U.S. troops.",
+            "2012-04-10",
+        );
+        assert!(v.iter().any(|e| e.starts_with("criticism protest per->usa 2012-04-09")), "{v:?}");
+        // a rally for a cause, against no named side: no event
+        let v = events("Peruvian workers held a rally on Monday demanding higher wages.", "2012-04-10");
+        assert!(!v.iter().any(|e| e.starts_with("criticism")), "{v:?}");
+    }
+
+    #[test]
+    fn an_international_body_speaks_for_no_one_state() {
+        let v = events(
+            "The World Congress of Peace Forces, held in Lima from May 3 to 5, expressed full support and solidarity with the Workers' Party of Korea.",
+            "2012-05-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise ")
+                && e.contains("world-congress-of-peace-forces->workers-party-of-korea")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_issuer_of_a_statement_is_its_speaker() {
+        let v = events(
+            "The Peruvian branch of the Korean Friendship Association issued a statement on Monday.\nThe statement said that Kim Jong Il is a great statesman.",
+            "2012-05-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise ")
+                && e.contains(" peruvian-branch-of-the-korean-friendship-association->kim-jong-il")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn coordinated_voices_of_two_states_each_praise() {
+        let v = events(
+            "The Nepal Peace Society and the Peruvian Friendship Association explained a secret of the Workers' Party of Korea emerging victorious.",
+            "2012-05-10",
+        );
+        assert!(
+            v.iter().any(
+                |e| e.starts_with("praise ") && e.contains("nepal-peace-society->workers-party-of-korea")
+            ),
+            "{v:?}"
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise ")
+                && e.contains("peruvian-friendship-association->workers-party-of-korea")),
+            "{v:?}"
+        );
+        let v = events(
+            "The Nepal Peace Society carried an article titled \"Kim Jong Il, Leader of the People\" on Monday.",
+            "2012-05-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise reported_praise nepal-peace-society->kim-jong-il")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_issuer_of_a_statement_speaks_in_the_sentences_that_quote_it() {
+        let v = events(
+            "Several parties of Chile including the Socialist Party of Chile made public a joint statement on May 3.\nThe Workers' Party of Korea is a party of the people, the statement said.\nBitterly denouncing the U.S. for its hostile moves, it said the Korean people would win.",
+            "2012-05-10",
+        );
+        assert!(
+            v.contains(
+                &"praise reported_praise socialist-party-of-chile->workers-party-of-korea 2012-05-03"
+                    .to_string()
+            ),
+            "{v:?}"
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism criticism socialist-party-of-chile->usa")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_delegation_is_its_leader_named_before() {
+        let v = events(
+            "A delegation of the Socialist Party of Peru led by Ramon Quispe arrived here on Monday.\nThe delegation laid a floral basket before the statue of Kim Il Sung on Tuesday.\nThe delegation visited the Grand People's Study House on Tuesday.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message floral_tribute ramon-quispe->kim-il-sung 2012-03-13")),
+            "{v:?}"
+        );
+        // touring during the visit is that visit, not another
+        assert_eq!(v.iter().filter(|e| e.starts_with("visit ")).count(), 1, "{v:?}");
+    }
+
+    #[test]
+    fn passives_put_the_agent_first() {
+        let v = events(
+            "The U.S. moves were strongly denounced by the Nepal Peace Society on Monday.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism criticism nepal-peace-society->usa 2012-03-12")),
+            "{v:?}"
+        );
+        assert!(!v.iter().any(|e| e.contains("usa->")), "{v:?}");
+        let v = events(
+            "Kim Jong Un was presented with a floral basket by the Nepal Peace Society on Monday.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e
+                .starts_with("message message_presented_with nepal-peace-society->kim-jong-un 2012-03-12")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_message_stated_as_a_phrase() {
+        let v = events(
+            "In a message to Kim Jong Un on Monday, Jorge Soto, chairman of the Friendship Society of Chile, wished him success.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message message_in jorge-soto->kim-jong-un 2012-03-12")),
+            "{v:?}"
+        );
+        let v = events(
+            "Jorge Soto, chairman of the Friendship Society of Chile, in a letter to Kim Jong Un on Monday wished him success.",
+            "2012-03-14",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message message_in jorge-soto->kim-jong-un 2012-03-12")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn commentaries_in_the_present_tense_and_praise_by_appreciation() {
+        let v =
+            events("Minju Joson Monday in a commentary ridicules the Japanese authorities.", "2012-03-13");
+        assert!(v.iter().any(|e| e.starts_with("criticism criticism minju-joson->jpn")), "{v:?}");
+        let v =
+            events("The Nepal Peace Society highly appreciates the Workers' Party of Korea.", "2012-03-13");
+        assert!(
+            v.iter().any(|e| e.starts_with("praise praise nepal-peace-society->workers-party-of-korea")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn the_words_of_a_message_are_no_praise_of_their_own() {
+        let v = events(
+            "Kim Jong Un received a message from the Nepal Peace Society on Monday. The message says:\nThe Nepal Peace Society highly appreciates the Workers' Party of Korea.",
+            "2012-03-13",
+        );
+        assert!(v.iter().any(|e| e.starts_with("message ")), "{v:?}");
+        assert!(!v.iter().any(|e| e.starts_with("praise ")), "{v:?}");
+    }
+
+    #[test]
+    fn the_participants_are_those_present() {
+        let v = events(
+            "The DPRK embassy in Lima hosted a reception on Monday.\nPresent there on invitation were officials of the Peruvian Foreign Ministry and the Friendship Society of Peru.\nThe participants laid a floral basket before the portrait of Kim Il Sung.",
+            "2012-03-13",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("message floral_tribute ") && e.contains("->kim-il-sung")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn a_fronted_invitation_names_the_host_not_the_visitor() {
+        let v = events(
+            "At the invitation of Hu Jintao, general secretary of the Communist Party of China and Chinese president, Kim Jong Il, general secretary of the Workers' Party of Korea, paid an unofficial visit to China from Sunday to Wednesday.",
+            "2011-05-27",
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit visit kim-jong-il->chn 2011-05-22")), "{v:?}");
+        // a clause of "whether" states nothing
+        let v = events(
+            "There were no reports whether Kim Jong Un also sent a message to the president of Peru.",
+            "2012-05-27",
+        );
+        assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");
+    }
+
+    #[test]
+    fn talks_between_the_subjects_sides_and_baskets_that_came_from_a_list() {
+        let v = events(
+            "The Red Cross Society of Peru and the Red Cross Society of Chile held talks in Lima on Monday.",
+            "2012-08-10",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with(
+                "meeting talks_held red-cross-society-of-peru->red-cross-society-of-chile 2012-08-06"
+            )),
+            "{v:?}"
+        );
+        // the place after the trigger is no side
+        assert!(!v.iter().any(|e| e.contains("->per ")), "{v:?}");
+        let v = events(
+            "Kim Jong Un received floral baskets on Monday.\nA floral basket was sent to him in the joint name of the Nepal Peace Society. Floral baskets also came from the Friendship Society of Chile, Jorge Soto, chairman of the Peace Committee of Peru, and the Youth League of Laos.",
+            "2012-08-10",
+        );
+        for who in [
+            "nepal-peace-society->kim-jong-un",
+            "friendship-society-of-chile->kim-jong-un",
+            "jorge-soto->kim-jong-un",
+        ] {
+            assert!(v.iter().any(|e| e.starts_with("message ") && e.contains(who)), "{who} {v:?}");
+        }
+    }
+
+    #[test]
+    fn anniversaries_of_visits_and_spans_of_two_days() {
+        let v = events(
+            "A reception was given on Monday to mark the 10th anniversary of leader Kim Jong Il's visit to Laos and the 5th anniversary of his visit to Vietnam.",
+            "2012-08-10",
+        );
+        assert!(v.contains(&"visit visit_noun kim-jong-il->lao 2002".to_string()), "{v:?}");
+        assert!(v.contains(&"visit visit_noun kim-jong-il->vnm 2007".to_string()), "{v:?}");
+        let v = events(
+            "The Red Cross Society of Peru and the Red Cross Society of Chile held talks in Lima on Thursday and Friday.",
+            "2012-08-11",
+        );
+        assert_eq!(v.iter().filter(|e| e.starts_with("meeting ")).count(), 1, "{v:?}");
+    }
+
+    #[test]
+    fn returns_home_and_presences_are_visits() {
+        let v = events(
+            "The DPRK delegation led by Pak Ui Chun returned home on Monday after attending the meeting of ministers in Beijing.",
+            "2012-08-10",
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit visit_returned pak-ui-chun->chn 2012-08-06")), "{v:?}");
+        let v = events(
+            "Sergey Petrov, director general of the Russian agency, is in Pyongyang at the invitation of the Korean Central News Agency.",
+            "2012-08-10",
+        );
+        assert!(v.iter().any(|e| e.starts_with("visit visit_presence sergey-petrov->prk")), "{v:?}");
     }
 
     #[test]

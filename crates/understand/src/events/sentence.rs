@@ -23,11 +23,44 @@ pub(super) static TITLED_SUBJECT: LazyLock<Regex> = lazy_regex!(
 /// named person.
 pub(super) static PRONOUN_SUBJECT: LazyLock<Regex> = lazy_regex!(r"^\s*(?:He|She)\s");
 
+/// A clause opened by a plural pronoun or a plural noun of people ("They", "The
+/// delegations"), resolved to the parties listed before.
+pub(super) static PLURAL_SUBJECT: LazyLock<Regex> = lazy_regex!(
+    r"^\s*(?:They|These|The\s+(?:delegations|delegates|guests|visitors|participants|personages|speakers|members|heads\s+of\s+the\s+delegations))\s"
+);
+
+/// The auxiliary of a passive right before a trigger ("was strongly denounced").
+pub(super) static PASSIVE_AUX: LazyLock<Regex> =
+    lazy_regex!(r"(?-u:\b)(?:was|were|is|are|been|being)\s+(?:[a-z]+ly\s+)?$");
+
+/// A clause opened by a definite delegation ("The delegation", "The visiting guests").
+pub(super) static DELEGATION_SUBJECT: LazyLock<Regex> = lazy_regex!(
+    r"^\s*The\s+(?:[A-Za-z-]+\s+){0,2}?(?:delegation|delegates|guests|visitors|troupe|group)\s+(?:(?:also|then|later|first)\s+)?$"
+);
+
+/// A clause opened by the people present ("The participants", "The guests").
+pub(super) static ATTENDEES_SUBJECT: LazyLock<Regex> =
+    lazy_regex!(r"^\s*The\s+(?:participants|guests|attendees|invitees)\s");
+
+/// A sentence that lists who was present ("Present there on invitation were …").
+pub(super) static PRESENT_LIST: LazyLock<Regex> = lazy_regex!(
+    r"^\s*(?:Present\s+there(?:\s+on\s+invitation)?\s+were|Invited\s+(?:there\s+)?were|Among\s+the\s+(?:participants|guests)\s+were|Attending\s+(?:it\s+)?were)(?-u:\b)"
+);
+
+/// A sentence that lists the members of a group named just before ("Among them were …",
+/// "They included …").
+pub(super) static GROUP_LIST: LazyLock<Regex> =
+    lazy_regex!(r"^\s*(?:Among\s+them\s+(?:were|are)|They\s+(?:included|include))(?-u:\b)");
+
+/// An object pronoun right after the trigger ("praised him as …").
+pub(super) static PRONOUN_OBJECT: LazyLock<Regex> = lazy_regex!(r"^\s*(?:him|her)(?-u:\b)");
+
 pub(super) static MODAL_CLAUSE: LazyLock<Regex> = lazy_regex!(
     r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|is\s+due\s+to|are\s+due\s+to|plans?\s+to|expected\s+to|scheduled\s+to)\b"
 );
 
-pub(super) static HYPO: LazyLock<Regex> = lazy_regex!(r"(?i)\b(?:if|unless|should\s+the|in\s+case)\b");
+pub(super) static HYPO: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\b(?:if|unless|should\s+the|in\s+case|whether)\b");
 
 pub(super) static OCCASION: LazyLock<Regex> = lazy_regex!(
     r"(?i)\b(?:on\s+the\s+occasion\s+of|to\s+mark|in\s+celebration\s+of|in\s+commemoration\s+of|over\s+the|on)\s+(?:the\s+|its\s+|his\s+|her\s+)?(?P<o>(?:\d+\w*\s+(?:[\w-]+\s+)?anniversary|new\s+year|demise|death|passing|election|birthday|national\s+day|lunar|day\s+of|ratification|founding|independence|liberation|victory)[^,.;]{0,90}?)(?:[,.;]|\s+on\s+[A-Z]|\s+in\s+the\s+name|\s+to\s+[A-Z]|\s+on\s+behalf|$)"
@@ -143,10 +176,21 @@ impl<'a> Hit<'a> {
             .copied()
             .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[ss..m.start]))
             .collect();
+        // "At the invitation of X, title, Y paid a visit": the host (however named again
+        // in the apposition) is not the subject
+        let hosts: Vec<&str> = all
+            .iter()
+            .filter(|m| {
+                let pre = body[ss..m.start].trim_end_matches("the ");
+                pre.ends_with("invitation of ") || pre.ends_with("invitation from ")
+            })
+            .map(|m| m.id.as_str())
+            .collect();
         let heads = all
             .iter()
             .copied()
             .filter(|m| !(m.kind == EntityKind::Person && of_complement(&body[ss..m.start])))
+            .filter(|m| !hosts.contains(&m.id.as_str()))
             .collect();
         Subjects { all, led, heads }
     }
@@ -165,7 +209,72 @@ impl<'a> Hit<'a> {
     /// The sentence's subject: its first head, else a titled subject, else the subject
     /// of the sentences before.
     fn subject_actor(&self, subj: &Subjects<'a>) -> Option<&'a Mention> {
-        best_entity(&subj.heads).or_else(|| self.titled_subject()).or(self.prev_subject)
+        best_entity(&subj.heads)
+            .or_else(|| self.titled_subject())
+            .or_else(|| self.delegation_subject())
+            .or(self.prev_subject)
+    }
+
+    /// Where the agent of a passive praise or criticism starts: "Y was denounced by X"
+    /// (the trigger's object is its subject, the agent follows "by").
+    fn passive_by(&self) -> Option<usize> {
+        let body = self.ctx.body;
+        if !matches!(self.trig.kind, EventType::Praise | EventType::Criticism) {
+            return None;
+        }
+        let before = &body[self.ss..self.ts];
+        if !PASSIVE_AUX.is_match(before) {
+            return None;
+        }
+        let rest = &body[self.te..self.se];
+        let p = rest.find(" by ").filter(|&p| p <= 40 && !rest[..p].contains([',', ';']))?;
+        Some(self.te + p + 4)
+    }
+
+    /// Whether the trigger phrase stands right after the subject or its apposition ("X in
+    /// a message to", "X, title of Y, in a letter to"), not after a verb of its own.
+    fn phrase_of_subject(&self, subj: &Subjects<'a>) -> bool {
+        let body = self.ctx.body;
+        let before = body[self.ss..self.ts].trim_end();
+        before.ends_with(',') || subj.all.last().is_some_and(|m| body[m.end..self.ts].trim().is_empty())
+    }
+
+    /// "Y was denounced by X": X acts on Y.
+    fn passive_sides(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let Some(by) = self.passive_by() else { return Vec::new() };
+        let actor = np_entity(self.ctx, by, self.se, true);
+        let target = best_entity(&subj.heads).or(self.prev_subject);
+        vec![(actor.cloned(), target.cloned())]
+    }
+
+    /// "In a message to Y, X wished …": the sender is the clause's subject after the
+    /// phrase.
+    fn message_in_sides(&self) -> Vec<Sides> {
+        let (ctx, body) = (self.ctx, self.ctx.body);
+        let target = np_entity(ctx, self.te, self.se, true);
+        let actor = target.and_then(|t| {
+            let comma = body[t.end..self.se].find(", ").map(|p| t.end + p + 2)?;
+            // the subject opens the main clause (after the phrase's own appositions)
+            let main = body[comma..self.se].find(|c: char| c.is_uppercase()).map(|p| comma + p)?;
+            ctx.in_range(main, self.se).find(|m| m.kind != EntityKind::Place && m.id != t.id)
+        });
+        vec![(actor.cloned(), target.cloned())]
+    }
+
+    /// "The delegation …", "The guests …": the leader of the last foreign delegation
+    /// named before ("a delegation of X led by Y").
+    fn delegation_subject(&self) -> Option<&'a Mention> {
+        let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
+        if !DELEGATION_SUBJECT.is_match(&body[ss..self.ts]) {
+            return None;
+        }
+        ctx.mentions.iter().rev().filter(|m| m.end <= ss && m.kind == EntityKind::Person).find(|m| {
+            m.country.is_some()
+                && m.country.as_deref() != ctx.outlet_state
+                && crate::text::led_by(
+                    &body[crate::text::floor_char(body, m.start.saturating_sub(120))..m.start],
+                )
+        })
     }
 
     /// Where the target is looked for: from the trigger's second word on (the target may
@@ -197,7 +306,19 @@ impl<'a> Hit<'a> {
                     .last()
                     .or_else(|| best_entity(&subj.all));
                 let ac = actor.and_then(|a| a.country.clone());
-                vec![(actor.cloned(), self.target_after(ac.as_deref()).cloned())]
+                let target = self.target_after(ac.as_deref()).cloned();
+                // "… the delegation led by A and the delegation headed by B, on a visit to
+                // …": every leader of the list the phrase closes is on the visit
+                let others: Vec<&Mention> = match actor {
+                    Some(a) if subj.led.iter().any(|l| l.id == a.id) => {
+                        subj.led.iter().copied().filter(|l| l.id != a.id && l.country == a.country).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                std::iter::once(actor)
+                    .chain(others.into_iter().map(Some))
+                    .map(|a| (a.cloned(), target.clone()))
+                    .collect()
             }
             Dir::Attributive => {
                 // the visitor is the phrase after "visiting": its leader, else its first name
@@ -212,6 +333,11 @@ impl<'a> Hit<'a> {
                     .and_then(|_| host_mention(ctx, self.ts));
                 vec![(actor.cloned(), target)]
             }
+            Dir::Subject if self.passive_by().is_some() => self.passive_sides(&subj),
+            Dir::Subject if self.trig.rule == "message_in" && subj.heads.is_empty() => {
+                self.message_in_sides()
+            }
+            Dir::Subject if self.trig.rule == "message_in" && !self.phrase_of_subject(&subj) => Vec::new(),
             Dir::Subject | Dir::NoTarget => self.subject_sides(&subj),
             Dir::FromAfter => self.senders(&subj),
             Dir::Between => {
@@ -258,6 +384,60 @@ impl<'a> Hit<'a> {
         pairs
     }
 
+    /// The parties a plural subject stands for: "They …" after a sentence that names
+    /// several foreign parties (one per state), or a subject without a name ("Personages
+    /// of different countries …") before "Among them were …". Empty when the clause has
+    /// a named subject or no such list is near.
+    fn group(&self, subj: &Subjects<'a>) -> Vec<&'a Mention> {
+        let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
+        if !subj.heads.is_empty() {
+            return Vec::new();
+        }
+        let Some(idx) = ctx.sentences.iter().position(|&(a, _)| a == ss) else { return Vec::new() };
+        let list = if PLURAL_SUBJECT.is_match(&body[ss..self.ts]) {
+            // the nearest of the three sentences before whose subject lists several
+            // parties ("Among them were A of X and B of Y", "A, B and C signed …")
+            (idx.saturating_sub(3)..idx)
+                .rev()
+                .map(|i| parties(ctx, subject_span(body, ctx.sentences[i])))
+                .find(|g| g.len() > 1)
+        } else {
+            ctx.sentences
+                .get(idx + 1)
+                .filter(|&&(a, b)| GROUP_LIST.is_match(&body[a..b]))
+                .map(|&s| parties(ctx, s))
+                .filter(|g| g.len() > 1)
+        };
+        // "The participants …" after "Present there on invitation were …": the parties of
+        // that list, even of one state
+        let attendees = || {
+            if !ATTENDEES_SUBJECT.is_match(&body[ss..self.ts]) {
+                return None;
+            }
+            (idx.saturating_sub(3)..idx)
+                .rev()
+                .map(|i| ctx.sentences[i])
+                .filter(|&(a, b)| PRESENT_LIST.is_match(&body[a..b]))
+                .map(|(a, b)| parties(ctx, (a + PRESENT_LIST.find(&body[a..b]).map_or(0, |m| m.end()), b)))
+                .find(|g| !g.is_empty())
+        };
+        list.or_else(attendees).unwrap_or_default()
+    }
+
+    /// "praised him as …": the last person named before the trigger (in the sentence,
+    /// else before it) who is not of the actor's state.
+    fn object_pronoun(&self, actor_country: Option<&str>) -> Option<&'a Mention> {
+        let (ctx, body) = (self.ctx, self.ctx.body);
+        if !matches!(self.trig.kind, EventType::Praise | EventType::Criticism)
+            || !PRONOUN_OBJECT.is_match(&body[self.te..self.se])
+        {
+            return None;
+        }
+        ctx.mentions.iter().rev().filter(|m| m.end <= self.ts && m.start + 600 >= self.ss).find(|m| {
+            m.kind == EntityKind::Person && m.country.is_some() && m.country.as_deref() != actor_country
+        })
+    }
+
     /// "He paid tribute to T": the last named person before, on the other side of T.
     fn pronoun(&self, subj: &Subjects<'a>) -> Option<&'a Mention> {
         let (ctx, body, ss) = (self.ctx, self.ctx.body, self.ss);
@@ -285,15 +465,29 @@ impl<'a> Hit<'a> {
 
     /// The subject acts on the target after the trigger (none for receptions).
     fn subject_sides(&self, subj: &Subjects<'a>) -> Vec<Sides> {
+        let group = self.group(subj);
         let actors: Vec<Option<&Mention>> = if subj.led.len() > 1 {
             subj.led.iter().map(|m| Some(*m)).collect()
+        } else if !group.is_empty() {
+            group.into_iter().map(Some).collect()
         } else {
             vec![
                 subj.led.first().copied().or_else(|| self.pronoun(subj)).or_else(|| self.subject_actor(subj)),
             ]
         };
         let ac = actors.first().copied().flatten().and_then(|a| a.country.clone());
-        let mut target = if self.trig.dir == Dir::NoTarget { None } else { self.target_after(ac.as_deref()) };
+        // a foreign state's own people may denounce its government ("the south Korean
+        // unions denounced the puppet authorities"); the outlet's never do
+        let within =
+            self.trig.kind == EventType::Criticism && ac.is_some() && ac.as_deref() != self.ctx.outlet_state;
+        let mut target = if self.trig.dir == Dir::NoTarget || self.trig.rule == "talks_held" {
+            None
+        } else {
+            self.target_after(if within { None } else { ac.as_deref() })
+        };
+        if target.is_none() && self.trig.dir != Dir::NoTarget {
+            target = self.object_pronoun(ac.as_deref());
+        }
         if target.is_none() && self.trig.kind.symmetric() {
             // "A … and B … signed the treaty"
             target = subj
@@ -305,14 +499,35 @@ impl<'a> Hit<'a> {
         // "met and had talks with A, title, and B, title": one meeting with each
         let second =
             target.filter(|t| t.kind == EntityKind::Person).and_then(|t| coordinated(self.ctx, t, self.se));
+        // "received the delegation led by A and the delegation headed by B": one with each
+        let more_led: Vec<&Mention> = match target {
+            Some(t)
+                if t.kind == EntityKind::Person
+                    && t.start >= self.te
+                    && crate::text::led_by(&self.ctx.body[self.te..t.start]) =>
+            {
+                self.led_after(t.end).into_iter().filter(|m| m.id != t.id && m.country != ac).collect()
+            }
+            _ => Vec::new(),
+        };
         let mut pairs = Vec::new();
         for a in actors {
             pairs.push((a.cloned(), target.cloned()));
-            if let Some(b) = second {
+            for b in second.into_iter().chain(more_led.iter().copied()) {
                 pairs.push((a.cloned(), Some(b.clone())));
             }
         }
         pairs
+    }
+
+    /// The people introduced by "led by"/"headed by" from `from` to the end of the clause.
+    fn led_after(&self, from: usize) -> Vec<&'a Mention> {
+        let body = self.ctx.body;
+        let end = body[from..self.se].find(';').map_or(self.se, |p| from + p);
+        self.ctx
+            .in_range(from, end)
+            .filter(|m| m.kind == EntityKind::Person && crate::text::led_by(&body[from..m.start]))
+            .collect()
     }
 
     /// A message from the sender after the trigger to the subject (or, "sent by X to
@@ -320,17 +535,29 @@ impl<'a> Hit<'a> {
     fn senders(&self, subj: &Subjects<'a>) -> Vec<Sides> {
         let (ctx, body, se) = (self.ctx, self.ctx.body, self.se);
         let actor = np_entity(ctx, self.te, se, true);
-        let to = actor.filter(|_| self.trig.rule == "message_sent_by").and_then(|a| {
-            let p = body[a.end..se].find(" to ")?;
-            np_entity(ctx, a.end + p + 4, se, true)
-        });
+        let to = match self.trig.rule {
+            "message_sent_by" => actor.and_then(|a| {
+                let p = body[a.end..se].find(" to ")?;
+                np_entity(ctx, a.end + p + 4, se, true)
+            }),
+            // "was sent to Y by X": the addressee inside the trigger
+            "message_sent_to_by" => {
+                let t = &body[self.ts..self.te];
+                let p = t.find(" to ").map(|p| p + 4).or_else(|| t.find(" before ").map(|p| p + 8));
+                p.and_then(|p| np_entity(ctx, self.ts + p, self.te, true))
+            }
+            _ => None,
+        };
         let target = to.or_else(|| self.subject_actor(subj));
-        // "from President A and Prime Minister B": one message from each
-        actor
-            .into_iter()
-            .chain(actor.and_then(|a| coordinated(ctx, a, se)))
-            .map(|a| (Some(a.clone()), target.cloned()))
-            .collect()
+        // "from President A and Prime Minister B", "from A, title of X, B and C": one
+        // message from each
+        let mut senders: Vec<&Mention> = actor.map(|a| enumerated(ctx, a, se)).unwrap_or_default();
+        if senders.len() < 2
+            && let Some(b) = actor.and_then(|a| coordinated(ctx, a, se))
+        {
+            senders.push(b);
+        }
+        senders.into_iter().map(|a| (Some(a.clone()), target.cloned())).collect()
     }
 
     /// The agent after "by", else the state where it took place, else the outlet's.
@@ -414,6 +641,15 @@ impl<'a> Hit<'a> {
             end: d.end,
             reason: None,
         };
+        // "on Thursday and Friday": two days in a row are one event's span
+        if let [a, b] = chain[..]
+            && self.ctx.body[a.end..b.start].trim() == "and"
+            && a.date_end.is_none()
+            && let (Some(x), Some(y)) = (a.date.to_date(), b.date.to_date())
+            && x.tomorrow().ok() == Some(y)
+        {
+            return vec![Dated { date_end: Some(b.date), end: b.end, ..stated(a) }];
+        }
         if !chain.is_empty() {
             return chain.into_iter().map(stated).collect();
         }
@@ -448,7 +684,10 @@ impl<'a> Hit<'a> {
         };
         if self.trig.kind != EventType::Reception {
             let tid = target_id.as_ref()?;
-            if *tid == actor.id || (actor.country.is_some() && actor.country == target_country) {
+            let within = self.trig.kind == EventType::Criticism
+                && actor.kind != EntityKind::Country
+                && actor.country.as_deref() != self.ctx.outlet_state;
+            if *tid == actor.id || (actor.country.is_some() && actor.country == target_country && !within) {
                 return None;
             }
         }
@@ -463,8 +702,24 @@ impl<'a> Hit<'a> {
             let Some(actor) = actor else { continue };
             let target = target.as_ref();
             let Some((target_id, target_country)) = self.target_ids(&actor, target) else { continue };
+
             let mut prev_end = te;
             for d in dated {
+                // "The delegation visited …" after its arrival: part of the visit reported
+                if self.trig.kind == EventType::Visit
+                    && actor.start < ss
+                    && out.iter().any(|e| {
+                        e.kind == EventType::Visit
+                            && e.actor.as_deref() == Some(actor.id.as_str())
+                            && e.target_country == target_country
+                            && e.date.zip(d.date).is_some_and(|(a, b)| {
+                                a.year == b.year
+                                    && a.month.zip(b.month).is_none_or(|(x, y)| x.abs_diff(y) <= 1)
+                            })
+                    })
+                {
+                    continue;
+                }
                 // place: the nearest place before this date (after the trigger), else any in
                 // the sentence
                 let place = ctx
@@ -506,4 +761,84 @@ impl<'a> Hit<'a> {
             }
         }
     }
+}
+
+/// The foreign parties a sentence names, one per state in order of first mention: the
+/// first person of that state, else the state itself, else its first organisation.
+fn parties<'a>(ctx: &Ctx<'a>, (ss, se): (usize, usize)) -> Vec<&'a Mention> {
+    let home = ctx.outlet_state;
+    let mut states: Vec<&str> = Vec::new();
+    let ms: Vec<&Mention> = ctx
+        .in_range(ss, se)
+        .filter(|m| m.kind != EntityKind::Place && m.country.is_some() && m.country.as_deref() != home)
+        .collect();
+    for m in &ms {
+        let c = m.country.as_deref().unwrap_or("");
+        if !states.contains(&c) {
+            states.push(c);
+        }
+    }
+    states
+        .iter()
+        .filter_map(|c| {
+            let of =
+                |k: EntityKind| ms.iter().find(|m| m.kind == k && m.country.as_deref() == Some(c)).copied();
+            of(EntityKind::Person)
+                .or_else(|| of(EntityKind::Country))
+                .or_else(|| of(EntityKind::Organization))
+        })
+        .collect()
+}
+
+/// The span of a sentence's subject: after the copula of a list ("Among them were …"),
+/// else up to its first finite verb.
+fn subject_span(body: &str, (ss, se): (usize, usize)) -> (usize, usize) {
+    let sent = &body[ss..se];
+    if let Some(m) = GROUP_LIST.find(sent) {
+        return (ss + m.end(), se);
+    }
+    (ss, FINITE_VERB.find(sent).map_or(se, |m| ss + m.start()))
+}
+
+/// The verbs that end a subject (see [`crate::lexicon::CLAUSE_VERBS`]).
+static FINITE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    let alt = crate::lexicon::CLAUSE_VERBS.join("|");
+    Regex::new(&format!(r"(?-u:\b)(?:{alt})(?-u:\b)")).expect("clause verbs")
+});
+
+/// A separator between two items of a list ("A, B and the C", "A and President B").
+static LIST_GAP: LazyLock<Regex> =
+    lazy_regex!(r"^(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?(?:[A-Z][\w'.-]*\s+){0,5}$");
+
+/// The opening of an apposition whose names are not items of the list ("A, president of
+/// the X, and B": X is A's).
+static APPOSITION_OPEN: LazyLock<Regex> = lazy_regex!(
+    r"^(?:,\s+(?:the\s+|a\s+|its\s+)?(?:[\w'-]+\s+){0,6}?(?:of|in)\s+(?:the\s+)?|\s+(?:of|in)\s+(?:the\s+)?|(?:'s|’s)?\s+)$"
+);
+
+/// The items of a list opened by `first`: each later name separated from the last by a
+/// comma or "and" (names in an apposition are skipped).
+fn enumerated<'a>(ctx: &Ctx<'a>, first: &'a Mention, se: usize) -> Vec<&'a Mention> {
+    let body = ctx.body;
+    let mut items = vec![first];
+    let mut prev_end = first.end;
+    let mut in_apposition = false;
+    for m in ctx.in_range(first.end, se) {
+        if m.start < prev_end {
+            continue;
+        }
+        let gap = &body[prev_end..m.start];
+        if m.kind != EntityKind::Place && LIST_GAP.is_match(gap) && (!in_apposition || gap.starts_with(',')) {
+            if !items.iter().any(|x| x.id == m.id) {
+                items.push(m);
+            }
+            in_apposition = false;
+        } else if APPOSITION_OPEN.is_match(gap) {
+            in_apposition = true;
+        } else {
+            break;
+        }
+        prev_end = m.end;
+    }
+    items
 }

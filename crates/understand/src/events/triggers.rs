@@ -36,36 +36,175 @@ pub(super) struct Trigger {
     pub rule: &'static str,
     pub dir: Dir,
     pub cameo: &'static str,
+    /// Words one of which a sentence must contain for the trigger to be tried (a cheap
+    /// test before the regex; empty: always tried). Each match of `re` contains one.
+    pub needs: &'static [&'static str],
+    /// `needs` as bits of [`NEEDS`] (0: always tried).
+    pub mask: u128,
+}
+
+/// The words each trigger needs (see [`Trigger::needs`]), by rule, for the triggers
+/// that do not say so themselves: a word that every match of the rule's regex contains.
+fn needs_of(rule: &str) -> &'static [&'static str] {
+    match rule {
+        "message_received_from" | "received_visitor" => &["received"],
+        "message_sent" => &["send", "sent", "forwarded", "dispatched"],
+        "message_in" => &["message", "letter", "telegram", "reply"],
+        "message_came_from" => &["came", "arrived", "poured"],
+        "talks_held" => &["talks", "negotiations", "consultations"],
+        "message_presented_with" => &["presented"],
+        "message_sent_by" => &["sent", "forwarded", "dispatched", "addressed", "presented"],
+        "letter_adopted" => &["adopted"],
+        "condolences_expressed" => &["condolence"],
+        "greetings_extended" => &["congratulation", "greeting"],
+        "visiting_delegation" | "visit_on_a_visit" | "visit" => &["visit"],
+        "visit_left_for" => &["left"],
+        "visit_here" => &["here"],
+        "visit_arrived" => &["arrived"],
+        "visit_returned" => &["home"],
+        "visit_presence" => &["invitation"],
+        "talks_held_between" => &["between"],
+        "talks_with" => &["with"],
+        "met" => &["met", "meet"],
+        "credentials_received" => &["credentials"],
+        "agreement_signed_between" => &["signed"],
+        "agreement_signed" => &["signed", "concluded"],
+        "ratification_exchanged" => &["ratification"],
+        "ratified" => &["ratified"],
+        "reception_hosted" => &["reception", "banquet", "dinner", "luncheon"],
+        "reception_given_passive" => &["reception", "banquet"],
+        "relations_established" => &["diplomatic"],
+        "praise" => &[
+            "prais",
+            "laud",
+            "hail",
+            "extoll",
+            "eulogiz",
+            "acclaim",
+            "admir",
+            "spoke",
+            "tribute",
+            "appreciat",
+            "speak",
+            "expressed",
+        ],
+        "criticism" => &[
+            "denounc",
+            "condemn",
+            "flay",
+            "accus",
+            "rebuk",
+            "critici",
+            "slammed",
+            "lambasted",
+            "censured",
+            "blasted",
+            "decried",
+            "castigated",
+            "assailed",
+            "ridiculed",
+            "chid",
+            "deplor",
+            "lashed",
+            "rapped",
+            "branded",
+            "hit out",
+            "protested",
+            "termed",
+            "ridicul",
+            "slam",
+            "blast",
+            "lambast",
+            "censur",
+            "castigat",
+            "decr",
+            "assail",
+            "derid",
+        ],
+        _ => &[],
+    }
+}
+
+/// Every word some trigger needs, matched in one pass over a sentence (ASCII case
+/// insensitive, as the triggers are).
+pub(super) static NEEDS: LazyLock<(aho_corasick::AhoCorasick, Vec<&'static str>)> = LazyLock::new(|| {
+    let mut words: Vec<&'static str> = Vec::new();
+    for t in TRIGGERS.iter() {
+        for w in t.needs {
+            if !words.contains(w) {
+                words.push(w);
+            }
+        }
+    }
+    assert!(words.len() <= 128, "too many trigger words");
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&words)
+        .expect("trigger words");
+    (ac, words)
+});
+
+/// The bits of [`NEEDS`] whose words occur in `sent`.
+pub(super) fn needs_present(sent: &str) -> u128 {
+    let mut bits = 0u128;
+    for m in NEEDS.0.find_overlapping_iter(sent) {
+        bits |= 1u128 << m.pattern().as_usize();
+    }
+    bits
 }
 
 pub(super) fn t(re: &str, kind: EventType, rule: &'static str, dir: Dir, cameo: &'static str) -> Trigger {
     // ASCII word boundaries: a Unicode \b makes the fast engines give up on any text
     // with a curly quote or a dash, and English trigger words need no more
     let re = re.replace(r"\b", r"(?-u:\b)");
-    Trigger { re: Regex::new(&format!("(?i){re}")).expect(rule), kind, rule, dir, cameo }
+    Trigger {
+        re: Regex::new(&format!("(?i){re}")).expect(rule),
+        kind,
+        rule,
+        dir,
+        cameo,
+        needs: needs_of(rule),
+        mask: 0,
+    }
+}
+
+/// A trigger tried only in sentences that contain one of `needs`.
+fn needing(needs: &'static [&'static str], tr: Trigger) -> Trigger {
+    Trigger { needs, ..tr }
 }
 
 pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
     use Dir::*;
     use EventType::*;
-    vec![
+    let mut v = vec![
         t(
-            r"\breceived\b[^.;]{0,80}?\b(?:message|letter|greetings|telegram|floral\s+basket|reply|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
+            r"\breceived\b[^.;]{0,80}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|repl(?:y|ies)|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
             Message,
             "message_received_from",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|congratulations|condolences|card|reply)\b",
+            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
             Message,
             "message_sent",
             Subject,
             "051",
         ),
-        // passives: "a message of greeting sent by X (to Y)", "a letter to Y was adopted"
+        // passives: "a floral basket was sent to Y by X", "a message of greeting sent by X
+        // (to Y)", "a letter to Y was adopted"
+        needing(
+            &["was", "were"],
+            t(
+                r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^.;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^.;]*?\b(?:by|from|in\s+the\s+(?:joint\s+)?names?\s+of)\b",
+                Message,
+                "message_sent_to_by",
+                FromAfter,
+                "051",
+            ),
+        ),
         t(
-            r"\b(?:message|letter|greetings|telegram|floral\s+basket|wreath|reply)\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
+            r"\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|repl(?:y|ies))\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
             Message,
             "message_sent_by",
             FromAfter,
@@ -76,6 +215,42 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Message,
             "letter_adopted",
             Adopted,
+            "051",
+        ),
+        // floral tributes: "presented wreaths and floral baskets before the portrait of Y"
+        // (a basket already named, "laid the basket", is the sender's message)
+        needing(
+            &["wreath", "basket", "bouquet", "flower"],
+            t(
+                r"\b(?:presented|laid|placed|offered|presenting|laying)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|its\s+)?(?:(?:large|big|huge|beautiful)\s+)?(?:wreaths?|floral\s+baskets?|(?:bouquets|flowers)\b[^.;]{0,40}?\bbefore)\b",
+                Message,
+                "floral_tribute",
+                Subject,
+                "051",
+            ),
+        ),
+        // "X, in a message to Y, …", "In a message to Y, X …"
+        t(
+            r"\bin\s+(?:a|an|the|his|her|its|their)\s+(?:[A-Za-z-]+\s+){0,3}?(?:message|letter|telegram|reply)\s+(?:sent\s+|addressed\s+)?to\b",
+            Message,
+            "message_in",
+            Subject,
+            "051",
+        ),
+        // "Floral baskets also came from A, B and C"
+        t(
+            r"\b(?:messages?|letters?|greetings|floral\s+baskets?|wreaths?|congratulations|telegrams?)\s+(?:of\s+[a-z]+\s+)?(?:also\s+)?(?:came|arrived|poured\s+in)\s+from\b",
+            Message,
+            "message_came_from",
+            FromAfter,
+            "051",
+        ),
+        // "Y was presented with a floral basket by X"
+        t(
+            r"\b(?:was|were)\s+presented\s+with\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:floral\s+baskets?|wreaths?|messages?|letters?)\b[^.;]*?\bby\b",
+            Message,
+            "message_presented_with",
+            FromAfter,
             "051",
         ),
         t(
@@ -91,6 +266,27 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "greetings_extended",
             Subject,
             "051",
+        ),
+        // a call on a person is a meeting, not a visit: before the visit patterns
+        needing(
+            &["courtesy"],
+            t(
+                r"\b(?:paid|pays|paying)\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+)?courtesy\s+(?:call|visit)s?\s+(?:on|to)\b",
+                Meeting,
+                "courtesy_call",
+                Subject,
+                "040",
+            ),
+        ),
+        needing(
+            &["credentials"],
+            t(
+                r"\b(?:presented|presents|presenting)\s+(?:his\s+|her\s+|the\s+|their\s+)?(?:letters?\s+of\s+)?credentials\s+to\b",
+                Meeting,
+                "credentials_presented",
+                Subject,
+                "040",
+            ),
         ),
         t(r"\b(?:the|a|an|its|their)\s+visiting\b", Visit, "visiting_delegation", Attributive, "042"),
         t(
@@ -115,6 +311,23 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "042",
         ),
         t(r"\b(?:arrived|arriving|left|leaving)\s+here\b", Visit, "visit_here", Subject, "042"),
+        // "returned home on Monday after attending the meeting in Beijing": the visit was
+        // to where the meeting was
+        t(
+            r"\b(?:returned|came\s+back|came)\s+home\b[^.;]*?\bafter\s+(?:attending|visiting|participating\s+in|taking\s+part\s+in|a\s+visit\s+to|its\s+visit\s+to|his\s+visit\s+to|her\s+visit\s+to|their\s+visit\s+to)\b",
+            Visit,
+            "visit_returned",
+            Subject,
+            "042",
+        ),
+        // "X is in Pyongyang at the invitation of Y": a visit stated as a presence
+        t(
+            r"\b(?:is|are)\s+(?:now\s+|currently\s+)?in\s+(?-i:[A-Z])[\w-]+(?:\s+(?-i:[A-Z])[\w-]+)?\s+at\s+the\s+invitation\s+of\b",
+            Visit,
+            "visit_presence",
+            Subject,
+            "042",
+        ),
         t(r"\barrived\s+(?:in|at)\b", Visit, "visit_arrived", Subject, "042"),
         t(r"\btalks\s+(?:were|was)\s+held\s+between\b", Meeting, "talks_held_between", Between, "046"),
         t(
@@ -124,8 +337,15 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "046",
         ),
+        // "A and B held talks in Beijing": the sides are the subject's
+        t(
+            r"\b(?:held|had)\s+(?:[A-Za-z-]+\s+){0,3}?(?:talks|negotiations|consultations)\b",
+            Meeting,
+            "talks_held",
+            Subject,
+            "046",
+        ),
         t(r"\b(?:met|meets)\b", Meeting, "met", Subject, "040"),
-        t(r"\bpaid\s+(?:a\s+)?courtesy\s+call\s+on\b", Meeting, "courtesy_call", Subject, "040"),
         t(
             r"\breceived\s+(?:the\s+)?(?:letters?\s+of\s+)?credentials\s+from\b",
             Meeting,
@@ -185,18 +405,42 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "054",
         ),
         t(
-            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|spoke\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|highly\s+appreciated|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
+            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|(?:spoke|speak|speaks)\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|(?:highly\s+)?appreciat(?:ed|es|ing)|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity|sympathy)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
             Praise,
             "praise",
             Subject,
             "051",
         ),
+        // protests: "staged a demonstration in Baghdad, demanding the withdrawal of the U.S.
+        // troops"
+        needing(
+            &["demonstration", "rall", "protest", "picket", "sit-in"],
+            t(
+                r"\b(?:staged|held|waged|launched|organized|organised)\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,3}?(?:demonstrations?|rall(?:y|ies)|protests?|pickets?|sit-ins?)\b[^.;]*?\b(?:demanding|against|denouncing|condemning|protesting|in\s+protest\s+against|accusing)\b",
+                Criticism,
+                "protest",
+                Subject,
+                "111",
+            ),
+        ),
         t(
-            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded)\b",
+            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded|hit\s+out\s+at|protested\s+against|termed|ridicules|ridiculing|slams|slamming|blasts|blasting|flays|lambastes|lambasting|censures|censuring|accuses|rebukes|castigates|castigating|decries|decrying|assails|assailing|criticizes|criticises|derided|derides|deriding)\b",
             Criticism,
             "criticism",
             Subject,
             "111",
         ),
-    ]
+    ];
+    // the bits of each trigger's words, in the order NEEDS numbers them
+    let mut words: Vec<&'static str> = Vec::new();
+    for t in v.iter_mut() {
+        for w in t.needs {
+            let i = words.iter().position(|x| x == w).unwrap_or_else(|| {
+                words.push(w);
+                words.len() - 1
+            });
+            t.mask |= 1u128 << i;
+        }
+    }
+    v
 });

@@ -69,9 +69,31 @@ pub(super) fn kb_mentions(kb: &Kb, body: &str, outlet_state: Option<&str>) -> Ve
             ));
         }
     }
+    // "the puppet military": DPRK media's name for the south Korean state's organs
+    if outlet_state == Some("prk") && body.contains("puppet") {
+        for m in PUPPET.find_iter(body) {
+            if ms.iter().any(|x| x.start < m.end() && m.start() < x.end) {
+                continue;
+            }
+            ms.push(mention(
+                EntityKind::Country,
+                "kor".into(),
+                Some("kor".into()),
+                body,
+                (m.start(), m.end()),
+                true,
+            ));
+        }
+    }
     ms.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
     ms
 }
+
+/// "the puppet military", "the puppet regime" (nouns in [`crate::lexicon::PUPPET_NOUNS`]).
+static PUPPET: LazyLock<Regex> = LazyLock::new(|| {
+    let alt = crate::lexicon::PUPPET_NOUNS.join("|");
+    Regex::new(&format!(r"(?-u:\b)puppet\s+(?:{alt})(?-u:\b)")).expect("puppet nouns")
+});
 
 /// A person written under a spelling variant in this body is exported under that
 /// spelling throughout (the guide's "slug of the full name as the outlet writes it").

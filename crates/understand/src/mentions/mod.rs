@@ -45,6 +45,12 @@ fn find_inner(kb: &Kb, body: &str, outlet_state: Option<&str>) -> Found {
     ms.extend(generic);
     ms.extend(people);
     ms.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    // 4. people named again by their family name alone
+    let again = people::surname_mentions(body, &toks, &ms);
+    if !again.is_empty() {
+        ms.extend(again);
+        ms.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    }
     Found { mentions: ms }
 }
 
@@ -240,6 +246,50 @@ mod tests {
         );
         assert!(has(&v, "korean-confederation-of-farmers-unions", Some("kor")), "{v:?}");
         assert!(has(&v, "union-of-korean-teachers-in-japan", Some("jpn")), "{v:?}");
+    }
+
+    #[test]
+    fn coordinated_people_share_the_state_of_the_last_title() {
+        let v = ids(
+            "Pak Ui Chun met and had talks with Jorge Perez, first deputy minister, and Pedro Soto, vice-minister of Foreign Affairs of Chile, on Monday.",
+        );
+        assert!(has(&v, "jorge-perez", Some("chl")), "{v:?}");
+        assert!(has(&v, "pedro-soto", Some("chl")), "{v:?}");
+    }
+
+    #[test]
+    fn organisations_of_no_state_and_of_the_state_they_are_in() {
+        let v = ids(
+            "The World Federation of Democratic Youth praised it. The Movement for Democracy in south Korea met.",
+        );
+        assert!(has(&v, "world-federation-of-democratic-youth", None), "{v:?}");
+        assert!(has(&v, "movement-for-democracy", Some("kor")), "{v:?}");
+    }
+
+    #[test]
+    fn an_abbreviated_month_ends_a_name() {
+        let v = ids("The foundation of Lima Korean School on Oct. 5 was marked.");
+        assert!(v.iter().any(|(i, _)| i == "lima-korean-school"), "{v:?}");
+    }
+
+    #[test]
+    fn a_person_named_again_by_the_family_name() {
+        let v = ids("Xi Jinping met Vladimir Putin on Monday. Xi said that Putin was right.");
+        let xi = v.iter().filter(|(i, _)| i == "xi-jinping").count();
+        let putin = v.iter().filter(|(i, _)| i == "vladimir-putin").count();
+        assert!(xi >= 1 && putin >= 1, "{v:?}");
+        let kb = Kb::builtin().unwrap();
+        let f = find(
+            &kb,
+            "Xi Jinping met Vladimir Putin on Monday. Xi said that Putin was right.",
+            Some("prk"),
+            None,
+        );
+        assert_eq!(f.mentions.iter().filter(|m| m.id == "xi-jinping").count(), 2, "{:?}", f.mentions);
+        assert_eq!(f.mentions.iter().filter(|m| m.id == "vladimir-putin").count(), 2, "{:?}", f.mentions);
+        // a family name two people share names neither
+        let f = find(&kb, "Kim Jong Un and Kim Yo Jong came. Kim spoke.", Some("prk"), None);
+        assert!(!f.mentions.iter().any(|m| m.surface == "Kim"), "{:?}", f.mentions);
     }
 
     #[test]

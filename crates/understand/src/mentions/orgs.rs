@@ -7,7 +7,9 @@ use annalist_model::{EntityKind, Mention};
 use super::tokens::{Tok, breaks_name, is_cap, is_title, name_like, title_run};
 use super::{country_in, mention, overlaps};
 use crate::kb::Kb;
-use crate::lexicon::{NAME_CONNECTORS, ORG_HEADS, PLACE_HEADS, TITLE_MODIFIERS};
+use crate::lexicon::{
+    BRANCH_WORDS, INTERNATIONAL_WORDS, NAME_CONNECTORS, ORG_HEADS, PLACE_HEADS, TITLE_MODIFIERS,
+};
 use crate::text::{boundary_after, floor_char, slug};
 
 /// What naming a span needs besides the span: the body, the KB and its mentions.
@@ -92,6 +94,33 @@ pub(super) fn generic_names(
             continue;
         }
         namer.emit(st, &mut out, 0);
+    }
+    // "the German branch of the Korean Friendship Association": an organisation of the
+    // state its demonym names
+    for m in kbm.iter().filter(|m| m.kind == EntityKind::Country) {
+        let rest = &body[m.end..];
+        let Some(w) = BRANCH_WORDS.iter().find(|w| {
+            rest.strip_prefix(' ')
+                .and_then(|r| r.strip_prefix(**w))
+                .is_some_and(|r| r.starts_with(" of the "))
+        }) else {
+            continue;
+        };
+        let at = m.end + 1 + w.len() + " of the ".len();
+        let Some(org) =
+            kbm.iter().chain(out.iter()).find(|o| o.kind == EntityKind::Organization && o.start == at)
+        else {
+            continue;
+        };
+        let (s, e) = (m.start, org.end);
+        out.push(mention(
+            EntityKind::Organization,
+            slug(&body[s..e]),
+            m.country.clone(),
+            body,
+            (s, e),
+            false,
+        ));
     }
     // "Vietnamese embassy", "DPRK embassy in Brasilia"
     for m in kbm.iter().filter(|m| m.kind == EntityKind::Country) {
@@ -279,7 +308,20 @@ impl Namer<'_> {
                     .find(|m| m.kind == EntityKind::Country && m.start < s && m.end > s)
                     .and_then(|m| m.country.clone())
             });
-        let country = if kind == EntityKind::Organization {
+        // "… Movement for Realizing Democracy in south Korea": the state it is in, named
+        // right after
+        let located = located.or_else(|| {
+            let at = e + body[e..].strip_prefix(" in ").map(|_| 4)?;
+            kbm.iter()
+                .find(|m| m.kind == EntityKind::Country && m.start == at)
+                .and_then(|m| m.country.clone())
+        });
+        // "International Meeting of …", "World Federation of …": of no one state unless
+        // its name says which
+        let international = INTERNATIONAL_WORDS.contains(&st[0].s);
+        let country = if kind == EntityKind::Organization && international {
+            located.or_else(|| country_in(kbm, s, e))
+        } else if kind == EntityKind::Organization {
             located.or_else(|| country_in(kbm, s, e)).or_else(|| {
                 // nearest state named before it in the sentence, else the outlet's
                 let sent_start = body[..s].rfind(['.', '\n']).map_or(0, |p| p + 1);

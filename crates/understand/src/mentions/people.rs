@@ -13,12 +13,16 @@ use crate::lexicon::{KOREAN_SURNAMES, NAME_CONTINUERS, PERSON_TITLES};
 use crate::text::{floor_char, slug};
 
 static TITLE_AFTER: LazyLock<Regex> = lazy_regex!(
-    r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:first\s+|vice\s+|deputy\s+|executive\s+|senior\s+|acting\s+|honorary\s+|permanent\s+|managing\s+|former\s+|chief\s+|general\s+)*(?:president|vice-president|premier|vice-premier|prime\s+minister|minister|vice-minister|minister-councilor|minister-counsellor|chairman|chairwoman|chairperson|vice-chairman|vice-chairwoman|secretary|secretary-general|general\s+secretary|member|ambassador|director|head|deputy|chief|king|queen|leader|counselor|counsellor|councilor|charge|spokesman|spokeswoman|spokesperson|consul|consul-general|governor|mayor|speaker|representative|envoy|editor|editor-in-chief|professor|rector|commander|founder|coordinator|attache|attaché|officer|manager|lecturer|researcher|journalist|writer|correspondent|delegate|daughter|son|wife|widow|husband|chancellor|emperor|sultan|emir|minister|marshal|colonel|general|lieutenant|captain|vice|national|bishop|patriarch)\b"
+    r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:new\s+|newly[\s-]appointed\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:first\s+|vice\s+|deputy\s+|executive\s+|senior\s+|acting\s+|honorary\s+|permanent\s+|managing\s+|former\s+|chief\s+|general\s+)*(?:president|vice-president|premier|vice-premier|prime\s+minister|minister|vice-minister|minister-councilor|minister-counsellor|chairman|chairwoman|chairperson|vice-chairman|vice-chairwoman|secretary|secretary-general|general\s+secretary|member|ambassador|director|head|deputy|chief|king|queen|leader|counselor|counsellor|councilor|charge|spokesman|spokeswoman|spokesperson|consul|consul-general|governor|mayor|speaker|representative|envoy|editor|editor-in-chief|professor|rector|commander|founder|coordinator|attache|attaché|officer|manager|lecturer|researcher|journalist|writer|correspondent|delegate|daughter|son|wife|widow|husband|chancellor|emperor|sultan|emir|minister|marshal|colonel|general|lieutenant|captain|vice|national|bishop|patriarch)\b"
 );
 
 static BEFORE_NAME: LazyLock<Regex> = lazy_regex!(
     r"(?i)(?:\b(?:led|headed|accompanied|received|hosted|greeted|welcomed)\s+by|\b(?:daughter|son|wife|widow|family|husband)\s+of|\b(?:message|letter|greetings?|condolences|congratulations|telegram|card|gift|basket|wreath)\b[^.;]{0,60}?\b(?:to|from)|\b(?:ambassador|envoy|consul|charge\s+d['’]\s*affaires)\b[^,.;]{0,50}?)\s+$"
 );
+
+/// An apposition without a state followed by a coordinated name: ", first deputy
+/// minister, and ".
+static COORDINATED_TITLE: LazyLock<Regex> = lazy_regex!(r"^\s*,\s*[^,.;()]{1,60},\s+and\s+");
 
 /// "German Ambassador to the DPRK Gerhard Thiedemann": the state after "to" is where
 /// the title is held; the person is of the state named before the title.
@@ -131,9 +135,25 @@ pub(super) fn unknown_people(
                 .filter_map(|m| m.country.clone())
                 .find(|c| Some(c.as_str()) != outlet_state)
         };
+        // "A, first deputy minister, and B, vice-minister of Russia": A's title names no
+        // state; the coordinated title's state is A's too
+        let shared_title = || {
+            let m = COORDINATED_TITLE.find(after)?;
+            let from = e + m.end();
+            let to = body[from..].find(['.', ';', '\n']).map_or(body.len(), |p| from + p).min(from + 160);
+            kbm.iter()
+                .filter(|x| x.start >= from && x.end <= to && x.kind == EntityKind::Country)
+                .filter(|x| {
+                    let pre = body[..x.start].trim_end();
+                    !(pre.ends_with(" to") || pre.ends_with(" to the") || pre.ends_with(" in"))
+                })
+                .find_map(|x| x.country.clone())
+                .filter(|c| Some(c.as_str()) != outlet_state)
+        };
         let country = demonym_before
             .or(title_country)
             .or_else(|| korean.then(|| outlet_state.unwrap_or("prk").to_string()))
+            .or_else(|| if titled_after { shared_title() } else { None })
             .or_else(|| context_country().filter(|c| Some(c.as_str()) != outlet_state))
             .or_else(foreign_after)
             .or_else(context_country)
@@ -189,4 +209,58 @@ pub(super) fn title_window_country(
             !(pre.ends_with(" to") || pre.ends_with(" to the") || pre.ends_with("in"))
         })
         .and_then(|m| m.country.clone())
+}
+
+/// A person named again by one part of the name ("Xi held talks with Kim", "Putin
+/// said"): the family name (a Korean name's first word, else its first or last word) of
+/// exactly one person named earlier in the body, standing alone.
+pub(super) fn surname_mentions(body: &str, toks: &[Tok<'_>], ms: &[Mention]) -> Vec<Mention> {
+    let mut short: Vec<(&str, &Mention)> = Vec::new();
+    let mut shared: Vec<&str> = Vec::new();
+    for m in ms.iter().filter(|m| m.kind == EntityKind::Person) {
+        let words: Vec<&str> = m.surface.split_whitespace().collect();
+        if words.len() < 2 {
+            continue;
+        }
+        let korean = KOREAN_SURNAMES.contains(&words[0]) && words.len() == 3;
+        let forms: Vec<&str> = if korean { vec![words[0]] } else { vec![words[0], words[words.len() - 1]] };
+        for f in forms {
+            let f = &m.surface[m.surface.find(f).unwrap_or(0)..][..f.len()];
+            if f.len() < 2 || !is_cap(f) || lead_word(f) || is_title(f) || !name_like(f) {
+                continue;
+            }
+            match short.iter().find(|(s, _)| *s == f) {
+                Some((_, o)) if o.id != m.id => shared.push(f),
+                Some(_) => {}
+                None => short.push((f, m)),
+            }
+        }
+    }
+    short.retain(|(s, _)| !shared.contains(s));
+    let mut out = Vec::new();
+    if short.is_empty() {
+        return out;
+    }
+    for (k, t) in toks.iter().enumerate() {
+        let Some((_, p)) = short.iter().find(|(s, _)| *s == t.s) else { continue };
+        if t.start < p.end || overlaps(ms, t.start, t.end) {
+            continue;
+        }
+        // alone: no capitalised word joined to it on either side
+        let joined = |a: usize, b: usize| only_space(body, toks[a].end, toks[b].start);
+        if (k > 0 && is_cap(toks[k - 1].s) && joined(k - 1, k) && !lead_word(toks[k - 1].s))
+            || (k + 1 < toks.len() && is_cap(toks[k + 1].s) && joined(k, k + 1))
+        {
+            continue;
+        }
+        out.push(mention(
+            EntityKind::Person,
+            p.id.clone(),
+            p.country.clone(),
+            body,
+            (t.start, t.end),
+            p.known,
+        ));
+    }
+    out
 }

@@ -4,8 +4,8 @@
 //! name.
 
 use crate::lexicon::{
-    DOTTED_ABBREVIATIONS, LEAD_WORDS, MONTHS, NOT_NAME, ORG_HEADS, PERSON_TITLES, PLACE_HEADS,
-    TITLE_MODIFIERS, TITLE_WORDS, WEEKDAYS,
+    DOTTED_ABBREVIATIONS, LEAD_WORDS, MONTH_ABBREVIATIONS, MONTHS, NOT_NAME, ORG_HEADS, PERSON_TITLES,
+    PLACE_HEADS, TITLE_MODIFIERS, TITLE_WORDS, WEEKDAYS,
 };
 
 /// A word token of the body.
@@ -87,6 +87,10 @@ pub(super) fn title_run(st: &[Tok<'_>]) -> usize {
 pub(super) fn breaks_name(body: &str, toks: &[Tok<'_>], k: usize) -> bool {
     let w = toks[k].s;
     if WEEKDAYS.contains(&w) {
+        return true;
+    }
+    // "… School on Oct. 5": an abbreviated month
+    if MONTH_ABBREVIATIONS.contains(&w) && body[toks[k].end..].starts_with('.') {
         return true;
     }
     if MONTHS.contains(&w) {
