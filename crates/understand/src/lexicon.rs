@@ -659,3 +659,21 @@ pub(crate) const BRANCH_WORDS: &[&str] = &["branch", "chapter", "section", "offi
 /// Month names as KCNA abbreviates them before a day ("Oct. 5", "Sept. 9").
 pub(crate) const MONTH_ABBREVIATIONS: &[&str] =
     &["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"];
+
+/// The nouns of an utterance that speaks for its issuer in the sentences quoting it
+/// ("…, the statement said", "The communique noted …").
+pub(crate) const UTTERANCE_NOUNS: &[&str] = &[
+    "statement",
+    "article",
+    "resolution",
+    "letter",
+    "appeal",
+    "declaration",
+    "editorial",
+    "commentary",
+    "message",
+    "report",
+    "release",
+    "communique",
+    "speech",
+];

@@ -74,9 +74,13 @@ static ISSUED: LazyLock<Regex> = lazy_regex!(
 
 /// A sentence whose speaker is the utterance quoted ("…, the statement said", "It
 /// noted …"): it does not change the subject.
-static QUOTED_BY_UTTERANCE: LazyLock<Regex> = lazy_regex!(
-    r"(?:,\s+(?:the\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech)|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
-);
+static QUOTED_BY_UTTERANCE: LazyLock<Regex> = LazyLock::new(|| {
+    let n = crate::lexicon::UTTERANCE_NOUNS.join("|");
+    Regex::new(&format!(
+        r"(?:,\s+(?:the\s+(?:{n})|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:{n}))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
+    ))
+    .expect("quoted by utterance")
+});
 
 /// The words that introduce a message's own text: "The message says:", "The letter said
 /// that …", "In the reply Y said:".

@@ -410,9 +410,10 @@ fn coordinated_voices<'a>(
 
 /// The end of a clause whose speaker is the utterance after it: "…, the statement", "…,
 /// it".
-pub(super) static UTTERANCE_END: LazyLock<Regex> = lazy_regex!(
-    r",\s+(?:the\s+(?:statement|article|resolution|letter|appeal|declaration|editorial|commentary|message|report|release|communique|speech)|it)\s+(?:(?:also|further)\s+)?$"
-);
+pub(super) static UTTERANCE_END: LazyLock<Regex> = LazyLock::new(|| {
+    let n = crate::lexicon::UTTERANCE_NOUNS.join("|");
+    Regex::new(&format!(r",\s+(?:the\s+(?:{n})|it)\s+(?:(?:also|further)\s+)?$")).expect("utterance end")
+});
 
 /// "A spokesman for the", "the spokeswoman of": the organisation named next speaks.
 pub(super) static SPOKESMAN_OF: LazyLock<Regex> =
