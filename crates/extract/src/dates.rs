@@ -201,14 +201,19 @@ pub(crate) fn dateline(line: &str) -> Option<Dateline> {
 /// `(Juche113.10.8.)`, `www.kcna.kp (Juche113.10.8.)`: the Juche-dated trailer of
 /// KCNA, VOK and Rodong pages (Juche year = Gregorian year − 1911).
 static JUCHE_TRAILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:www\.)?[a-z0-9.-]+\.[a-z]{2,}\s*)?\(\s*juche\s*(\d{1,3})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s*\)\s*$").unwrap()
+    Regex::new(r"(?i)^\s*(?:(?:www\.)?[a-z0-9.-]+\.[a-z]{2,}\s*)?\(\s*(?:juche\s*(\d{1,3})|((?:19|20)\d{2}))\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s*\)\s*$").unwrap()
 });
 
 /// The date a Juche trailer line gives.
 pub(crate) fn juche_trailer(line: &str) -> Option<Date> {
     let c = JUCHE_TRAILER.captures(line)?;
-    let y = juche_to_gregorian(c[1].parse().ok()?);
-    Date::new(y, c[2].parse().ok()?, c[3].parse().ok()?).ok()
+    // The Juche year, or (kcna.kp since 2024: `www.kcna.kp (2025.10.21.)`) the Gregorian one.
+    let y = match (c.get(1), c.get(2)) {
+        (Some(j), _) => juche_to_gregorian(j.as_str().parse().ok()?),
+        (None, Some(g)) => g.as_str().parse().ok()?,
+        _ => return None,
+    };
+    Date::new(y, c[3].parse().ok()?, c[4].parse().ok()?).ok()
 }
 
 /// `calendar>>August 24. 2016 Juche 105`: the date line heading kcna.co.jp pages.

@@ -42,7 +42,7 @@ use annalist_model::{Article, Date, DateEvidence, DateSource, Teaser};
 use regex::Regex;
 
 use crate::dates::{
-    Numeric, calendar_line, date_line, dateline, juche_trailer, parse_date, resolve_month_day,
+    Numeric, calendar_line, date_line, dateline, juche_trailer, parse_date, resolve_month_day, url_date,
 };
 
 /// A line that opens a list of teasers; group 1 names the outlet for `More From …`.
@@ -69,7 +69,7 @@ static META_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^by(?:\s+|\s*\|)").unwrap());
 /// A caption: the picture is named, or an agency credit closes it.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:in )?this (?:undated )?(?:file )?(?:photo|picture|image|still image)\b|\bphoto (?:released|taken|shows)\b|\|\s*image:|\b[A-Z]{3,}/[A-Z]{3,}\.?$|^processed with \w+\.?$)").unwrap()
+    Regex::new(r"(?i)(?:\((?:\d{1,2}(?:st|nd|rd|th)\s+(?:from\s+)?)?(?:left|right|l|r|c|center|centre)\)|\(photos?:|\b(?:in )?this (?:undated )?(?:file )?(?:photo|picture|image|still image)\b|\bphoto (?:released|taken|shows)\b|\|\s*image:|\b[A-Z]{3,}/[A-Z]{3,}\.?$|^processed with \w+\.?$)").unwrap()
 });
 /// `Image credit: …`, `Photo: …`.
 static IMAGE_CREDIT: LazyLock<Regex> =
@@ -88,6 +88,11 @@ static WRITTEN_ON: LazyLock<Regex> = LazyLock::new(|| {
 /// The capture tool's note of the page's date before its text: ` date 2022-02-22 …`.
 static CAPTURE_NOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)(?:\s+|$)").unwrap());
+/// The page's URL as the first line of a capture (`https://…`, `URL: https://…`,
+/// `Mirrored from https://…`): the page's address, not its headline.
+static URL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:url|link|source|original|(?:mirrored|archived|captured|copied) from)\s*:?\s*)?(https?://\S+)\s*$").unwrap()
+});
 /// A closing agency credit: `… Korean Peninsula. (Yonhap)`.
 static CLOSING_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"([.!?"”’])\s*\(([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)\)\s*$"#).unwrap());
@@ -104,7 +109,7 @@ static ORG_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static NEXT_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\S.{1,150}?)\s*::$").unwrap());
 /// A Juche trailer closing the last paragraph: `… of the KPA. -0- (Juche113.1.7.)`.
 static INLINE_TRAILER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*(?:-0-\s*)?((?:(?:www\.)?[a-z0-9.-]+\.[a-z]{2,}\s*)?\(\s*juche\s*\d{1,3}\s*\.\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*\))\s*$").unwrap()
+    Regex::new(r"(?i)\s*(?:-0-\s*)?((?:(?:www\.)?[a-z0-9.-]+\.[a-z]{2,}\s*)?\(\s*(?:juche\s*\d{1,3}|(?:19|20)\d{2})\s*\.\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*\))\s*$").unwrap()
 });
 /// `-0-` closing KCNA copy.
 static END_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*-0-\s*$").unwrap());
@@ -263,6 +268,19 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         }
     };
 
+    // The page's URL on the first line (a capture tool or a person noted where the text
+    // came from): the page's address, and its date the last evidence of all.
+    let mut page_url: Option<String> = None;
+    if let Some(first) = lines.iter().position(|l| !l.trim().is_empty())
+        && let Some(c) = URL_LINE.captures(&lines[first])
+    {
+        let url = c[1].to_string();
+        if let Some(d) = url_date(&url) {
+            note(&mut evidence, Some(d), DateSource::Url, &url);
+        }
+        page_url = Some(url);
+        lines[first].clear();
+    }
     // The capture tool's date note before the text.
     if let Some(first) = lines.iter().position(|l| !l.trim().is_empty())
         && let Some(c) = CAPTURE_NOTE.captures(&lines[first])
@@ -279,7 +297,7 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         }
         i
     };
-    let mut art = Article::default();
+    let mut art = Article { url: page_url, ..Article::default() };
     let mut section_outlet: Option<String> = None;
 
     // Where the article ends: the first teaser section, copyright line or blog furniture.

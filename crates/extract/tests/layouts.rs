@@ -309,3 +309,60 @@ fn a_relays_calendar_day_after_the_dispatch_gives_way_to_the_dateline() {
     assert_eq!(day(&a).as_deref(), Some("2008-10-23"));
     assert_eq!(src, Some(DateSource::CalendarLine));
 }
+
+#[test]
+fn a_url_on_the_first_line_is_the_address_not_the_headline() {
+    let (a, src) = read(
+        "https://news.example.org/view/AEN20190620000100315\n date 2019-06-20 The envoy (left) shakes hands with the minister in the capital on Wednesday. (Example Agency)\n\nThe two countries signed an agreement on trade in their capital on Wednesday, the state news agency of the host reported.\n\nThe minister said more talks would follow later this year.",
+    );
+    assert_eq!(a.url.as_deref(), Some("https://news.example.org/view/AEN20190620000100315"));
+    assert_eq!(a.title, None);
+    assert_eq!(day(&a).as_deref(), Some("2019-06-20"));
+    assert_eq!(src, Some(DateSource::CaptureNote));
+    assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+    assert!(a.paragraphs[0].starts_with("The two countries"));
+}
+
+#[test]
+fn a_date_in_the_first_line_url_dates_the_dateline() {
+    let (a, src) = read(
+        "http://friends.example.net/2019/06/20/leader-greets-president/\nLeader Sends Greetings to President\n\nPyongyang, June 19 (KCNA) -- The leader sent a message of greetings to the president of the friendly country on the national day.\n\nThe message wished the president success in his work.",
+    );
+    assert_eq!(a.title.as_deref(), Some("Leader Sends Greetings to President"));
+    assert_eq!(day(&a).as_deref(), Some("2019-06-19"));
+    assert_eq!(src, Some(DateSource::Dateline));
+    // Without the dateline, the URL's own day.
+    let (a, src) = read(
+        "URL: http://friends.example.net/news/20160629_statement.html\nSpokesman Rejects Pressure\n\nA spokesman for the ministry made public a statement rejecting the pressure of the big power on the country.",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2016-06-29"));
+    assert_eq!(src, Some(DateSource::Url));
+    assert_eq!(a.title.as_deref(), Some("Spokesman Rejects Pressure"));
+    // A page's own date still outranks its URL's.
+    let (a, src) = read(
+        "https://paper.example.com/2020/01/02/talks/\nTalks Held\n\nJanuary 03, 2020\n\nThe two delegations held talks in the capital and discussed ways of expanding trade between them.",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2020-01-03"));
+    assert_eq!(src, Some(DateSource::DateLine));
+}
+
+#[test]
+fn a_url_line_does_not_hide_a_blog_post_date() {
+    let (a, _) = read(
+        "http://someone.blogspot.com/2014/02/leader-meets-president.html\nWednesday, 12 February 2014\n\n\nThe president (right) shakes hands with the visitor at a reception on Friday.\n\nVisitor Meets President in the Resort\n\n\nThe visiting head of state met the president in the resort city on Friday, the state news agency reported on Saturday.\n\nHe left for the country on February 5.",
+    );
+    assert_eq!(a.captured.map(|d| d.to_string()).as_deref(), Some("2014-02-12"));
+    assert_eq!(a.title.as_deref(), Some("Visitor Meets President in the Resort"));
+    assert!(a.paragraphs[0].starts_with("The visiting head of state"), "{:?}", a.paragraphs);
+}
+
+#[test]
+fn a_gregorian_trailer_dates_the_page() {
+    let (a, src) = read(
+        "Pyongyang, March 5 (KCNA) -- The embassy hosted a reception on March 3 to mark the anniversary of the friendship treaty.\nPresent there were officials of the ministry.\nSpeeches were made at the reception. -0-\nwww.kcna.kp (2024.3.5.)",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2024-03-05"));
+    assert_eq!(src, Some(DateSource::JucheTrailer));
+    assert_eq!(a.paragraphs.len(), 3, "{:?}", a.paragraphs);
+    assert_eq!(a.paragraphs[2], "Speeches were made at the reception.");
+}
