@@ -173,8 +173,16 @@ static PLACELESS_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 static BRACKET_DATELINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\[[A-Z][A-Z .'-]{1,30}\]\s+").unwrap());
 
+/// `PYONGYANG. KAZINFORM - `: a place in capitals, a full stop, the agency in capitals.
+static CAPS_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[A-Z][A-Z'’-]+(?:[ -][A-Z][A-Z'’-]+){0,3}\.\s+([A-Z]{3,20})\s*(?:--|—|–|-)\s+").unwrap()
+});
+
 /// The dateline at the start of `line`, if it opens with one.
 pub(crate) fn dateline(line: &str) -> Option<Dateline> {
+    if let Some(c) = CAPS_DATELINE.captures(line) {
+        return Some(Dateline { len: c.get(0)?.end(), month_day: None, agency: Some(c[1].to_string()) });
+    }
     if let Some(m) = BRACKET_DATELINE.find(line) {
         return Some(Dateline { len: m.end(), month_day: None, agency: None });
     }
@@ -383,6 +391,8 @@ mod tests {
         let d = dl("MOSCOW, May 27. /TASS/. A text.").unwrap();
         assert_eq!((d.month_day, d.agency.as_deref()), (Some((5, 27)), Some("TASS")));
         assert_eq!(dl("[HANOI] A text.").map(|x| x.len), Some(8));
+        let e = dl("ASTANA. NEWSWIRE - A text.").unwrap();
+        assert_eq!((e.month_day, e.agency.as_deref()), (None, Some("NEWSWIRE")));
         assert_eq!(dl("Kim Jong Un (centre) waved."), None);
         assert_eq!(dl("The delegation left."), None);
         assert_eq!(juche_trailer("(Juche113.10.8.)").map(|d| d.to_string()).as_deref(), Some("2024-10-08"));

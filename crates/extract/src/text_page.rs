@@ -55,7 +55,7 @@ pub(crate) static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Blog and comment furniture that follows an article (ends it).
 static AFTER_ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:leave a (?:reply|comment)|no comments?:?|\d+ comments?:?|(?:previous|next) (?:post|article)\b.{0,80}|full story:?|published by|posted by\b.{0,60}|share this:?|like this:?|about the author|to write your feedbacks?|comments?:?|post a comment|%d bloggers like this:?)$").unwrap()
+    Regex::new(r"(?i)^(?:leave a (?:reply|comment)|no comments?:?|\d+ comments?:?|(?:previous|next) (?:post|article)\b.{0,80}|full story:?|published by|posted by\b.{0,60}|share this:?|like this:?|about the author|to write your feedbacks?|comments?:?|post a comment|%d bloggers like this:?|(?:categor(?:y|ies)|tags|filed under)\s*:.{0,300})$").unwrap()
 });
 /// Banner and button lines that are site chrome wherever they appear.
 static BANNER: LazyLock<Regex> = LazyLock::new(|| {
@@ -69,7 +69,7 @@ static META_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^by(?:\s+|\s*\|)").unwrap());
 /// A caption: the picture is named, or an agency credit closes it.
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\((?:\d{1,2}(?:st|nd|rd|th)\s+(?:from\s+)?)?(?:left|right|l|r|c|center|centre)\)|\(photos?:|\b(?:in )?this (?:undated )?(?:file )?(?:photo|picture|image|still image)\b|\bphoto (?:released|taken|shows)\b|\|\s*image:|\b[A-Z]{3,}/[A-Z]{3,}\.?$|^processed with \w+\.?$)").unwrap()
+    Regex::new(r"(?i)(?:\((?:\d{1,2}(?:st|nd|rd|th)\s+(?:from\s+)?)?(?:left|right|l|r|c|center|centre)\)|\(photos?:|\b(?:in )?this (?:undated )?(?:file )?(?:photo|picture|image|still image)\b|\bphoto (?:released|shows|taken (?:on|in|at|by|from))\b|\|\s*image:|\b[A-Z]{3,}/[A-Z]{3,}\.?$|^processed with \w+\.?$)").unwrap()
 });
 /// `Image credit: …`, `Photo: …`.
 static IMAGE_CREDIT: LazyLock<Regex> =
@@ -288,7 +288,9 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         let d = parse_date(&c[1], Numeric::Unambiguous);
         note(&mut evidence, d, DateSource::CaptureNote, &c[0]);
         let rest = lines[first][c.get(0).map_or(0, |m| m.end())..].to_string();
-        lines[first] = rest;
+        // What follows the note on its line is the page's first text; a word or two
+        // there is the site's name (`News from Japan`), not a headline.
+        lines[first] = if words(&rest) <= 2 { String::new() } else { rest };
     }
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let next_nonblank = |mut i: usize| {
@@ -396,6 +398,9 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
     let mut dl_agency = None;
     let mut closing_credit = None;
     let mut credit_outlet = None;
+    // A `Source: …` line inside or after the body credits the wire the text came from;
+    // the dateline's agency (who wrote this copy) outranks it.
+    let mut body_source = None;
     let mut closing_dates: Vec<(usize, Date)> = Vec::new();
     let mut next_items: Vec<Teaser> = Vec::new();
     let mut next_item_day: Option<(i8, i8)> = None;
@@ -471,7 +476,7 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
                 LineKind::Meta => {
                     if let Some(m) = meta_line(t) {
                         note(&mut evidence, m.published, DateSource::MetaLine, t);
-                        meta_outlet = meta_outlet.or(m.outlet);
+                        body_source = body_source.or(m.outlet);
                     }
                     continue;
                 }
@@ -586,6 +591,7 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         .or(section_outlet)
         .or(credit_outlet)
         .or(dl_agency)
+        .or(body_source)
         .or(closing_credit)
         .or(full_story);
 

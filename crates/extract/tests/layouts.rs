@@ -366,3 +366,25 @@ fn a_gregorian_trailer_dates_the_page() {
     assert_eq!(a.paragraphs.len(), 3, "{:?}", a.paragraphs);
     assert_eq!(a.paragraphs[2], "Speeches were made at the reception.");
 }
+
+#[test]
+fn a_capitals_dateline_names_the_outlet_over_a_closing_source_credit() {
+    let (a, src) = read(
+        "https://wire.example.kz/news/delegation-talks_a1234/\n date 2015-11-13 Newsfrom Wire\n\nASTANA. NEWSWIRE - The visiting delegation and the defence minister have discussed ways of developing cooperation between the two armies at a meeting in the capital.\n\nThe sides signed an agreement on Thursday.\n\nSource: OTHERWIRE\n\nCategory: World | Views: 12 | Added by: editor | Tags: army, talks",
+    );
+    assert_eq!(a.title, None);
+    assert_eq!(a.outlet.as_deref(), Some("NEWSWIRE"));
+    assert_eq!(day(&a).as_deref(), Some("2015-11-13"));
+    assert_eq!(src, Some(DateSource::CaptureNote));
+    assert!(a.paragraphs[0].starts_with("The visiting delegation"), "{:?}", a.paragraphs);
+    assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+}
+
+#[test]
+fn having_a_photo_taken_is_prose_not_a_caption() {
+    let (a, _) = read(
+        "Leader Meets Officials\n\nThe leader met the officials of the region at the restaurant on Friday and spoke with them.\n\nHe had a commemorative photo taken with them against the backdrop of the restaurant.\n\nPhoto taken on May 3 shows the restaurant.",
+    );
+    assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
+    assert!(a.paragraphs[1].starts_with("He had a commemorative photo taken"));
+}
