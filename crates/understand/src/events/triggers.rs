@@ -424,7 +424,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         // an act done to denounce: "issued a commentary on Nov. 1 to denounce Y", "held a
         // press conference to chide Y" (a purpose clause of an act that took place)
         t(
-            r"\b(?:statements?|commentar(?:y|ies)|press\s+(?:conference|release)|news\s+conference|conference|rall(?:y|ies)|meetings?|articles?|editorials?|declarations?|resolutions?|demonstrations?|protests?|sit-ins?|memorandums?|bulletins?|speech(?:es)?|letters?|petitions?|appeals?|communiques?)\b[^.;]{0,90}?\bto\s+(?:strongly\s+|bitterly\s+|sharply\s+)?(?:denounce|condemn|flay|flail|slam|accuse|chide|censure|blast|assail|decry|lambaste|castigate|rebuke|criticize|criticise|deplore|ridicule|protest\s+against|slash\s+at|strike\s+out\s+at|lash\s+out\s+at|hit\s+out\s+at)\b",
+            r"\b(?:statements?|commentar(?:y|ies)|press\s+(?:conference|release)|news\s+conference|conference|rall(?:y|ies)|meetings?|articles?|editorials?|declarations?|resolutions?|demonstrations?|protests?|sit-ins?|memorandums?|bulletins?|speech(?:es)?|letters?|petitions?|appeals?|communiques?)\b[^.;]*?\bto\s+(?:strongly\s+|bitterly\s+|sharply\s+)?(?:denounce|condemn|flay|flail|slam|accuse|chide|censure|blast|assail|decry|lambaste|castigate|rebuke|criticize|criticise|deplore|ridicule|protest\s+against|slash\s+at|strike\s+out\s+at|lash\s+out\s+at|hit\s+out\s+at)\b",
             Criticism,
             "criticism_purpose",
             Subject,

@@ -326,8 +326,8 @@ impl Namer<'_> {
         // "the Democratic Party, an opposition party in south Korea,": an apposition of
         // common nouns that says where it is
         let located = located.or_else(|| {
-            let c = STATE_APPOSITION.captures(&body[e..])?;
-            let at = e + c.get(0)?.end();
+            let window = &body[e..floor_char(body, (e + 120).min(body.len()))];
+            let at = e + STATE_APPOSITION.find(window)?.end();
             kbm.iter()
                 .find(|m| m.kind == EntityKind::Country && m.start == at)
                 .and_then(|m| m.country.clone())
