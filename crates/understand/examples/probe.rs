@@ -4,7 +4,7 @@
 //! Usage: `cargo run --release -p annalist-understand --example probe -- CORPUS.jsonl(.gz)
 //!         [LINE…] [--grep REGEX] [--rule RULE] [--max N] [--all]`
 //! Lines are 1-based. `--grep` keeps articles whose body matches, `--rule` keeps the
-//! events of that rule (prefix), `--all` also prints non-asserted events.
+//! events of that rule (prefix), `--all` also prints non-asserted events, `--mentions` the mentions.
 
 use std::io::{BufRead, BufReader, Read};
 
@@ -20,6 +20,7 @@ fn main() {
     let rule = flag("--rule");
     let max: usize = flag("--max").and_then(|m| m.parse().ok()).unwrap_or(usize::MAX);
     let all = args.iter().any(|a| a == "--all");
+    let show_mentions = args.iter().any(|a| a == "--mentions");
     let lines: Vec<usize> = args[1..]
         .iter()
         .enumerate()
@@ -67,6 +68,11 @@ fn main() {
             continue;
         }
         println!("## #{n} {} | {}", v["date"].as_str().unwrap_or(""), art.title.as_deref().unwrap_or(""));
+        if show_mentions {
+            for m in &u.mentions {
+                println!("  M {:?} {} ({:?}) {:?}", m.kind, m.id, m.country, m.surface);
+            }
+        }
         for e in evs {
             println!(
                 "  {}{} [{}] {}({}) -> {}({}) {} | {}",

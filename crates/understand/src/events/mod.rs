@@ -1265,6 +1265,55 @@ mod tests {
     }
 
     #[test]
+    fn criticism_as_the_purpose_of_an_act_and_as_a_noun() {
+        // "issued a commentary … to denounce Y": the act took place, its purpose is no intent
+        let v = events(
+            "The Farmers League of Peru issued a commentary on Tuesday to denounce the Japanese authorities for their moves.",
+            "2012-04-12",
+        );
+        assert!(
+            v.contains(&"criticism criticism_purpose farmers-league-of-peru->jpn 2012-04-10".to_string()),
+            "{v:?}"
+        );
+        let v = events(
+            "The Farmers League of Peru made public a statement on Tuesday in denunciation of the Japanese authorities.",
+            "2012-04-12",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism criticism_nominal farmers-league-of-peru->jpn")),
+            "{v:?}"
+        );
+        // a rally still to be held states nothing yet
+        let v = events(
+            "The Farmers League of Peru will hold a rally on Friday to denounce the Japanese authorities.",
+            "2012-04-12",
+        );
+        assert!(v.iter().all(|e| e.starts_with('!')), "{v:?}");
+        // "struck out at": a phrasal verb of denunciation
+        let v = events(
+            "The Farmers League of Peru in a press conference on Tuesday struck out at the Japanese authorities.",
+            "2012-04-12",
+        );
+        assert!(v.iter().any(|e| e.starts_with("criticism criticism farmers-league-of-peru->jpn")), "{v:?}");
+    }
+
+    #[test]
+    fn a_foreign_voice_on_the_organs_of_its_own_state() {
+        // "the authorities" after the verb: the speaker's own state
+        let v = events(
+            "The Teachers Union of Chile on Monday accused the authorities of cutting the education budget.",
+            "2012-04-12",
+        );
+        assert!(
+            v.contains(&"criticism criticism teachers-union-of-chile->chl 2012-04-09".to_string()),
+            "{v:?}"
+        );
+        // a home voice on "the authorities" names nobody
+        let v = events("Rodong Sinmun on Monday denounced the authorities for their moves.", "2012-04-12");
+        assert!(!v.iter().any(|e| e.contains("->prk")), "{v:?}");
+    }
+
+    #[test]
     fn criticism_and_praise() {
         let v = events(
             "Rodong Sinmun on Friday denounced the Japanese reactionaries for their moves.",

@@ -281,6 +281,10 @@ impl<'a> Hit<'a> {
     /// sit inside the trigger phrase, "signed the DPRK-Russia Declaration").
     fn target_from(&self) -> usize {
         let (ts, te) = (self.ts, self.te);
+        if self.trig.rule == "criticism_purpose" {
+            // "a statement on Monday in Seoul to denounce Y": Y follows the verb
+            return te;
+        }
         ts + self.ctx.body[ts..te].find(char::is_whitespace).unwrap_or(te - ts)
     }
 
@@ -463,6 +467,28 @@ impl<'a> Hit<'a> {
         })
     }
 
+    /// "denounced the authorities", "to accuse the police": an organ of a state named by
+    /// a common noun right after the trigger, as the state of `actor_country`.
+    fn organ_object(&self, actor_country: Option<&str>) -> Option<Mention> {
+        let from = self.target_from().max(self.te);
+        let m = ORGAN_OBJECT.find(&self.ctx.body[from..self.se])?;
+        let (s, e) = (from + m.start(), from + m.end());
+        if self.ctx.mentions.iter().any(|x| x.start < e && s < x.end) {
+            return None; // a named organ ("the puppet authorities") is its own mention
+        }
+        let st = actor_country?;
+        Some(Mention {
+            id: st.to_string(),
+            kind: EntityKind::Country,
+            country: Some(st.to_string()),
+            surface: String::new(),
+            start: s,
+            end: e,
+            attributes: Vec::new(),
+            known: true,
+        })
+    }
+
     /// The subject acts on the target after the trigger (none for receptions).
     fn subject_sides(&self, subj: &Subjects<'a>) -> Vec<Sides> {
         let group = self.group(subj);
@@ -480,6 +506,10 @@ impl<'a> Hit<'a> {
         // unions denounced the puppet authorities"); the outlet's never do
         let within =
             self.trig.kind == EventType::Criticism && ac.is_some() && ac.as_deref() != self.ctx.outlet_state;
+        // "the X union denounced the authorities": a foreign voice on its own state's organs
+        if within && let Some(state) = self.organ_object(ac.as_deref()) {
+            return actors.into_iter().map(|a| (a.cloned(), Some(state.clone()))).collect();
+        }
         let mut target = if self.trig.dir == Dir::NoTarget || self.trig.rule == "talks_held" {
             None
         } else {
@@ -762,6 +792,12 @@ impl<'a> Hit<'a> {
         }
     }
 }
+
+/// A state's organ named by a common noun ("the authorities", "the conservative
+/// \"government\"", "the police") as the object right after a trigger.
+static ORGAN_OBJECT: LazyLock<Regex> = lazy_regex!(
+    r#"^\s*(?:the\s+)(?:[a-z-]+\s+){0,2}"?(?:authorities|government|police|prosecution|prosecutors|military|regime|ruling\s+party|ruling\s+forces|conservative\s+group|intelligence\s+service|riot\s+police)"?(?-u:\b)"#
+);
 
 /// The foreign parties a sentence names, one per state in order of first mention: the
 /// first person of that state, else the state itself, else its first organisation.

@@ -88,7 +88,17 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
             "speak",
             "expressed",
         ],
+        "criticism_purpose" => &[
+            "denounc", "condemn", "flay", "flail", "slam", "accus", "chid", "censur", "blast", "assail",
+            "decr", "lambast", "castigat", "rebuk", "critici", "deplor", "ridicul", "protest", "slash",
+            "strike", "lash", "hit out",
+        ],
+        "criticism_nominal" => &["denunciation", "condemnation"],
         "criticism" => &[
+            "flail",
+            "struck",
+            "stroke",
+            "slash",
             "denounc",
             "condemn",
             "flay",
@@ -411,6 +421,23 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "051",
         ),
+        // an act done to denounce: "issued a commentary on Nov. 1 to denounce Y", "held a
+        // press conference to chide Y" (a purpose clause of an act that took place)
+        t(
+            r"\b(?:statements?|commentar(?:y|ies)|press\s+(?:conference|release)|news\s+conference|conference|rall(?:y|ies)|meetings?|articles?|editorials?|declarations?|resolutions?|demonstrations?|protests?|sit-ins?|memorandums?|bulletins?|speech(?:es)?|letters?|petitions?|appeals?|communiques?)\b[^.;]*?\bto\s+(?:strongly\s+|bitterly\s+|sharply\s+)?(?:denounce|condemn|flay|flail|slam|accuse|chide|censure|blast|assail|decry|lambaste|castigate|rebuke|criticize|criticise|deplore|ridicule|protest\s+against|slash\s+at|strike\s+out\s+at|lash\s+out\s+at|hit\s+out\s+at)\b",
+            Criticism,
+            "criticism_purpose",
+            Subject,
+            "111",
+        ),
+        // "made public a statement in denunciation of Y"
+        t(
+            r"\bin\s+(?:strong\s+|bitter\s+)?(?:denunciation|condemnation)\s+of\b",
+            Criticism,
+            "criticism_nominal",
+            Subject,
+            "111",
+        ),
         // protests: "staged a demonstration in Baghdad, demanding the withdrawal of the U.S.
         // troops"
         needing(
@@ -424,7 +451,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             ),
         ),
         t(
-            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded|hit\s+out\s+at|protested\s+against|termed|ridicules|ridiculing|slams|slamming|blasts|blasting|flays|lambastes|lambasting|censures|censuring|accuses|rebukes|castigates|castigating|decries|decrying|assails|assailing|criticizes|criticises|derided|derides|deriding)\b",
+            r"\b(?:denounced|denouncing|denounces|condemned|condemning|condemns|flayed|flaying|accused|accusing|rebuked|rebuking|criticized|criticised|criticizing|criticising|slammed|lambasted|censured|blasted|decried|castigated|assailed|ridiculed|chided|chiding|chides|deplored|deploring|deplores|lashed\s+out\s+at|rapped|branded|hit\s+out\s+at|protested\s+against|termed|ridicules|ridiculing|slams|slamming|blasts|blasting|flays|lambastes|lambasting|censures|censuring|accuses|rebukes|castigates|castigating|decries|decrying|assails|assailing|criticizes|criticises|derided|derides|deriding|flailed|flailing|flails|(?:struck|stroke|strikes|striking|slashed|slashing|slashes|lashing|lashes)\s+(?:out\s+)?at)\b",
             Criticism,
             "criticism",
             Subject,

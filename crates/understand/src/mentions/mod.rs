@@ -267,6 +267,22 @@ mod tests {
     }
 
     #[test]
+    fn organisations_of_the_state_named_after_them() {
+        // KCNA writes the ROK lower-case, so "of south Korea" is not part of the name
+        let v = ids("A spokesman for the Labor Party of south Korea issued a commentary.");
+        assert!(has(&v, "labor-party", Some("kor")), "{v:?}");
+        // an apposition of common nouns that says where it is
+        let v =
+            ids("Kim Jin Su, floor leader of the Unity Party, an opposition party in south Korea, said so.");
+        assert!(has(&v, "unity-party", Some("kor")), "{v:?}");
+        assert!(has(&v, "kim-jin-su", Some("kor")), "{v:?}");
+        // "ex-president of the U.S.": a title with its state
+        let v =
+            ids("Kim Jong Un received a message from Thomas Miller, ex-president of the U.S., on Monday.");
+        assert!(has(&v, "thomas-miller", Some("usa")), "{v:?}");
+    }
+
+    #[test]
     fn an_abbreviated_month_ends_a_name() {
         let v = ids("The foundation of Lima Korean School on Oct. 5 was marked.");
         assert!(v.iter().any(|(i, _)| i == "lima-korean-school"), "{v:?}");

@@ -23,6 +23,12 @@ struct Namer<'a> {
 
 /// Generic organisation and place names: capitalised spans (with "of", "the", "for",
 /// "and" between capitalised words) containing a head noun.
+/// An apposition of common nouns ending in the state an organisation is of or in: ",
+/// an opposition party in ", ", a civic organization of ".
+static STATE_APPOSITION: std::sync::LazyLock<regex::Regex> = lazy_regex!(
+    r"^,\s+(?:a|an|the)\s+(?:[A-Za-z][a-z-]*\s+){0,3}(?:party|organi[sz]ation|group|union|association|movement|newspaper|paper|daily|broadcaster|radio|network|federation|alliance|coalition|committee|body|front|society|league|council|magazine|agency|station)\s+(?:in|of)\s+(?:the\s+)?"
+);
+
 pub(super) fn generic_names(
     kb: &Kb,
     body: &str,
@@ -311,7 +317,17 @@ impl Namer<'_> {
         // "… Movement for Realizing Democracy in south Korea": the state it is in, named
         // right after
         let located = located.or_else(|| {
-            let at = e + body[e..].strip_prefix(" in ").map(|_| 4)?;
+            let at =
+                e + body[e..].strip_prefix(" in ").or_else(|| body[e..].strip_prefix(" of ")).map(|_| 4)?;
+            kbm.iter()
+                .find(|m| m.kind == EntityKind::Country && m.start == at)
+                .and_then(|m| m.country.clone())
+        });
+        // "the Democratic Party, an opposition party in south Korea,": an apposition of
+        // common nouns that says where it is
+        let located = located.or_else(|| {
+            let window = &body[e..floor_char(body, (e + 120).min(body.len()))];
+            let at = e + STATE_APPOSITION.find(window)?.end();
             kbm.iter()
                 .find(|m| m.kind == EntityKind::Country && m.start == at)
                 .and_then(|m| m.country.clone())

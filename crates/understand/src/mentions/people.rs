@@ -13,7 +13,7 @@ use crate::lexicon::{KOREAN_SURNAMES, NAME_CONTINUERS, PERSON_TITLES};
 use crate::text::{floor_char, slug};
 
 static TITLE_AFTER: LazyLock<Regex> = lazy_regex!(
-    r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:new\s+|newly[\s-]appointed\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:first\s+|vice\s+|deputy\s+|executive\s+|senior\s+|acting\s+|honorary\s+|permanent\s+|managing\s+|former\s+|chief\s+|general\s+)*(?:president|vice-president|premier|vice-premier|prime\s+minister|minister|vice-minister|minister-councilor|minister-counsellor|chairman|chairwoman|chairperson|vice-chairman|vice-chairwoman|secretary|secretary-general|general\s+secretary|member|ambassador|director|head|deputy|chief|king|queen|leader|counselor|counsellor|councilor|charge|spokesman|spokeswoman|spokesperson|consul|consul-general|governor|mayor|speaker|representative|envoy|editor|editor-in-chief|professor|rector|commander|founder|coordinator|attache|attaché|officer|manager|lecturer|researcher|journalist|writer|correspondent|delegate|daughter|son|wife|widow|husband|chancellor|emperor|sultan|emir|minister|marshal|colonel|general|lieutenant|captain|vice|national|bishop|patriarch)\b"
+    r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:new\s+|newly[\s-]appointed\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:first\s+|vice\s+|deputy\s+|executive\s+|senior\s+|acting\s+|honorary\s+|permanent\s+|managing\s+|former\s+|chief\s+|general\s+|floor\s+|standing\s+|policy\s+)*(?:ex-|co-)?(?:president|vice-president|premier|vice-premier|prime\s+minister|minister|vice-minister|minister-councilor|minister-counsellor|chairman|chairwoman|chairperson|vice-chairman|vice-chairwoman|secretary|secretary-general|general\s+secretary|member|ambassador|director|head|deputy|chief|king|queen|leader|counselor|counsellor|councilor|charge|spokesman|spokeswoman|spokesperson|consul|consul-general|governor|mayor|speaker|representative|envoy|editor|editor-in-chief|professor|rector|commander|founder|coordinator|attache|attaché|officer|manager|lecturer|researcher|journalist|writer|correspondent|delegate|daughter|son|wife|widow|husband|chancellor|emperor|sultan|emir|minister|marshal|colonel|general|lieutenant|captain|vice|national|bishop|patriarch)\b"
 );
 
 static BEFORE_NAME: LazyLock<Regex> = lazy_regex!(
@@ -179,7 +179,11 @@ pub(super) fn title_window_country(
         if k >= 200 {
             break;
         }
-        if matches!(ch, ';' | '\n') || (ch == '.' && !rest[..k].ends_with("C.C")) {
+        // a dotted abbreviation ("U.S.", "C.C.") does not end the apposition
+        let dotted = ch == '.'
+            && ((k >= 2 && rest.as_bytes()[k - 2] == b'.')
+                || rest[k + 1..].chars().next().is_some_and(char::is_alphabetic));
+        if matches!(ch, ';' | '\n') || (ch == '.' && !rest[..k].ends_with("C.C") && !dotted) {
             cut = k;
             break;
         }
