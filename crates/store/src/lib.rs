@@ -173,8 +173,7 @@ impl Store {
         let (size, z): (i64, Vec<u8>) = st
             .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(|_| StoreError::Blob(hash.to_string()))?;
-        let raw =
-            zstd::bulk::decompress(&z, size as usize).map_err(|_| StoreError::Blob(hash.to_string()))?;
+        let raw = write::decompress(&z, size as usize).map_err(|_| StoreError::Blob(hash.to_string()))?;
         if dedup::blob_hash(&raw) != hash {
             return Err(StoreError::Blob(hash.to_string()));
         }

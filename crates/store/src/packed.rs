@@ -44,7 +44,8 @@ fn inflate(z: &[u8]) -> Result<Vec<u8>, String> {
     if size > MAX_INFLATED as u64 {
         return Err(format!("a packed column would inflate to {size} bytes"));
     }
-    zstd::bulk::decompress(z, size as usize).map_err(|e| format!("a packed column does not decompress: {e}"))
+    crate::write::decompress(z, size as usize)
+        .map_err(|e| format!("a packed column does not decompress: {e}"))
 }
 
 #[cfg(test)]

@@ -77,8 +77,15 @@ struct PreparedArticle {
     events_json: Vec<String>,
 }
 
+/// zstd level of raw captures and packed columns.
+const ZSTD_LEVEL: i32 = 1;
+
 thread_local! {
+    // One context per thread: creating a zstd context allocates and clears its
+    // tables, which cost more than compressing a 3 KB article.
     static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -86,9 +93,21 @@ pub(crate) fn compress(raw: &[u8]) -> Result<Vec<u8>> {
     COMPRESSOR.with(|c| {
         let mut c = c.borrow_mut();
         if c.is_none() {
-            *c = Some(zstd::bulk::Compressor::new(3)?);
+            *c = Some(zstd::bulk::Compressor::new(ZSTD_LEVEL)?);
         }
         Ok(c.as_mut().expect("compressor set above").compress(raw)?)
+    })
+}
+
+/// Decompress a zstd frame of at most `capacity` bytes (a raw capture or a packed
+/// column), with this thread's context.
+pub(crate) fn decompress(z: &[u8], capacity: usize) -> std::io::Result<Vec<u8>> {
+    DECOMPRESSOR.with(|d| {
+        let mut d = d.borrow_mut();
+        if d.is_none() {
+            *d = Some(zstd::bulk::Decompressor::new()?);
+        }
+        d.as_mut().expect("decompressor set above").decompress(z, capacity)
     })
 }
 
