@@ -2,8 +2,6 @@
 //! SimHash over word shingles for near-duplicate candidates, and shingle Jaccard
 //! similarity to confirm them.
 
-use std::collections::HashSet;
-
 use annalist_model::normalize_text;
 
 /// Words per shingle.
@@ -57,25 +55,34 @@ fn fnv1a(parts: &[&str]) -> u64 {
     h
 }
 
+/// The distinct hashes of a text's word shingles, sorted ascending: a sorted vector
+/// rather than a hash set because it is built once per article on the ingest hot path
+/// (sorting a few hundred integers costs less than hashing each into a set) and
+/// compared only by [`jaccard`], a linear merge.
+pub type Shingles = Vec<u64>;
+
 /// Hashes of the word shingles of a text (a text shorter than a shingle is one shingle).
-pub fn shingles(text: &str) -> HashSet<u64> {
+pub fn shingles(text: &str) -> Shingles {
     normalized_shingles(&normalize_text(text))
 }
 
 /// [`shingles`] of a text already passed through [`normalize_text`].
-pub fn normalized_shingles(normalized: &str) -> HashSet<u64> {
+pub fn normalized_shingles(normalized: &str) -> Shingles {
     let w = words(normalized);
     if w.is_empty() {
-        return HashSet::new();
+        return Vec::new();
     }
     if w.len() < SHINGLE {
-        return std::iter::once(fnv1a(&w)).collect();
+        return vec![fnv1a(&w)];
     }
-    w.windows(SHINGLE).map(fnv1a).collect()
+    let mut sh: Shingles = w.windows(SHINGLE).map(fnv1a).collect();
+    sh.sort_unstable();
+    sh.dedup();
+    sh
 }
 
 /// Charikar SimHash of a shingle set.
-pub fn simhash(sh: &HashSet<u64>) -> u64 {
+pub fn simhash(sh: &[u64]) -> u64 {
     let mut acc = [0i32; 64];
     for h in sh {
         // Mix once more so that shingle hashes sharing high bits spread out.
@@ -104,11 +111,23 @@ pub fn bands(simhash: u64) -> [i64; BANDS as usize] {
 }
 
 /// Jaccard similarity of two shingle sets.
-pub fn jaccard(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    let inter = a.iter().filter(|x| b.contains(x)).count();
+    // Both sorted and distinct (see [`Shingles`]): count the common hashes by merging.
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     inter as f64 / (a.len() + b.len() - inter) as f64
 }
 
@@ -163,6 +182,22 @@ mod tests {
             text_hash(&["korea's day"]),
             "9df779dae5ee4f42722563927cb6dcab75b3e5443ec713f9340064dfb259215e"
         );
+    }
+
+    #[test]
+    fn shingles_are_sorted_distinct_and_jaccard_counts_them_once() {
+        let sh = shingles("the party and the people the party and the people of the country");
+        assert!(sh.windows(2).all(|w| w[0] < w[1]), "sorted and distinct: {sh:?}");
+        // "the party and", "party and the", "and the people", "the people the",
+        // "people the party", "the people of", "people of the", "of the country"
+        assert_eq!(sh.len(), 8);
+        assert_eq!(jaccard(&sh, &sh), 1.0);
+        let half = shingles("the party and the people");
+        assert_eq!(half.len(), 3);
+        assert!((jaccard(&sh, &half) - 3.0 / 8.0).abs() < 1e-9);
+        assert_eq!(jaccard(&half, &sh), jaccard(&sh, &half));
+        assert_eq!(jaccard(&[], &[]), 1.0);
+        assert_eq!(jaccard(&half, &[]), 0.0);
     }
 
     #[test]

@@ -171,7 +171,7 @@ pub struct Batch<'c> {
 struct Fingerprint {
     content_hash: String,
     body_hash: Option<String>,
-    shingles: HashSet<u64>,
+    shingles: dedup::Shingles,
     simhash: u64,
 }
 
@@ -839,7 +839,7 @@ fn fingerprint(a: &Article) -> Fingerprint {
         return Fingerprint {
             content_hash: text_hash(&[title, "", &day]),
             body_hash: None,
-            shingles: HashSet::new(),
+            shingles: Vec::new(),
             simhash: 0,
         };
     }
