@@ -45,8 +45,8 @@ const MIGRATIONS: &[&str] = &[
         id            INTEGER PRIMARY KEY,
         article_id    INTEGER NOT NULL REFERENCES articles(id),
         n             INTEGER NOT NULL,  -- 1-based within the article
-        content_hash  TEXT NOT NULL,     -- normalised title + body
-        body_hash     TEXT NOT NULL,     -- normalised body
+        content_hash  TEXT NOT NULL,     -- normalised title + body (a 16-byte BLOB since schema 6)
+        body_hash     TEXT NOT NULL,     -- normalised body (a 16-byte BLOB since schema 6; empty: none)
         simhash       INTEGER NOT NULL,
         title         TEXT,
         outlet        TEXT,
@@ -184,6 +184,15 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE blobs;
     ALTER TABLE blobs_v5 RENAME TO blobs;
     "#,
+    // 6: versions' content and body hashes become 16-byte keys (BLOBs: the first 128
+    //    bits of the blake3 hex they held, see dedup::TextKey). The columns keep their
+    //    declared type: a BLOB is stored as given in a TEXT column. A headline-only
+    //    record's empty body hash becomes the empty BLOB.
+    r#"
+    UPDATE versions SET
+        content_hash = unhex(substr(content_hash, 1, 32)),
+        body_hash = CASE WHEN body_hash = '' THEN x'' ELSE unhex(substr(body_hash, 1, 32)) END;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -282,5 +291,36 @@ mod tests {
         let refs: String =
             conn.query_row("SELECT sql FROM sqlite_schema WHERE name='sources'", [], |r| r.get(0)).unwrap();
         assert!(refs.contains("REFERENCES blobs(hash)"), "{refs}");
+    }
+
+    #[test]
+    fn version_hashes_become_sixteen_byte_keys() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (i, script) in MIGRATIONS[..5].iter().enumerate() {
+            conn.execute_batch(script).unwrap();
+            conn.pragma_update(None, "user_version", i as i64 + 1).unwrap();
+        }
+        let hex = "9df779dae5ee4f42722563927cb6dcab75b3e5443ec713f9340064dfb259215e";
+        conn.execute_batch(&format!(
+            "INSERT INTO articles(id, status, display_title, changed_seq) VALUES (1, 'full', 'x', 1), (2, 'full', 'y', 2);
+             INSERT INTO versions(article_id, n, content_hash, body_hash, simhash, paragraphs, created_at)
+             VALUES (1, 1, '{hex}', '{hex}', 0, '[]', 'now'), (2, 1, '{hex}', '', 0, '[]', 'now');"
+        ))
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(Vec<u8>, Vec<u8>)> = conn
+            .prepare("SELECT content_hash, body_hash FROM versions ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let key: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+        assert_eq!(rows, vec![(key.clone(), key.clone()), (key, Vec::new())]);
+        // The indexes answer lookups by the new keys.
+        let hit: i64 = conn
+            .query_row("SELECT article_id FROM versions WHERE body_hash=?1", [&rows[0].1], |r| r.get(0))
+            .unwrap();
+        assert_eq!(hit, 1);
     }
 }

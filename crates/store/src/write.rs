@@ -8,10 +8,7 @@ use annalist_model::{Article, Date, EventStatus, Provenance, Understanding, Unit
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
 
-use crate::dedup::{
-    self, bands, jaccard, lede_key, normalized_hash, normalized_shingles, shingles, simhash, text_hash,
-    title_key,
-};
+use crate::dedup::{self, bands, jaccard, lede_key, normalized_shingles, shingles, simhash, title_key};
 use crate::packed::{Json, pack};
 use crate::read::{CaptureHeader, sorted_json};
 use crate::{Result, SourceRecord, locator};
@@ -169,8 +166,8 @@ pub struct Batch<'c> {
 }
 
 struct Fingerprint {
-    content_hash: String,
-    body_hash: Option<String>,
+    content_hash: dedup::TextKey,
+    body_hash: Option<dedup::TextKey>,
     shingles: dedup::Shingles,
     simhash: u64,
 }
@@ -415,7 +412,7 @@ impl<'c> Batch<'c> {
                 .prepare_cached(
                     "SELECT article_id, id FROM versions WHERE content_hash=?1 AND article_id=?2 ORDER BY id LIMIT 1",
                 )?
-                .query_row(params![&fp.content_hash, p], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row(params![&fp.content_hash[..], p], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?,
             None => None,
         };
@@ -426,7 +423,7 @@ impl<'c> Batch<'c> {
                 .prepare_cached(
                     "SELECT article_id, id FROM versions WHERE content_hash=?1 ORDER BY id LIMIT 1",
                 )?
-                .query_row([&fp.content_hash], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row([&fp.content_hash[..]], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?,
         };
         if let Some((article, version)) = same {
@@ -477,7 +474,7 @@ impl<'c> Batch<'c> {
             let hit: Option<i64> = self
                 .tx
                 .prepare_cached("SELECT article_id FROM versions WHERE body_hash=?1 ORDER BY id LIMIT 1")?
-                .query_row([bh], |r| r.get(0))
+                .query_row([&bh[..]], |r| r.get(0))
                 .optional()?;
             if hit.is_some() {
                 return Ok(hit);
@@ -594,8 +591,8 @@ impl<'c> Batch<'c> {
             .execute(params![
                 article,
                 n,
-                fp.content_hash,
-                fp.body_hash.clone().unwrap_or_default(),
+                &fp.content_hash[..],
+                fp.body_hash.as_ref().map_or(&[][..], |b| &b[..]),
                 fp.simhash as i64,
                 a.title,
                 a.outlet,
@@ -815,9 +812,9 @@ impl<'c> Batch<'c> {
 /// (`annalist process` writes them; scripts/spark/annalist_job.py groups by them).
 pub fn filing_keys(a: &Article, page_url: Option<&str>) -> Vec<String> {
     let fp = fingerprint(a);
-    let mut keys = vec![format!("c:{}", fp.content_hash)];
+    let mut keys = vec![format!("c:{}", dedup::key_hex(&fp.content_hash))];
     if let Some(b) = &fp.body_hash {
-        keys.push(format!("b:{b}"));
+        keys.push(format!("b:{}", dedup::key_hex(b)));
         keys.extend(bands(fp.simhash).iter().map(|band| format!("s:{band}")));
     }
     let titles = a.title.iter().chain(a.teasers.iter().filter_map(|t| t.title.as_ref()));
@@ -837,7 +834,7 @@ fn fingerprint(a: &Article) -> Fingerprint {
         // Headline-only record: identity is the headline and its day.
         let day = a.published.map(|d| d.to_string()).unwrap_or_default();
         return Fingerprint {
-            content_hash: text_hash(&[title, "", &day]),
+            content_hash: dedup::text_key(&[title, "", &day]),
             body_hash: None,
             shingles: Vec::new(),
             simhash: 0,
@@ -846,8 +843,8 @@ fn fingerprint(a: &Article) -> Fingerprint {
     let body = normalize_text(&body);
     let sh = normalized_shingles(&body);
     Fingerprint {
-        content_hash: normalized_hash(&[&normalize_text(title), &body]),
-        body_hash: Some(normalized_hash(&[&body])),
+        content_hash: dedup::normalized_key(&[&normalize_text(title), &body]),
+        body_hash: Some(dedup::normalized_key(&[&body])),
         simhash: simhash(&sh),
         shingles: sh,
     }
