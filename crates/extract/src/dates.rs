@@ -99,11 +99,17 @@ static TRAILING_TIME: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// A second, later stamp after the date: `Written: 2024-01-30 09:47:14Updated: 2024-01-30
+/// 09:54:46`, `May 3, 2021 | Last updated May 4, 2021`. The first date is the page's.
+static TRAILING_UPDATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(.{6,}?\d)\s*[|,;·]?\s*(?:last\s+)?(?:updated|modified|edited)\b.{0,60}$").unwrap()
+});
+
 /// A label and a time of day before a date: `Post date : `, `Published on `,
 /// `All News 10:05 `, `10:05 `. The label words are at most three, and without a
 /// time only the known labels count (else a headline ending in a date would be one).
 static LEADING_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:(?:post(?:ed)?(?:\s+date)?|published|publication\s+date|released|issued|updated|date)(?:\s+on)?\s*[:：]?\s+|(?:[A-Z][\w&'’-]*\s+){0,3}\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\s+)?)").unwrap()
+    Regex::new(r"(?i)^\s*(?:[•·▪*]\s*)?(?:(?:by\s*)?(?:post(?:ed)?(?:\s+date)?|published|publication\s+date|released|issued|updated|written|date)(?:\s+on)?\s*[:：]?\s*|(?:[A-Z][\w&'’-]*\)?\s+){0,3}\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?\s+)?,?\s*)").unwrap()
 });
 /// `Juche112(2023) / 1 / 8 /`: a Juche-year date with its Gregorian year, then month and day.
 static JUCHE_SLASHED: LazyLock<Regex> = LazyLock::new(|| {
@@ -129,6 +135,7 @@ pub fn date_line_as(line: &str, numeric: Numeric) -> Option<Date> {
         return make(&c[1], c[2].parse().ok()?, &c[3]);
     }
     let line = JUCHE_WITH_YEAR.replace_all(line, "$1");
+    let line = TRAILING_UPDATE.replace(&line, "$1");
     let line = TRAILING_TIME.replace(&line, "");
     let line = LEADING_LABEL.replace(&line, "");
     let c = DATE_LINE.captures(&line)?;
@@ -159,7 +166,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     // Place: one to four capitalised words (any case), then an optional date, then the
     // agency in parentheses or slashes, then a dash or a full stop.
     Regex::new(&format!(
-        r"^\s*(?:[A-Z][A-Za-z.'’-]*(?:[ -][A-Z][A-Za-z.'’-]*){{0,3}})(?:,\s*((?i:{MONTH}))\s*(\d{{1,2}})\.?)?\s*(?:\(([A-Z][A-Za-z-]{{1,20}}(?: [A-Z][A-Za-z-]{{1,20}})?)\)|/([A-Z][A-Za-z-]{{1,20}})/\.?)\s*(?:--|—|–|-|:)?\s*"
+        r"^\s*(?:[A-Z][A-Za-z.'’-]*(?:[ -][A-Z][A-Za-z.'’-]*){{0,3}})(?:,?\s*((?i:{MONTH}))\s*(\d{{1,2}})\.?)?\s*(?:\(([A-Z][A-Za-z-]{{1,20}}(?: [A-Z][A-Za-z-]{{1,20}})?)\)|/([A-Z][A-Za-z-]{{1,20}})/\.?)\s*(?:--|—|–|-|:)?\s*"
     ))
     .unwrap()
 });
@@ -169,6 +176,10 @@ static PLACELESS_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
         r"^\s*((?i:{MONTH}))\s*(\d{{1,2}})\s*\(([A-Z][A-Za-z-]{{1,20}}(?: [A-Z][A-Za-z-]{{1,20}})?)\)\s*(?:--|—|–|-)\s*"
     ))
     .unwrap()
+});
+/// `(Yonhap) -- `: a dateline with only the agency.
+static AGENCY_DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\(([A-Z][A-Za-z-]{1,20}(?: [A-Z][A-Za-z-]{1,20})?)\)\s*(?:--|—|–|-)\s+").unwrap()
 });
 static BRACKET_DATELINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*\[[A-Z][A-Z .'-]{1,30}\]\s+").unwrap());
@@ -185,6 +196,9 @@ pub(crate) fn dateline(line: &str) -> Option<Dateline> {
     }
     if let Some(m) = BRACKET_DATELINE.find(line) {
         return Some(Dateline { len: m.end(), month_day: None, agency: None });
+    }
+    if let Some(c) = AGENCY_DATELINE.captures(line) {
+        return Some(Dateline { len: c.get(0)?.end(), month_day: None, agency: Some(c[1].to_string()) });
     }
     if let Some(c) = PLACELESS_DATELINE.captures(line) {
         let month_day = Some((month_number(&c[1])?, c[2].parse().ok()?));
@@ -266,6 +280,17 @@ pub fn url_date(url: &str) -> Option<Date> {
             return Some(d);
         }
     }
+    // A query value that opens with the day and goes on with a serial number
+    // (`view.php?ud=20181119000381`): only a run of 8 to 16 digits, so that other ids
+    // are not read as dates.
+    for value in query.split('&').filter_map(|kv| kv.split_once('=').map(|(_, v)| v)) {
+        if (8..=16).contains(&value.len())
+            && value.bytes().all(|b| b.is_ascii_digit())
+            && let Some(d) = make(&value[..4], value[4..6].parse().ok()?, &value[6..8])
+        {
+            return Some(d);
+        }
+    }
     for key in query.split(['&', '=']).filter(|k| k.len() >= 16) {
         if let Some(text) = base64_text(key)
             && let Some(d) = DASHED.captures(&text).and_then(ymd)
@@ -274,6 +299,22 @@ pub fn url_date(url: &str) -> Option<Date> {
         }
     }
     None
+}
+
+/// The year and month of a URL whose path names only those (`/2019/06/slug_17.html`, as
+/// blogs file their posts): the month the post went up, when no whole date is there.
+pub fn url_month(url: &str) -> Option<(i16, i8)> {
+    static YEAR_MONTH: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})/(\d{1,2})/[^/\d][^/]*$").unwrap());
+    if url_date(url).is_some() {
+        return None;
+    }
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let c = YEAR_MONTH.captures(path)?;
+    let (y, m): (i16, i8) = (c[1].parse().ok()?, c[2].parse().ok()?);
+    ((1..=12).contains(&m)).then_some((y, m))
 }
 
 /// Standard or URL-safe base64 decoded, when it decodes to printable ASCII.
@@ -375,6 +416,18 @@ mod tests {
         assert_eq!(u("https://news.test/2019/10/some-story/"), None);
         assert_eq!(u("https://news.test/a?id=12345678901234567890"), None);
         assert_eq!(u("https://news.test/item/870687"), None);
+        // A query value that opens with the day, then a serial number.
+        assert_eq!(u("https://paper.test/view.php?sec=1&ud=20170305000122").as_deref(), Some("2017-03-05"));
+        assert_eq!(u("https://paper.test/view.php?ud=20171305000122"), None);
+        assert_eq!(u("https://paper.test/view.php?page=2017"), None);
+    }
+
+    #[test]
+    fn year_and_month_in_blog_urls() {
+        assert_eq!(url_month("https://blog.test/2018/03/kfa-statement-on-talks_21.html"), Some((2018, 3)));
+        assert_eq!(url_month("https://news.test/2018/03/05/story/"), None);
+        assert_eq!(url_month("https://news.test/2018/13/story.html"), None);
+        assert_eq!(url_month("https://news.test/archive/2018/03/"), None);
     }
 
     #[test]
@@ -393,6 +446,12 @@ mod tests {
         assert_eq!(dl("[HANOI] A text.").map(|x| x.len), Some(8));
         let e = dl("ASTANA. NEWSWIRE - A text.").unwrap();
         assert_eq!((e.month_day, e.agency.as_deref()), (None, Some("NEWSWIRE")));
+        // A full stop after the place, the month abbreviated; the agency alone.
+        let f = dl("MOSCOW. Mar 4 (Newswire) - A text.").unwrap();
+        assert_eq!((f.month_day, f.agency.as_deref()), (Some((3, 4)), Some("Newswire")));
+        let g = dl("(Yonhap) -- A text.").unwrap();
+        assert_eq!((g.month_day, g.agency.as_deref(), g.len), (None, Some("Yonhap"), 12));
+        assert_eq!(dl("(Yonhap) said so."), None);
         assert_eq!(dl("Kim Jong Un (centre) waved."), None);
         assert_eq!(dl("The delegation left."), None);
         assert_eq!(juche_trailer("(Juche113.10.8.)").map(|d| d.to_string()).as_deref(), Some("2024-10-08"));
@@ -414,6 +473,20 @@ mod tests {
     #[test]
     fn date_lines() {
         let l = |s| date_line(s).map(|d| d.to_string());
+        // Labelled stamps, a later "Updated" stamp after the first, a bullet, a credit's
+        // tail before the time.
+        assert_eq!(
+            l("Written: 2019-04-02 10:11:12Updated: 2019-04-03 08:00:00").as_deref(),
+            Some("2019-04-02")
+        );
+        assert_eq!(l("ByPublished : Mar. 4, 2015 - 10:20").as_deref(), Some("2015-03-04"));
+        assert_eq!(
+            l("Published : Mar. 4, 2015 - 10:20 | Updated : Mar. 5, 2015").as_deref(),
+            Some("2015-03-04")
+        );
+        assert_eq!(l("  • Posted 04 Mar 2015 10:20").as_deref(), Some("2015-03-04"));
+        assert_eq!(l("Agency) 10:20, March 4, 2015").as_deref(), Some("2015-03-04"));
+        assert_eq!(l("Talks Updated May 3, 2021"), None);
         assert_eq!(l("Wed, Mar 04, 2015 - 6:29 AM").as_deref(), Some("2015-03-04"));
         assert_eq!(l("04/03/2015 7:32").as_deref(), Some("2015-03-04"));
         assert_eq!(l("March 4, Juche104(2015)").as_deref(), Some("2015-03-04"));

@@ -43,6 +43,7 @@ use regex::Regex;
 
 use crate::dates::{
     Numeric, calendar_line, date_line, dateline, juche_trailer, parse_date, resolve_month_day, url_date,
+    url_month,
 };
 
 /// A line that opens a list of teasers; group 1 names the outlet for `More From …`.
@@ -63,7 +64,11 @@ static BANNER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `Date: 15/08/2022 | Source: Ministry of Foreign Affairs (EN) | Read original version at source`.
 static META_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(date|published|posted|source|by|author|updated)\s*:\s*(.*?)\s*$").unwrap()
+    Regex::new(r"(?i)^\s*(date|published|posted|written|source|by|author|updated)\s*:\s*(.*?)\s*$").unwrap()
+});
+/// Where a second field starts on the same part (`Source:Xinhua Published: 2018/2/28 0:16:45`).
+static NEXT_META_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s(?:date|published|posted|written|source|author|updated)\s*:").unwrap()
 });
 /// `By Pak Yon and Kim Pyong Jin`, `By | June 27, 2014 | No Comments`.
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^by(?:\s+|\s*\|)").unwrap());
@@ -93,9 +98,10 @@ static CAPTURE_NOTE: LazyLock<Regex> =
 static URL_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:url|link|source|original|(?:mirrored|archived|captured|copied) from)\s*:?\s*)?(https?://\S+)\s*$").unwrap()
 });
-/// A closing agency credit: `… Korean Peninsula. (Yonhap)`.
-static CLOSING_CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"([.!?"”’])\s*\(([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)\)\s*$"#).unwrap());
+/// A closing agency credit: `… Korean Peninsula. (Yonhap)`, `… on Thursday. REUTERS`.
+static CLOSING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([.!?"”’])(?:\s*\(([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)\)|\s+([A-Z]{2,10}))\s*$"#).unwrap()
+});
 /// A reporter's sign-off: an e-mail address alone on its line, or `(END)`.
 static SIGN_OFF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(\s*end\s*\)\s*/?)$").unwrap());
@@ -125,7 +131,14 @@ struct Meta {
 fn meta_line(line: &str) -> Option<Meta> {
     let mut meta = Meta::default();
     let mut any = false;
-    for part in line.split('|') {
+    let parts = line.split('|').flat_map(|part| {
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(NEXT_META_FIELD.find_iter(part).map(|m| m.start()))
+            .chain(std::iter::once(part.len()))
+            .collect();
+        starts.windows(2).map(|w| &part[w[0]..w[1]]).collect::<Vec<_>>()
+    });
+    for part in parts {
         let part = part.trim();
         if part.is_empty() || BANNER.is_match(part) {
             continue;
@@ -134,8 +147,11 @@ fn meta_line(line: &str) -> Option<Meta> {
         any = true;
         let value = c[2].trim();
         match c[1].to_ascii_lowercase().as_str() {
-            "date" | "published" | "posted" => {
-                meta.published = meta.published.or_else(|| parse_date(value, Numeric::DayFirst));
+            "date" | "published" | "posted" | "written" => {
+                meta.published = meta
+                    .published
+                    .or_else(|| parse_date(value, Numeric::DayFirst))
+                    .or_else(|| date_line(value));
             }
             "source" if !value.is_empty() => meta.outlet = Some(value.to_string()),
             _ => {}
@@ -541,7 +557,16 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
         if let Some(last) = paras.last_mut()
             && let Some(c) = CLOSING_CREDIT.captures(last)
         {
-            closing_credit = Some(c[2].to_string());
+            // An agency in capitals is named as it writes itself: `REUTERS` → `Reuters`,
+            // an acronym (`AFP`) as it is.
+            closing_credit = c.get(2).map(|m| m.as_str().to_string()).or_else(|| {
+                let caps = c.get(3)?.as_str();
+                Some(if caps.len() <= 4 {
+                    caps.to_string()
+                } else {
+                    caps[..1].to_string() + &caps[1..].to_ascii_lowercase()
+                })
+            });
             let cut = c.get(1).map_or(last.len(), |m| m.end());
             last.truncate(cut);
         }
@@ -610,7 +635,14 @@ pub fn read_text_page(text: &str) -> (Article, Option<DateEvidence>) {
             Some(e) if (e.source as u8) < DateSource::DateLine as u8 && !relay_lag(e) => {}
             Some(e) if (e.date.month(), e.date.day()) == md => {}
             _ => {
-                let reference = best.as_ref().map(|e| e.date).or(art.captured);
+                // Failing any date, a blog URL's year and month (`/2019/06/slug.html`):
+                // the post went up within that month.
+                let url_month_end = art
+                    .url
+                    .as_deref()
+                    .and_then(url_month)
+                    .and_then(|(y, m)| Some(Date::new(y, m, 1).ok()?.last_of_month()));
+                let reference = best.as_ref().map(|e| e.date).or(art.captured).or(url_month_end);
                 if let Some(r) = reference
                     && let Some(d) = resolve_month_day(md, r)
                 {

@@ -388,3 +388,79 @@ fn having_a_photo_taken_is_prose_not_a_caption() {
     assert_eq!(a.paragraphs.len(), 2, "{:?}", a.paragraphs);
     assert!(a.paragraphs[1].starts_with("He had a commemorative photo taken"));
 }
+
+#[test]
+fn a_broadcasters_written_and_updated_stamps_date_the_page() {
+    let (a, src) = read(
+        "https://radio.example.org/news_view.htm?lang=e&Seq_Code=100001\n\nMenu\n\nInter-Korea\n\nNew Envoy Takes up Post in Pyongyang\n\nWritten: 2021-05-04 09:10:11Updated: 2021-05-04 10:00:00\n\nThe new ambassador of a Central Asian country presented his credentials to a senior official in Pyongyang, state media said on Tuesday.\n\nThe official received the credentials on behalf of the leader and had a talk with the envoy.",
+    );
+    assert_eq!(a.title.as_deref(), Some("New Envoy Takes up Post in Pyongyang"));
+    assert_eq!(day(&a).as_deref(), Some("2021-05-04"));
+    assert_eq!(src, Some(DateSource::MetaLine));
+}
+
+#[test]
+fn a_newspapers_byline_stamp_and_placeless_agency_dateline() {
+    let (a, _) = read(
+        "https://paper.example.org/view.php?ud=20150304000123\n\nLeader thanks foreign heads of state for their messages\nByPublished : Mar. 4, 2015 - 16:51\n(Newswire) -- The leader has thanked the heads of several states for the messages they sent him last month, the state television said Wednesday.\n\nThe messages came from Asia, Africa and Europe, it said.",
+    );
+    assert_eq!(a.title.as_deref(), Some("Leader thanks foreign heads of state for their messages"));
+    assert_eq!(day(&a).as_deref(), Some("2015-03-04"));
+    assert_eq!(a.outlet.as_deref(), Some("Newswire"));
+    assert!(a.paragraphs[0].starts_with("The leader has thanked"), "{:?}", a.paragraphs);
+}
+
+#[test]
+fn a_newspaper_url_with_the_day_before_a_serial_dates_the_page() {
+    let (a, src) = read(
+        "https://paper.example.org/view.php?ud=20160708000222\n\nThe party newspaper on Thursday praised the farmers of a northern province for a large harvest of potatoes this year.\n\nIt said the county farms had gone beyond their plan for the year by a fifth.",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2016-07-08"));
+    assert_eq!(src, Some(DateSource::Url));
+}
+
+#[test]
+fn a_blog_urls_month_gives_a_datelines_year() {
+    let (a, src) = read(
+        "https://friends.example.org/2017/09/statement-supported-by-friends_12.html\n\nStatement Supported by Friends\n\nPyongyang, September 12 (KCNA) -- Personages of two countries issued statements in support of the declaration.\n\nThe chairman of a friendship society said the declaration showed the way to peace.",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2017-09-12"));
+    assert_eq!(src, Some(DateSource::Dateline));
+    // A dateline of the month before the post's: the same year still.
+    let (a, _) = read(
+        "https://friends.example.org/2018/01/statement-supported_03.html\n\nStatement Supported\n\nPyongyang, December 30 (KCNA) -- Personages of two countries issued statements in support of the address.\n\nThe chairman of a friendship society said the address showed the way to peace.",
+    );
+    assert_eq!(day(&a).as_deref(), Some("2017-12-30"));
+}
+
+#[test]
+fn a_wire_storys_source_and_published_on_one_line() {
+    let (a, src) = read(
+        "https://daily.example.cn/content/100200.shtml\n\nDelegation returns home after visit to the South\nSource:Newswire Published: 2019/3/6 0:16:45\nThe official media of the DPRK on Tuesday evening briefly reported on the return of a delegation after a three-day visit.\n\nThe delegation came back via Kaesong, according to the report.",
+    );
+    assert_eq!(a.title.as_deref(), Some("Delegation returns home after visit to the South"));
+    assert_eq!(a.outlet.as_deref(), Some("Newswire"));
+    assert_eq!(day(&a).as_deref(), Some("2019-03-06"));
+    assert_eq!(src, Some(DateSource::MetaLine));
+}
+
+#[test]
+fn a_closing_agency_in_capitals_is_the_outlet_not_body() {
+    let (a, _) = read(
+        "https://wire.example.com/asia/delegation-sent-abroad\n\nMar 22, 2024, 07:12 AM\n\nSEOUL - North Korea has sent a delegation to three Asian countries, state media said on Friday.\n\nThe group arrived in the first capital on Thursday, state media said. REUTERS",
+    );
+    assert_eq!(a.outlet.as_deref(), Some("Reuters"));
+    assert_eq!(
+        a.paragraphs.last().map(String::as_str),
+        Some("The group arrived in the first capital on Thursday, state media said.")
+    );
+}
+
+#[test]
+fn a_credit_fragment_with_a_time_is_a_date_line_not_the_headline() {
+    let (a, _) = read(
+        "https://en.example.cn/n3/2022/0304/c90000-1000.html\n\nMinister visits the capital\n\nNewswire) 11:14, March 4, 2022\n\nSEOUL, March 3 (Newswire) -- The foreign minister arrived in Pyongyang on Thursday for an official visit.\n\nThe two ministers held talks on the same day.",
+    );
+    assert_eq!(a.title.as_deref(), Some("Minister visits the capital"));
+    assert_eq!(day(&a).as_deref(), Some("2022-03-03"));
+}
