@@ -179,6 +179,8 @@ enum Item {
 /// the writer thread, which files them while the next batch is being prepared.
 struct Reading<'a> {
     reader: &'a Store,
+    /// The writer's archive's packer (its dictionaries, trained by the writer).
+    packer: annalist_store::Packer,
     opts: ExtractOptions,
     kb: Option<&'a Kb>,
     pending: Vec<Pending>,
@@ -261,7 +263,7 @@ impl Reading<'_> {
         }
         // Repeats keep their place among the filed units (the writer counts them in
         // input order, which is what makes a resumed count exact).
-        let prepared = prepare(todo, &self.opts, self.kb)?;
+        let prepared = prepare(todo, &self.opts, self.kb, &self.packer)?;
         let mut out = Vec::with_capacity(prepared.len() + items.len());
         let mut repeats = items.into_iter().peekable();
         for (i, p) in prepared.into_iter().enumerate() {
@@ -467,6 +469,7 @@ fn prepare(
     units: Vec<Pending>,
     opts: &ExtractOptions,
     kb: Option<&Kb>,
+    packer: &annalist_store::Packer,
 ) -> anyhow::Result<Vec<(Incoming, Prepared)>> {
     units
         .into_par_iter()
@@ -493,7 +496,7 @@ fn prepare(
                     .map_err(|e| e.to_string())
             };
             let inc = Incoming { meta: u.meta, provenance: u.provenance, raw: u.raw, result, page_url, gone };
-            let prep = inc.prepare()?;
+            let prep = inc.prepare(packer)?;
             Ok((inc, prep))
         })
         .collect()
@@ -512,6 +515,7 @@ fn run_pipeline(
     read: impl FnOnce(&mut Reading<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Report> {
     let reader = Store::open_read_only(store.dir())?;
+    let packer = store.packer();
     let dir = store.dir().to_path_buf();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(2);
     let (committed_tx, committed_rx) = std::sync::mpsc::sync_channel::<()>(1);
@@ -522,6 +526,7 @@ fn run_pipeline(
         let writer = scope.spawn(move || writer(store, rx, committed, observer, min_free));
         let mut r = Reading {
             reader: &reader,
+            packer,
             opts: opts.extract.clone(),
             kb,
             pending: Vec::new(),
@@ -689,8 +694,10 @@ fn file_pending(
     observer: &dyn Observer,
 ) -> anyhow::Result<Report> {
     let read = units.len() as u64;
-    let items: Vec<Item> =
-        prepare(units, &opts.extract, kb)?.into_iter().map(|p| Item::Unit(Box::new(p))).collect();
+    let items: Vec<Item> = prepare(units, &opts.extract, kb, &store.packer())?
+        .into_iter()
+        .map(|p| Item::Unit(Box::new(p)))
+        .collect();
     let mut w = Writer {
         store,
         observer,
@@ -745,7 +752,7 @@ pub fn reprocess(
                     }
                 }
             }
-            for (inc, prep) in prepare(units, &ExtractOptions::default(), Some(kb))? {
+            for (inc, prep) in prepare(units, &ExtractOptions::default(), Some(kb), &b.packer())? {
                 let outcome = b.put_prepared(&inc, &prep)?;
                 if let Some(reason) = count(&mut tally, outcome, &mut Vec::new()) {
                     observer.problem(&inc.provenance.path, &inc.provenance.display(), &reason);

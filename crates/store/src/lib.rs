@@ -30,7 +30,7 @@ pub use read::{
     IndexRow, ListFilter, SourceRecord, Stats, TeaserRecord, VersionRecord,
 };
 pub use schema::SCHEMA_VERSION;
-pub use write::{Batch, Gone, Incoming, Outcome, Prepared, filing_keys};
+pub use write::{Batch, Gone, Incoming, Outcome, Packer, Prepared, filing_keys};
 
 /// Errors of the store. Bad *input* never surfaces here; these are I/O, corruption
 /// or schema problems.
@@ -71,6 +71,7 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 pub struct Store {
     conn: Connection,
     dir: PathBuf,
+    dicts: packed::Dicts,
 }
 
 impl Store {
@@ -122,7 +123,8 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(128);
         stable_plans(&conn)?;
         schema::migrate(&mut conn)?;
-        Ok(Store { conn, dir: dir.to_path_buf() })
+        let dicts = packed::Dicts::load(&conn)?;
+        Ok(Store { conn, dir: dir.to_path_buf(), dicts })
     }
 
     /// Open read-only (for servers and exports running beside a writer).
@@ -138,7 +140,8 @@ impl Store {
         if v > SCHEMA_VERSION {
             return Err(StoreError::TooNew { found: v, supported: SCHEMA_VERSION });
         }
-        Ok(Store { conn, dir: dir.to_path_buf() })
+        let dicts = packed::Dicts::load(&conn)?;
+        Ok(Store { conn, dir: dir.to_path_buf(), dicts })
     }
 
     /// The data directory.
@@ -153,9 +156,23 @@ impl Store {
         Ok(v.parse().unwrap_or(0))
     }
 
-    /// Start a write batch (one transaction).
+    /// Start a write batch (one transaction). Once the archive holds enough versions,
+    /// the first batch after that trains the packed columns' dictionaries (in a
+    /// transaction of its own, before this one).
     pub fn batch(&mut self) -> Result<Batch<'_>> {
-        Batch::begin(&mut self.conn)
+        self.dicts.train_if_due(&mut self.conn)?;
+        Batch::begin(&mut self.conn, Packer(self.dicts.clone()))
+    }
+
+    /// What packs rows for this archive, for threads that prepare units
+    /// ([`Incoming::prepare`]) before a batch files them.
+    pub fn packer(&self) -> Packer {
+        Packer(self.dicts.clone())
+    }
+
+    /// The archive's dictionaries, to read packed columns.
+    pub(crate) fn dicts(&self) -> &packed::Dicts {
+        &self.dicts
     }
 
     /// Whether this exact unit (same path, same place in it, same bytes) is already

@@ -436,9 +436,9 @@ impl Store {
                         url: r.get(7)?,
                         language: r.get(8)?,
                         listed: r.get(9)?,
-                        paragraphs: paras.and_then(|p| p.parse().ok()).unwrap_or_default(),
+                        paragraphs: paras.and_then(|p| p.parse(self.dicts(), conn).ok()).unwrap_or_default(),
                         version: r.get(11)?,
-                        understanding: und.and_then(|u| u.parse().ok()),
+                        understanding: und.and_then(|u| u.parse(self.dicts(), conn).ok()),
                         changed_seq: r.get(13)?,
                         versions: r.get(14)?,
                         gone_at: r.get(15)?,
@@ -506,7 +506,7 @@ impl Store {
                     outlet: r.get(3)?,
                     published: date_col(r, 4)?,
                     captured: r.get(5)?,
-                    paragraphs: p.parse().unwrap_or_default(),
+                    paragraphs: p.parse(self.dicts(), conn).unwrap_or_default(),
                     created_at: r.get(7)?,
                     sources: Vec::new(),
                 })
@@ -647,9 +647,9 @@ impl Store {
                         read_header(source, || location(&path, line, record), &h)?
                     }
                 },
-                paragraphs: paras.parse()?,
+                paragraphs: paras.parse(self.dicts(), c)?,
                 teasers: teasers_of_source(c, source)?,
-                understanding: und.map(|u| u.parse()).transpose()?,
+                understanding: und.map(|u| u.parse(self.dicts(), c)).transpose()?,
                 article_id: r.get(5)?,
             })?;
         }
@@ -842,7 +842,7 @@ impl Store {
                 Ok(IndexRow {
                     id,
                     title: r.get(0)?,
-                    paragraphs: p.parse().unwrap_or_default(),
+                    paragraphs: p.parse(self.dicts(), self.conn()).unwrap_or_default(),
                     outlet: r.get(2)?,
                     language: r.get(3)?,
                     published: date_col(r, 4)?,

@@ -193,6 +193,17 @@ const MIGRATIONS: &[&str] = &[
         content_hash = unhex(substr(content_hash, 1, 32)),
         body_hash = CASE WHEN body_hash = '' THEN x'' ELSE unhex(substr(body_hash, 1, 32)) END;
     "#,
+    // 7: zstd dictionaries for the packed columns, trained by the archive from its own
+    //    rows (see packed.rs); a frame names its dictionary by `dict_id`.
+    r#"
+    CREATE TABLE zdicts (
+        n          INTEGER PRIMARY KEY,  -- order of training: the newest per column packs new rows
+        dict_id    INTEGER NOT NULL UNIQUE,  -- zstd's dictionary id, as frames name it
+        col        TEXT NOT NULL,        -- 'paragraphs' | 'understanding'
+        dict       BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

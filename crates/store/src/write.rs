@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::json;
 
 use crate::dedup::{self, bands, jaccard, lede_key, normalized_shingles, shingles, simhash, title_key};
-use crate::packed::{Json, pack};
+use crate::packed::{Column, Dicts, Json};
 use crate::read::{CaptureHeader, sorted_json};
 use crate::{Result, SourceRecord, locator};
 
@@ -96,6 +96,56 @@ pub(crate) fn compress(raw: &[u8]) -> Result<Vec<u8>> {
     })
 }
 
+thread_local! {
+    // The same with each packed column's dictionary loaded (by its zstd id): loading
+    // one into a context digests it, which costs far more than packing one article, and
+    // the columns alternate.
+    static DICT_COMPRESSORS: std::cell::RefCell<Vec<(u32, zstd::bulk::Compressor<'static>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+    static DICT_DECOMPRESSORS: std::cell::RefCell<Vec<(u32, zstd::bulk::Decompressor<'static>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Contexts kept per thread for dictionaries: an archive has one per packed column; a
+/// process reading several archives keeps the most recent.
+const DICT_CONTEXTS: usize = 4;
+
+/// Compress with dictionary `dict` (zstd id `id`), with this thread's context for it.
+pub(crate) fn compress_with(raw: &[u8], id: u32, dict: &[u8]) -> Result<Vec<u8>> {
+    DICT_COMPRESSORS.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = match c.iter().position(|(have, _)| *have == id) {
+            Some(i) => i,
+            None => {
+                if c.len() >= DICT_CONTEXTS {
+                    c.remove(0);
+                }
+                c.push((id, zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, dict)?));
+                c.len() - 1
+            }
+        };
+        Ok(c[i].1.compress(raw)?)
+    })
+}
+
+/// Decompress a frame packed with dictionary `dict` (zstd id `id`).
+pub(crate) fn decompress_with(z: &[u8], capacity: usize, id: u32, dict: &[u8]) -> std::io::Result<Vec<u8>> {
+    DICT_DECOMPRESSORS.with(|d| {
+        let mut d = d.borrow_mut();
+        let i = match d.iter().position(|(have, _)| *have == id) {
+            Some(i) => i,
+            None => {
+                if d.len() >= DICT_CONTEXTS {
+                    d.remove(0);
+                }
+                d.push((id, zstd::bulk::Decompressor::with_dictionary(dict)?));
+                d.len() - 1
+            }
+        };
+        d[i].1.decompress(z, capacity)
+    })
+}
+
 /// Decompress a zstd frame of at most `capacity` bytes (a raw capture or a packed
 /// column), with this thread's context.
 pub(crate) fn decompress(z: &[u8], capacity: usize) -> std::io::Result<Vec<u8>> {
@@ -110,7 +160,8 @@ pub(crate) fn decompress(z: &[u8], capacity: usize) -> std::io::Result<Vec<u8>> 
 
 impl Incoming {
     /// Compute what filing this unit needs but the database does not (see [`Prepared`]).
-    pub fn prepare(&self) -> Result<Prepared> {
+    pub fn prepare(&self, packer: &Packer) -> Result<Prepared> {
+        let dicts = &packer.0;
         let blob = dedup::blob_hash(&self.raw);
         let zblob = compress(&self.raw)?;
         let article = match &self.result {
@@ -120,8 +171,11 @@ impl Incoming {
                 title_key: a.title.as_deref().and_then(title_key),
                 lede_key: a.paragraphs.first().and_then(|p| lede_key(p)),
                 display_title: a.display_title(),
-                paragraphs_z: pack(&serde_json::to_string(&a.paragraphs)?)?,
-                understanding_z: u.as_ref().map(|u| pack(&serde_json::to_string(u)?)).transpose()?,
+                paragraphs_z: dicts.pack(Column::Paragraphs, &serde_json::to_string(&a.paragraphs)?)?,
+                understanding_z: u
+                    .as_ref()
+                    .map(|u| dicts.pack(Column::Understanding, &serde_json::to_string(u)?))
+                    .transpose()?,
                 header_json: sorted_json(&CaptureHeader::of(a))?,
                 events_json: u
                     .as_ref()
@@ -163,7 +217,14 @@ pub struct Batch<'c> {
     tx: Transaction<'c>,
     seq: i64,
     now: String,
+    packer: Packer,
 }
+
+/// What packs rows for one archive (its dictionaries; see `packed`): from
+/// [`crate::Store::packer`], for the threads that run [`Incoming::prepare`]. Cheap to
+/// clone; clones share the dictionaries the writer trains.
+#[derive(Clone)]
+pub struct Packer(pub(crate) Dicts);
 
 struct Fingerprint {
     content_hash: dedup::TextKey,
@@ -173,10 +234,15 @@ struct Fingerprint {
 }
 
 impl<'c> Batch<'c> {
-    pub(crate) fn begin(conn: &'c mut rusqlite::Connection) -> Result<Batch<'c>> {
+    pub(crate) fn begin(conn: &'c mut rusqlite::Connection, packer: Packer) -> Result<Batch<'c>> {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let seq: String = tx.query_row("SELECT value FROM meta WHERE key='seq'", [], |r| r.get(0))?;
-        Ok(Batch { tx, seq: seq.parse().unwrap_or(0), now: jiff::Timestamp::now().to_string() })
+        Ok(Batch { tx, seq: seq.parse().unwrap_or(0), now: jiff::Timestamp::now().to_string(), packer })
+    }
+
+    /// What packs rows for this batch's archive (for units prepared elsewhere).
+    pub fn packer(&self) -> Packer {
+        self.packer.clone()
     }
 
     /// Commit the batch: everything in it becomes visible at once, or (on a crash
@@ -265,7 +331,7 @@ impl<'c> Batch<'c> {
 
     /// File one unit (preparing it here; see [`Batch::put_prepared`]).
     pub fn put(&mut self, inc: &Incoming) -> Result<Outcome> {
-        let prep = inc.prepare()?;
+        let prep = inc.prepare(&self.packer)?;
         self.put_prepared(inc, &prep)
     }
 
@@ -532,7 +598,7 @@ impl<'c> Batch<'c> {
                     "SELECT v.paragraphs FROM articles a JOIN versions v ON v.id = a.current_version WHERE a.id=?1",
                 )?
                 .query_row([id], |r| r.get(0))?;
-            let paras: Vec<String> = body.parse()?;
+            let paras: Vec<String> = body.parse(&self.packer.0, &self.tx)?;
             let sim = jaccard(&fp.shingles, &shingles(&paras.join("\n\n")));
             if sim >= threshold && best.is_none_or(|(_, s)| sim > s) {
                 best = Some((id, sim));
@@ -582,6 +648,14 @@ impl<'c> Batch<'c> {
                 .prepare_cached("SELECT COALESCE(MAX(n), 0) + 1 FROM versions WHERE article_id=?1")?
                 .query_row([article], |r| r.get(0))?
         };
+        // Units prepared while the writer trained the dictionaries were packed without.
+        let dicts = &self.packer.0;
+        let paragraphs = dicts.repack_if_stale(Column::Paragraphs, &pa.paragraphs_z, &self.tx)?;
+        let understanding = pa
+            .understanding_z
+            .as_deref()
+            .map(|z| dicts.repack_if_stale(Column::Understanding, z, &self.tx))
+            .transpose()?;
         self.tx
             .prepare_cached(
                 "INSERT INTO versions(article_id, n, content_hash, body_hash, simhash, title, outlet, published,
@@ -600,8 +674,8 @@ impl<'c> Batch<'c> {
                 a.captured.map(|d| d.to_string()),
                 a.url,
                 a.language,
-                pa.paragraphs_z,
-                pa.understanding_z,
+                &paragraphs[..],
+                understanding.as_deref(),
                 self.now,
             ])?;
         let version = self.tx.last_insert_rowid();
