@@ -343,6 +343,19 @@ fn target_after<'m>(
         .in_range(te, end)
         .filter(|m| actor_country.is_none() || m.country.as_deref() != actor_country)
         .collect();
+    if trig.rule == "congratulated" || trig.rule == "praise_congratulating" {
+        // the object of the verb, before its "on …"/"upon …" phrase: of whatever state
+        // (the actor's own side makes no event)
+        let te = body[te..se].find("congratulat").map_or(te, |p| te + p);
+        let te = body[te..se].find(' ').map_or(te, |p| te + p);
+        let object_end = [" on ", " upon ", " for ", ","]
+            .iter()
+            .filter_map(|w| body[te..se].find(w))
+            .min()
+            .map_or(se, |p| te + p);
+        let first = ctx.in_range(te, se).find(|m| m.kind != EntityKind::Place)?;
+        return (first.start < object_end).then(|| np_entity(ctx, first.start, se, true)).flatten();
+    }
     match trig.kind {
         EventType::Visit => {
             if trig.rule == "visit_returned" {
@@ -1326,5 +1339,76 @@ mod tests {
         );
         assert_eq!(v.len(), 1, "{v:?}");
         assert!(v[0].starts_with("praise praise_leader_feats central-committee-of-the-bulgarian-workers-party-communist->kim-jong-il"));
+    }
+
+    #[test]
+    fn messages_in_other_shapes() {
+        // congratulations as a verb: the subject congratulates its object
+        let v = events(
+            "Ri Su Yong, foreign minister of the DPRK, on Tuesday congratulated Mario Lopez, foreign minister of Chile, on his appointment.",
+            "2011-05-11",
+        );
+        assert!(v.contains(&"message congratulated ri-su-yong->mario-lopez 2011-05-10".to_string()), "{v:?}");
+        // the passive: the agent after "by" congratulates the subject
+        let v = events(
+            "Kim Yong Nam was warmly congratulated by Pedro Alves, chairman of the Labour Party of Brazil, on Friday on his birthday.",
+            "2011-05-09",
+        );
+        assert!(v.iter().any(|e| e.starts_with("message congratulated pedro-alves->kim-yong-nam")), "{v:?}");
+        // thanks for congratulating: the addressee's act, no message of the writer's
+        let v = events(
+            "Kim Yong Nam thanked Mario Lopez, foreign minister of Chile, for congratulating him on the national day.",
+            "2011-05-09",
+        );
+        assert!(!v.iter().any(|e| e.contains("congratulated")), "{v:?}");
+        // a statement congratulating: public praise
+        let v = events(
+            "The Socialist Party of Chile issued a statement on May 3 congratulating leader Kim Jong Il on his visit to China.",
+            "2011-05-09",
+        );
+        assert!(
+            v.contains(
+                &"praise praise_congratulating socialist-party-of-chile->kim-jong-il 2011-05-03".to_string()
+            ),
+            "{v:?}"
+        );
+        // a letter handed over in person, the object before or after the addressee
+        let v = events(
+            "Ana Torres, chairwoman of the Socialist Party of Chile, presented a letter to leader Kim Jong Il on March 4.",
+            "2011-03-09",
+        );
+        assert!(
+            v.contains(&"message message_presented ana-torres->kim-jong-il 2011-03-04".to_string()),
+            "{v:?}"
+        );
+        let v = events(
+            "Ana Torres, chairwoman of the Socialist Party of Chile, on March 4 presented to leader Kim Jong Il a letter on behalf of the seminar.",
+            "2011-03-09",
+        );
+        assert!(
+            v.contains(&"message message_presented ana-torres->kim-jong-il 2011-03-04".to_string()),
+            "{v:?}"
+        );
+        // a letter of credentials is no message
+        let v = events(
+            "Ana Torres, ambassador of Chile, presented her letter of credentials to Kim Yong Nam on Monday.",
+            "2011-03-09",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("message")), "{v:?}");
+        // the corps of the foreign missions, of no one state; a basket of flowers; the
+        // common misspelling "massage"
+        let v = events(
+            "Leader Kim Jong Il received a basket of flowers from the diplomatic corps here on Wednesday.",
+            "2011-09-09",
+        );
+        assert!(
+            v.contains(&"message message_received_from diplomatic-corps->kim-jong-il 2011-09-07".to_string()),
+            "{v:?}"
+        );
+        let v = events(
+            "Kim Yong Nam sent a massage of greeting to Ana Torres, president of Chile, on Friday.",
+            "2011-09-12",
+        );
+        assert!(v.contains(&"message message_sent kim-yong-nam->ana-torres 2011-09-09".to_string()), "{v:?}");
     }
 }

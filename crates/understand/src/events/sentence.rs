@@ -138,6 +138,12 @@ impl<'a> Hit<'a> {
         {
             return true; // "had the honour of being received by": the passive of someone else's call
         }
+        if self.trig.rule == "congratulated" && body[..ts].trim_end().ends_with(" for") {
+            return true; // "thanks for congratulating us": the addressee's act, not the writer's
+        }
+        if self.trig.rule == "message_presented" && body[te..].starts_with(" of credentials") {
+            return true; // a letter of credentials presented: a meeting of its own
+        }
         // "was visited by": passive, handled poorly; skip
         self.trig.kind == EventType::Visit
             && body[ts..te].ends_with("visited")
@@ -219,7 +225,9 @@ impl<'a> Hit<'a> {
     /// (the trigger's object is its subject, the agent follows "by").
     fn passive_by(&self) -> Option<usize> {
         let body = self.ctx.body;
-        if !matches!(self.trig.kind, EventType::Praise | EventType::Criticism) {
+        if !matches!(self.trig.kind, EventType::Praise | EventType::Criticism)
+            && self.trig.rule != "congratulated"
+        {
             return None;
         }
         let before = &body[self.ss..self.ts];

@@ -49,7 +49,9 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
     match rule {
         "message_received_from" | "received_visitor" => &["received"],
         "message_sent" => &["send", "sent", "forwarded", "dispatched"],
-        "message_in" => &["message", "letter", "telegram", "reply"],
+        "message_in" => &["message", "letter", "telegram", "reply", "massage"],
+        "message_presented" => &["presented", "presents", "presenting", "handed", "delivered"],
+        "congratulated" | "praise_congratulating" => &["congratulat"],
         "message_came_from" => &["came", "arrived", "poured"],
         "talks_held" => &["talks", "negotiations", "consultations"],
         "message_presented_with" => &["presented"],
@@ -188,14 +190,14 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
     use EventType::*;
     let mut v = vec![
         t(
-            r"\breceived\b[^.;]{0,80}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|repl(?:y|ies)|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
+            r"\breceived\b[^.;]{0,80}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|repl(?:y|ies)|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
             Message,
             "message_received_from",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
+            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
             Message,
             "message_sent",
             Subject,
@@ -241,7 +243,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // "X, in a message to Y, …", "In a message to Y, X …"
         t(
-            r"\bin\s+(?:a|an|the|his|her|its|their)\s+(?:[A-Za-z-]+\s+){0,3}?(?:message|letter|telegram|reply)\s+(?:sent\s+|addressed\s+)?to\b",
+            r"\bin\s+(?:a|an|the|his|her|its|their)\s+(?:[A-Za-z-]+\s+){0,3}?(?:message|massage|letter|telegram|reply)\s+(?:sent\s+|addressed\s+)?to\b",
             Message,
             "message_in",
             Subject,
@@ -298,6 +300,27 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
                 "040",
             ),
         ),
+        // a message handed over in person: "X presented a letter to Y", "X presented to Y
+        // a floral basket" (not a letter of credentials: a meeting, above)
+        t(
+            r"\b(?:presented|presents|presenting|handed\s+over|delivered)\s+(?:to\s+[^.;,]{0,80}?\s+)?(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){0,2}?(?:letters?|messages?|floral\s+baskets?|baskets?\s+of\s+flowers)\b",
+            Message,
+            "message_presented",
+            Subject,
+            "051",
+        ),
+        // congratulations as a verb: "X congratulated Y on …", "a statement congratulating
+        // Y", "Y was congratulated by X"
+        // a public statement or article congratulating Y is praise in public, not a message
+        // sent
+        t(
+            r"\b(?:statements?|articles?|write-ups?|editorials?|commentar(?:y|ies)|communiques?)\b[^;]{0,60}?\bcongratulating\b",
+            Praise,
+            "praise_congratulating",
+            Subject,
+            "051",
+        ),
+        t(r"\b(?:congratulated|congratulates|congratulating)\b", Message, "congratulated", Subject, "051"),
         t(r"\b(?:the|a|an|its|their)\s+visiting\b", Visit, "visiting_delegation", Attributive, "042"),
         t(
             r"\bon\s+(?:a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}?visit\s+(?:to|here)\b",
