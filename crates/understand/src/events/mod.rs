@@ -1411,4 +1411,42 @@ mod tests {
         );
         assert!(v.contains(&"message message_sent kim-yong-nam->ana-torres 2011-09-09".to_string()), "{v:?}");
     }
+
+    #[test]
+    fn delegation_movements_home_and_sites() {
+        // a leader whose title reads as the outlet state's ("the Party Central
+        // Committee") is of the delegation's state
+        let v = events(
+            "The delegation of the Socialist Party of Chile led by Ana Torres, chairwoman of the Commission for External Affairs of the Party Central Committee, visited Mangyongdae on Friday.",
+            "2011-10-24",
+        );
+        assert!(v.contains(&"visit visit ana-torres->prk 2011-10-21".to_string()), "{v:?}");
+        // going home without "after visiting Z": a foreign side's visit to the host ends
+        let v = events(
+            "The delegation of the Labour Party of Brazil led by Pedro Alves went back home by air on Saturday.",
+            "2011-10-24",
+        );
+        assert!(v.contains(&"visit visit_home pedro-alves->prk 2011-10-22".to_string()), "{v:?}");
+        // the outlet's own delegation going home makes no visit of its own
+        let v = events("The DPRK delegation led by Ri Chol Nam came back home on Saturday.", "2011-10-24");
+        assert!(v.is_empty(), "{v:?}");
+        // leaving the capital named
+        let v = events(
+            "Ana Torres, chairwoman of the Socialist Party of Chile, left Pyongyang on Monday.",
+            "2011-10-25",
+        );
+        assert!(v.contains(&"visit visit_here ana-torres->prk 2011-10-24".to_string()), "{v:?}");
+        // a site of no known state, visited by a foreign side: in the host state
+        let v = events(
+            "Pedro Alves, chairman of the Labour Party of Brazil, visited the International Friendship Exhibition House on Sunday.",
+            "2011-10-25",
+        );
+        assert!(v.contains(&"visit visit pedro-alves->prk 2011-10-23".to_string()), "{v:?}");
+        // a rank before the name is no part of the id
+        let v = events(
+            "A delegation of Rodong Sinmun led by its Deputy Editor Ri Chol Nam left here on Monday to visit Laos.",
+            "2011-10-25",
+        );
+        assert!(v.contains(&"visit visit_left_for ri-chol-nam->lao 2011-10-24".to_string()), "{v:?}");
+    }
 }

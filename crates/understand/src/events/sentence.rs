@@ -305,7 +305,7 @@ impl<'a> Hit<'a> {
         let (ctx, body) = (self.ctx, self.ctx.body);
         let subj = self.subjects();
         match self.trig.dir {
-            Dir::Subject if self.trig.rule == "visit_here" => self.arrivals(&subj),
+            Dir::Subject if matches!(self.trig.rule, "visit_here" | "visit_home") => self.arrivals(&subj),
             Dir::Adopted => {
                 let to = body[self.ts..self.te].find(" to ").map_or(self.te, |p| self.ts + p + 4);
                 let target = np_entity(ctx, to, self.te, true);
@@ -381,7 +381,9 @@ impl<'a> Hit<'a> {
         } else {
             np_entity(ctx, te, self.se, true).or(self.prev_subject).into_iter().collect()
         };
-        let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"));
+        // arriving, or going home: the visit was to the host state, not to what follows
+        let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"))
+            || self.trig.rule == "visit_home";
         let mut pairs = Vec::new();
         for a in actors {
             let foreign = a.country.is_some() && a.country.as_deref() != ctx.outlet_state;
@@ -713,8 +715,14 @@ impl<'a> Hit<'a> {
     ) -> Option<(Option<String>, Option<String>)> {
         let (target_id, target_country) = match target {
             Some(t) if self.trig.kind == EventType::Visit && t.kind == EntityKind::Place => {
-                let c =
-                    t.country.clone().or_else(|| self.ctx.kb.entity(&t.id).and_then(|e| e.country.clone()));
+                // a site of no known state visited by a foreign side ("the International
+                // Friendship Exhibition House"): in the outlet's (host) state
+                let foreign = actor.country.as_deref() != self.ctx.outlet_state;
+                let c = t
+                    .country
+                    .clone()
+                    .or_else(|| self.ctx.kb.entity(&t.id).and_then(|e| e.country.clone()))
+                    .or_else(|| self.ctx.outlet_state.filter(|_| foreign).map(String::from));
                 (c.clone(), c)
             }
             Some(t) => (Some(t.id.clone()), t.country.clone()),

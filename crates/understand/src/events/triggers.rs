@@ -61,7 +61,8 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
         "greetings_extended" => &["congratulation", "greeting"],
         "visiting_delegation" | "visit_on_a_visit" | "visit" => &["visit"],
         "visit_left_for" => &["left"],
-        "visit_here" => &["here"],
+        "visit_here" => &["here", "Pyongyang"],
+        "visit_home" => &["home"],
         "visit_arrived" => &["arrived"],
         "visit_returned" => &["home"],
         "visit_presence" => &["invitation"],
@@ -343,13 +344,22 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "042",
         ),
-        t(r"\b(?:arrived|arriving|left|leaving)\s+here\b", Visit, "visit_here", Subject, "042"),
+        t(r"\b(?:arrived|arriving|left|leaving)\s+(?:here|Pyongyang)\b", Visit, "visit_here", Subject, "042"),
         // "returned home on Monday after attending the meeting in Beijing": the visit was
         // to where the meeting was
         t(
             r"\b(?:returned|came\s+back|came)\s+home\b[^.;]*?\bafter\s+(?:attending|visiting|participating\s+in|taking\s+part\s+in|a\s+visit\s+to|its\s+visit\s+to|his\s+visit\s+to|her\s+visit\s+to|their\s+visit\s+to)\b",
             Visit,
             "visit_returned",
+            Subject,
+            "042",
+        ),
+        // "the delegation of X led by Y went back home by air on Friday" (no "after
+        // visiting Z"): a foreign side's visit to the host state ends
+        t(
+            r"\b(?:went|came|returned|left)\s+(?:back\s+)?(?:for\s+)?home\b",
+            Visit,
+            "visit_home",
             Subject,
             "042",
         ),
