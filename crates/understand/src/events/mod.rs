@@ -1449,4 +1449,29 @@ mod tests {
         );
         assert!(v.contains(&"visit visit_left_for ri-chol-nam->lao 2011-10-24".to_string()), "{v:?}");
     }
+
+    #[test]
+    fn denunciations_by_foreign_voices_of_their_own_state() {
+        // an abbreviation's dot ("Nov.", "U.S.") inside the sentence ends no clause
+        let v = events(
+            "The Democratic Labor Party of south Korea issued a statement on Nov. 4 to condemn the puppet authorities for their crackdown.",
+            "2011-11-06",
+        );
+        assert!(
+            v.contains(&"criticism criticism_purpose democratic-labor-party->kor 2011-11-04".to_string()),
+            "{v:?}"
+        );
+        // a south Korean newspaper the knowledge base knows, on its own state's organs
+        let v = events(
+            "Hangyore in an editorial on Sept. 12 denounced the puppet police for their violence.",
+            "2011-09-14",
+        );
+        assert!(v.contains(&"criticism criticism hangyore->kor 2011-09-12".to_string()), "{v:?}");
+        // "GIs" are the United States' soldiers
+        let v = events(
+            "Students of south Korea held a rally on Saturday to denounce GIs for their crimes.",
+            "2011-09-14",
+        );
+        assert!(v.iter().any(|e| e.starts_with("criticism ") && e.contains("->usa 2011-09-10")), "{v:?}");
+    }
 }

@@ -191,14 +191,14 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
     use EventType::*;
     let mut v = vec![
         t(
-            r"\breceived\b[^.;]{0,80}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|repl(?:y|ies)|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
+            r"\breceived\b[^;]{0,80}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|repl(?:y|ies)|congratulations|condolences)\b[^;]{0,100}?\bfrom\b",
             Message,
             "message_received_from",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
+            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^;]{0,60}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
             Message,
             "message_sent",
             Subject,
@@ -209,7 +209,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         needing(
             &["was", "were"],
             t(
-                r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^.;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^.;]*?\b(?:by|from|in\s+the\s+(?:joint\s+)?names?\s+of)\b",
+                r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^;]*?\b(?:by|from|in\s+the\s+(?:joint\s+)?names?\s+of)\b",
                 Message,
                 "message_sent_to_by",
                 FromAfter,
@@ -217,14 +217,14 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             ),
         ),
         t(
-            r"\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|repl(?:y|ies))\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
+            r"\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|repl(?:y|ies))\b[^;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
             Message,
             "message_sent_by",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:letter|message)\s+to\b[^.;]{0,120}?\b(?:was|were)\s+adopted\b",
+            r"\b(?:letter|message)\s+to\b[^;]{0,120}?\b(?:was|were)\s+adopted\b",
             Message,
             "letter_adopted",
             Adopted,
@@ -235,7 +235,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         needing(
             &["wreath", "basket", "bouquet", "flower"],
             t(
-                r"\b(?:presented|laid|placed|offered|presenting|laying)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|its\s+)?(?:(?:large|big|huge|beautiful)\s+)?(?:wreaths?|floral\s+baskets?|(?:bouquets|flowers)\b[^.;]{0,40}?\bbefore)\b",
+                r"\b(?:presented|laid|placed|offered|presenting|laying)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|its\s+)?(?:(?:large|big|huge|beautiful)\s+)?(?:wreaths?|floral\s+baskets?|(?:bouquets|flowers)\b[^;]{0,40}?\bbefore)\b",
                 Message,
                 "floral_tribute",
                 Subject,
@@ -260,21 +260,21 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // "Y was presented with a floral basket by X"
         t(
-            r"\b(?:was|were)\s+presented\s+with\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:floral\s+baskets?|wreaths?|messages?|letters?)\b[^.;]*?\bby\b",
+            r"\b(?:was|were)\s+presented\s+with\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:floral\s+baskets?|wreaths?|messages?|letters?)\b[^;]*?\bby\b",
             Message,
             "message_presented_with",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:expressed|expressing|extended|conveyed)\b[^.;]{0,40}?\bcondolences?\b",
+            r"\b(?:expressed|expressing|extended|conveyed)\b[^;]{0,40}?\bcondolences?\b",
             Message,
             "condolences_expressed",
             Subject,
             "018",
         ),
         t(
-            r"\b(?:extended|conveyed)\b[^.;]{0,30}?\b(?:congratulations|greetings)\b",
+            r"\b(?:extended|conveyed)\b[^;]{0,30}?\b(?:congratulations|greetings)\b",
             Message,
             "greetings_extended",
             Subject,
@@ -331,7 +331,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "042",
         ),
         t(
-            r"\bleft\s+(?:here|for|[A-Z]\w+)\b[^.;]{0,40}?\b(?:to\s+visit|for)\b",
+            r"\bleft\s+(?:here|for|[A-Z]\w+)\b[^;]{0,40}?\b(?:to\s+visit|for)\b",
             Visit,
             "visit_left_for",
             Subject,
@@ -348,7 +348,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         // "returned home on Monday after attending the meeting in Beijing": the visit was
         // to where the meeting was
         t(
-            r"\b(?:returned|came\s+back|came)\s+home\b[^.;]*?\bafter\s+(?:attending|visiting|participating\s+in|taking\s+part\s+in|a\s+visit\s+to|its\s+visit\s+to|his\s+visit\s+to|her\s+visit\s+to|their\s+visit\s+to)\b",
+            r"\b(?:returned|came\s+back|came)\s+home\b[^;]*?\bafter\s+(?:attending|visiting|participating\s+in|taking\s+part\s+in|a\s+visit\s+to|its\s+visit\s+to|his\s+visit\s+to|her\s+visit\s+to|their\s+visit\s+to)\b",
             Visit,
             "visit_returned",
             Subject,
@@ -374,7 +374,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         t(r"\barrived\s+(?:in|at)\b", Visit, "visit_arrived", Subject, "042"),
         t(r"\btalks\s+(?:were|was)\s+held\s+between\b", Meeting, "talks_held_between", Between, "046"),
         t(
-            r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^.;]{0,30}?\bwith\b",
+            r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^;]{0,30}?\bwith\b",
             Meeting,
             "talks_with",
             Subject,
@@ -405,21 +405,21 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "040",
         ),
         t(
-            r"\b(?:treaty|declaration|agreement|accord|protocol|memorandum)\b[^.;]{0,220}?\b(?:was|were)\s+signed\s+between\b",
+            r"\b(?:treaty|declaration|agreement|accord|protocol|memorandum)\b[^;]{0,220}?\b(?:was|were)\s+signed\s+between\b",
             Agreement,
             "agreement_signed_between",
             Between,
             "057",
         ),
         t(
-            r"\b(?:signed|concluded)\b[^.;]{0,120}?\b(?:treaty|declaration|agreement|accord|protocol|memorandum|communique|contract)\b",
+            r"\b(?:signed|concluded)\b[^;]{0,120}?\b(?:treaty|declaration|agreement|accord|protocol|memorandum|communique|contract)\b",
             Agreement,
             "agreement_signed",
             Subject,
             "057",
         ),
         t(
-            r"\b(?:exchange\s+of\s+(?:the\s+)?(?:instruments\s+of\s+ratification|ratification\s+instruments)|ratification\s+instruments\b[^.;]{0,120}?\bexchanged)\b[^.;]{0,80}?\bbetween\b",
+            r"\b(?:exchange\s+of\s+(?:the\s+)?(?:instruments\s+of\s+ratification|ratification\s+instruments)|ratification\s+instruments\b[^;]{0,120}?\bexchanged)\b[^;]{0,80}?\bbetween\b",
             Ratification,
             "ratification_exchanged",
             Between,
@@ -457,7 +457,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         // an act done to denounce: "issued a commentary on Nov. 1 to denounce Y", "held a
         // press conference to chide Y" (a purpose clause of an act that took place)
         t(
-            r"\b(?:statements?|commentar(?:y|ies)|press\s+(?:conference|release)|news\s+conference|conference|rall(?:y|ies)|meetings?|articles?|editorials?|declarations?|resolutions?|demonstrations?|protests?|sit-ins?|memorandums?|bulletins?|speech(?:es)?|letters?|petitions?|appeals?|communiques?)\b[^.;]*?\bto\s+(?:strongly\s+|bitterly\s+|sharply\s+)?(?:denounce|condemn|flay|flail|slam|accuse|chide|censure|blast|assail|decry|lambaste|castigate|rebuke|criticize|criticise|deplore|ridicule|protest\s+against|slash\s+at|strike\s+out\s+at|lash\s+out\s+at|hit\s+out\s+at)\b",
+            r"\b(?:statements?|commentar(?:y|ies)|press\s+(?:conference|release)|news\s+conference|conference|rall(?:y|ies)|meetings?|articles?|editorials?|declarations?|resolutions?|demonstrations?|protests?|sit-ins?|memorandums?|bulletins?|speech(?:es)?|letters?|petitions?|appeals?|communiques?)\b[^;]*?\bto\s+(?:strongly\s+|bitterly\s+|sharply\s+)?(?:denounce|condemn|flay|flail|slam|accuse|chide|censure|blast|assail|decry|lambaste|castigate|rebuke|criticize|criticise|deplore|ridicule|protest\s+against|slash\s+at|strike\s+out\s+at|lash\s+out\s+at|hit\s+out\s+at)\b",
             Criticism,
             "criticism_purpose",
             Subject,
@@ -476,7 +476,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         needing(
             &["demonstration", "rall", "protest", "picket", "sit-in"],
             t(
-                r"\b(?:staged|held|waged|launched|organized|organised)\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,3}?(?:demonstrations?|rall(?:y|ies)|protests?|pickets?|sit-ins?)\b[^.;]*?\b(?:demanding|against|denouncing|condemning|protesting|in\s+protest\s+against|accusing)\b",
+                r"\b(?:staged|held|waged|launched|organized|organised)\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,3}?(?:demonstrations?|rall(?:y|ies)|protests?|pickets?|sit-ins?)\b[^;]*?\b(?:demanding|against|denouncing|condemning|protesting|in\s+protest\s+against|accusing)\b",
                 Criticism,
                 "protest",
                 Subject,
