@@ -88,6 +88,48 @@ static MESSAGE_QUOTED: LazyLock<Regex> = lazy_regex!(
     r"(?-u:\b)(?:The|the|His|Her|Its|Their)\s+(?:(?:congratulatory|reply|condolatory|greeting)\s+)?(?:message|letter|reply|telegram)\s+(?:says|said|reads|read|noted|stressed)(?:\s*:|\s+that(?-u:\b))"
 );
 
+/// A floral tribute laid with no sender in its sentence: "A floral basket was laid before
+/// the statue of Y on Thursday." (the sender follows in the next sentence).
+static TRIBUTE_LAID: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:floral\s+baskets?|baskets?\s+of\s+flowers|wreaths?|bouquets?)\s+(?:was|were)\s+(?:laid|placed|put)\s+(?:before|at)\b"
+);
+
+/// The sender of the tribute laid in the sentence before: "It came from X", "They were
+/// sent by X", "The basket was presented by X".
+static TRIBUTE_FROM: LazyLock<Regex> = lazy_regex!(
+    r"^\s*(?:It|They|The\s+(?:floral\s+)?(?:baskets?|wreaths?|bouquets?))\s+(?:also\s+)?(?:came|(?:was|were)\s+(?:sent|presented|offered))\s+(?:by|from|in\s+the\s+names?\s+of)\s+"
+);
+
+/// A tribute laid with no sender ("A floral basket was laid before the statue of Y"),
+/// then its sender in the next sentence ("It came from X"): X's message to Y, dated and
+/// evidenced by the sentence that lays it.
+fn tribute_from_next(ctx: &Ctx<'_>, default: Option<PartialDate>, out: &mut Vec<Event>) {
+    for w in ctx.sentences.windows(2) {
+        let ((ls, le), (ns, ne)) = (w[0], w[1]);
+        let laid = &ctx.body[ls..le];
+        let Some(m) = TRIBUTE_LAID.find(laid) else { continue };
+        let rest = &laid[m.end()..];
+        if rest.contains(" by ") || rest.contains(" name of ") {
+            continue; // the sender is in the sentence: the trigger table reads it
+        }
+        let Some(f) = TRIBUTE_FROM.find(&ctx.body[ns..ne]) else { continue };
+        let Some(target) = ctx
+            .in_range(ls + m.end(), le)
+            .find(|x| x.kind == EntityKind::Person)
+            .or_else(|| ctx.in_range(ls + m.end(), le).find(|x| x.kind != EntityKind::Place))
+        else {
+            continue;
+        };
+        let Some(actor) = np_entity(ctx, ns + f.end(), ne, true) else { continue };
+        if actor.id == target.id || (actor.country.is_some() && actor.country == target.country) {
+            continue;
+        }
+        let date = ctx.dates.iter().find(|d| d.start >= ls && d.end <= le).map(|d| d.date).or(default);
+        let ev = asserted(ctx.body, EventType::Message, "tribute_came_from", "051", (ls, le), date);
+        out.push(with_sides(ev, actor, target));
+    }
+}
+
 /// What the events stage needs from the rest of the article.
 pub(crate) struct Ctx<'a> {
     pub kb: &'a Kb,
@@ -204,6 +246,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
         reported_praise(&s, &mut out);
     }
     voice_against_states(ctx, &mut out);
+    tribute_from_next(ctx, default, &mut out);
     // the words of a message quoted ("The message says: …") are that message: no praise
     // of their own
     if let Some(m) = MESSAGE_QUOTED.find(ctx.body) {
@@ -1473,5 +1516,33 @@ mod tests {
             "2011-09-14",
         );
         assert!(v.iter().any(|e| e.starts_with("criticism ") && e.contains("->usa 2011-09-10")), "{v:?}");
+    }
+
+    #[test]
+    fn a_tribute_laid_then_its_sender() {
+        // the tribute laid with no sender, the sender in the next sentence
+        let v = events(
+            "A floral basket was laid before the statue of President Kim Il Sung on Mansu Hill on Friday.\nIt came from Ana Torres, chairwoman of the Socialist Party of Chile.",
+            "2011-04-18",
+        );
+        assert!(
+            v.contains(&"message tribute_came_from ana-torres->kim-il-sung 2011-04-15".to_string()),
+            "{v:?}"
+        );
+        // a sender named as a relative takes the relative's state, not one opposed
+        let v = events(
+            "A wreath was laid before the statue of President Kim Il Sung on Friday.\nIt came from the family of Liu Fang, daughter of Liu Dehai, a Chinese veteran of the anti-Japanese struggle.",
+            "2011-04-18",
+        );
+        assert!(
+            v.contains(&"message tribute_came_from liu-fang->kim-il-sung 2011-04-15".to_string()),
+            "{v:?}"
+        );
+        // an agent in the sentence itself is the trigger table's; no second reading
+        let v = events(
+            "A floral basket was laid before the statue of President Kim Il Sung by Ana Torres, chairwoman of the Socialist Party of Chile, on Friday.\nIt came from Chile.",
+            "2011-04-18",
+        );
+        assert!(!v.iter().any(|e| e.contains("tribute_came_from")), "{v:?}");
     }
 }
