@@ -77,7 +77,7 @@ static ISSUED: LazyLock<Regex> = lazy_regex!(
 static QUOTED_BY_UTTERANCE: LazyLock<Regex> = LazyLock::new(|| {
     let n = crate::lexicon::UTTERANCE_NOUNS.join("|");
     Regex::new(&format!(
-        r"(?:,\s+(?:the\s+(?:{n})|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:{n}))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
+        r"(?:,\s+(?:the\s+(?:{n})|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued|charged|deplored|denounced|condemned|accused|lamented)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:{n}))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
     ))
     .expect("quoted by utterance")
 });
@@ -1544,5 +1544,34 @@ mod tests {
             "2011-04-18",
         );
         assert!(!v.iter().any(|e| e.contains("tribute_came_from")), "{v:?}");
+    }
+
+    #[test]
+    fn a_reporting_clause_closing_the_sentence() {
+        // the speaker after the comma (a pronoun: the subject before); the side denounced
+        // in the content; the content's own dates and mood are not the speaking's
+        let v = events(
+            "The Labour Party of Brazil issued a statement on Monday.\nThe United States would not stop its sanctions imposed in 2009, it charged.",
+            "2011-06-08",
+        );
+        assert!(
+            v.contains(&"criticism criticism_reported labour-party-of-brazil->usa 2011-06-06".to_string()),
+            "{v:?}"
+        );
+        // a foreign voice on its own state's organs
+        let v = events(
+            "The Democratic Labor Party of south Korea held a press conference on Monday.\nThe puppet authorities are stepping up the crackdown on the workers, they deplored.",
+            "2011-06-08",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism criticism_reported democratic-labor-party->kor")),
+            "{v:?}"
+        );
+        // never the outlet's own side
+        let v = events(
+            "The Labour Party of Brazil issued a statement on Monday.\nThe sanctions against the DPRK are a crime, it charged.",
+            "2011-06-08",
+        );
+        assert!(!v.iter().any(|e| e.contains("criticism_reported")), "{v:?}");
     }
 }

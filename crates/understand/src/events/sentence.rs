@@ -160,7 +160,8 @@ impl<'a> Hit<'a> {
             // "… is due to arrive … on his visit to …": the phrase shares its verb's mood
             return EventStatus::Intent;
         }
-        if self.trig.rule == "visit_left_for" {
+        if matches!(self.trig.rule, "visit_left_for" | "criticism_reported") {
+            // (a reporting clause's content is its speaker's words, not its mood)
             return EventStatus::Asserted;
         }
         if NEG_BEFORE.is_match(before) {
@@ -345,6 +346,7 @@ impl<'a> Hit<'a> {
                     .and_then(|_| host_mention(ctx, self.ts));
                 vec![(actor.cloned(), target)]
             }
+            Dir::Subject if self.trig.rule == "criticism_reported" => self.reported_sides(),
             Dir::Subject if self.passive_by().is_some() => self.passive_sides(&subj),
             Dir::Subject if self.trig.rule == "message_in" && subj.heads.is_empty() => {
                 self.message_in_sides()
@@ -363,6 +365,51 @@ impl<'a> Hit<'a> {
             }
             Dir::Passive => vec![(self.passive_actor(), None)],
         }
+    }
+
+    /// "CONTENT, he charged.": the speaker is the one named after the comma, else (a
+    /// pronoun, an utterance, "the speakers") the subject of the sentences before; the
+    /// side denounced is the first named in the content of another state, else (a
+    /// foreign voice on its own state) the first state or organisation of its own.
+    fn reported_sides(&self) -> Vec<Sides> {
+        let (ctx, ss, ts, te) = (self.ctx, self.ss, self.ts, self.te);
+        // an instrument ("the Status of Forces Agreement", "the National Security Law")
+        // neither speaks nor is denounced
+        let instrument = |m: &Mention| {
+            ["-agreement", "-treaty", "-declaration", "-law", "-act"].iter().any(|w| m.id.ends_with(w))
+        };
+        let actor = ctx
+            .in_range(ts, te)
+            .find(|m| matches!(m.kind, EntityKind::Person | EntityKind::Organization))
+            .or(self.prev_subject)
+            .filter(|m| matches!(m.kind, EntityKind::Person | EntityKind::Organization) && !instrument(m));
+        let Some(actor) = actor else { return Vec::new() };
+        let ac = actor.country.as_deref();
+        // not the outlet's own side either: the voices KCNA reports never denounce it
+        let content: Vec<&Mention> = ctx
+            .in_range(ss, ts)
+            .filter(|m| m.kind != EntityKind::Place && !instrument(m))
+            .filter(|m| m.country.as_deref() != ctx.outlet_state || ac == ctx.outlet_state)
+            .collect();
+        let target = content
+            .iter()
+            .find(|m| m.country.is_some() && m.country.as_deref() != ac)
+            .or_else(|| {
+                content.iter().find(|m| {
+                    ac.is_some()
+                        && ac != ctx.outlet_state
+                        && m.country.as_deref() == ac
+                        && m.id != actor.id
+                        // its organs, named ("the GNP") or by a noun ("the puppet authorities")
+                        && (m.kind == EntityKind::Organization
+                            || (m.kind == EntityKind::Country
+                                && ["puppet", "authorities", "government", "regime"]
+                                    .iter()
+                                    .any(|w| m.surface.to_lowercase().contains(w))))
+                })
+            })
+            .copied();
+        vec![(Some(actor.clone()), target.cloned())]
     }
 
     /// "X arrived here", "Arriving here were X and Y", "X left here for Z".
@@ -656,6 +703,16 @@ impl<'a> Hit<'a> {
     /// article's own.
     fn dates(&self) -> Vec<Dated> {
         let (ss, se, ts, te) = (self.ss, self.se, self.ts, self.te);
+        if self.trig.rule == "criticism_reported" {
+            // the content's dates are of what is denounced; the speaking is the report's
+            return vec![Dated {
+                date: self.default,
+                date_end: None,
+                relative: false,
+                end: te,
+                reason: None,
+            }];
+        }
         let sent_dates: Vec<&DateExpr> =
             self.ctx.dates.iter().filter(|d| d.start >= ss && d.end <= se).collect();
         let mut chain = self.date_chain(&sent_dates);

@@ -97,6 +97,7 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
             "strike", "lash", "hit out",
         ],
         "criticism_nominal" => &["denunciation", "condemnation"],
+        "criticism_reported" => &["charged", "deplored", "denounced", "condemned", "accused", "lamented"],
         "criticism" => &[
             "flail",
             "struck",
@@ -453,6 +454,16 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "praise",
             Subject,
             "051",
+        ),
+        // the reporting clause closing the sentence: "CONTENT, he charged.", "…, the
+        // statement deplored." (the speaker after the comma; the side denounced in the
+        // content)
+        t(
+            r",\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:he|she|it|they|statement|commentary|article|editorial|paper|newspaper|speakers?|participants|spokes(?:man|woman|person)|[A-Z][\w'-]+)\s+(?:also\s+|further\s+|bitterly\s+|strongly\s+)?(?:charged|deplored|denounced|condemned|accused|lamented)\W*$",
+            Criticism,
+            "criticism_reported",
+            Subject,
+            "111",
         ),
         // an act done to denounce: "issued a commentary on Nov. 1 to denounce Y", "held a
         // press conference to chide Y" (a purpose clause of an act that took place)
