@@ -1574,4 +1574,34 @@ mod tests {
         );
         assert!(!v.iter().any(|e| e.contains("criticism_reported")), "{v:?}");
     }
+
+    #[test]
+    fn an_utterance_made_public_in_support_of() {
+        // a statement in support of Y: its issuer praises Y (the side after the phrase)
+        let v = events(
+            "The Socialist Party of Chile issued a statement on Nov. 25 in support of the report of the Supreme Command of the Korean People's Army.",
+            "2011-11-28",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise praise_utterance socialist-party-of-chile->")
+                && e.ends_with(" 2011-11-25")),
+            "{v:?}"
+        );
+        // an article hailing Y
+        let v = events(
+            "The Chilean newspaper El Siglo carried an article on Monday hailing leader Kim Jong Il.",
+            "2011-11-30",
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("praise praise_utterance") && e.contains("->kim-jong-il 2011-11-28")),
+            "{v:?}"
+        );
+        // a reception in celebration of a national day is no praise
+        let v = events(
+            "The Embassy of Chile gave a reception on Monday in celebration of the national day of Chile.",
+            "2011-11-30",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("praise")), "{v:?}");
+    }
 }

@@ -290,7 +290,7 @@ impl<'a> Hit<'a> {
     /// sit inside the trigger phrase, "signed the DPRK-Russia Declaration").
     fn target_from(&self) -> usize {
         let (ts, te) = (self.ts, self.te);
-        if self.trig.rule == "criticism_purpose" {
+        if matches!(self.trig.rule, "criticism_purpose" | "praise_utterance") {
             // "a statement on Monday in Seoul to denounce Y": Y follows the verb
             return te;
         }

@@ -52,6 +52,16 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
         "message_in" => &["message", "letter", "telegram", "reply", "massage"],
         "message_presented" => &["presented", "presents", "presenting", "handed", "delivered"],
         "congratulated" | "praise_congratulating" => &["congratulat"],
+        "praise_utterance" => &[
+            "support",
+            "praise",
+            "celebration",
+            "hailing",
+            "lauding",
+            "extolling",
+            "eulogizing",
+            "acclaiming",
+        ],
         "message_came_from" => &["came", "arrived", "poured"],
         "talks_held" => &["talks", "negotiations", "consultations"],
         "message_presented_with" => &["presented"],
@@ -313,6 +323,16 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // congratulations as a verb: "X congratulated Y on …", "a statement congratulating
         // Y", "Y was congratulated by X"
+        // an utterance made public in support or praise of Y: "issued a joint statement on
+        // Nov. 25 in support of Y", "posted an article hailing Y" (not a message or letter
+        // of support, which is that message)
+        t(
+            r"\b(?:statements?|bulletins?|articles?|write-ups?|editorials?|commentar(?:y|ies)|declarations?|resolutions?|communiques?)\b[^;]{0,80}?\b(?:in\s+(?:full\s+|strong\s+|firm\s+|active\s+|warm\s+)?(?:support|praise|celebration)\s+of|hailing|lauding|extolling|eulogizing|acclaiming)\b",
+            Praise,
+            "praise_utterance",
+            Subject,
+            "051",
+        ),
         // a public statement or article congratulating Y is praise in public, not a message
         // sent
         t(
@@ -449,7 +469,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "054",
         ),
         t(
-            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|(?:spoke|speak|speaks)\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|(?:highly\s+)?appreciat(?:ed|es|ing)|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity|sympathy)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
+            r"\b(?:praised|praising|lauded|lauding|hailed|hailing|extolled|extolling|eulogized|eulogizing|acclaimed|admired|(?:spoke|speak|speaks)\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|(?:highly\s+)?appreciat(?:ed|es|ing)|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity|sympathy)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
             Praise,
             "praise",
             Subject,
