@@ -447,7 +447,18 @@ pub(crate) const TITLE_WORDS: &[&str] = &[
     "Lt.",
     "Maj.",
     "Editor-in-Chief",
+    "Editor",
+    "Administrator",
     "Spokesman",
+    "Spokeswoman",
+    "Senator",
+    "Governor",
+    "Mayor",
+    "Councilor",
+    "Counsellor",
+    "Consul",
+    "Consul-General",
+    "Attache",
 ];
 
 /// Words that qualify a following title ("First Vice-Chairman", "Prime Minister",

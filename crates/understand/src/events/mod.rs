@@ -77,7 +77,7 @@ static ISSUED: LazyLock<Regex> = lazy_regex!(
 static QUOTED_BY_UTTERANCE: LazyLock<Regex> = LazyLock::new(|| {
     let n = crate::lexicon::UTTERANCE_NOUNS.join("|");
     Regex::new(&format!(
-        r"(?:,\s+(?:the\s+(?:{n})|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:{n}))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
+        r"(?:,\s+(?:the\s+(?:{n})|it)\s+(?:said|noted|stressed|added|pointed\s+out|underlined|emphasized|emphasised|declared|went\s+on|recalled|continued|charged|deplored|denounced|condemned|accused|lamented)(?-u:\b)[^,]*$|^\s*(?:It|The\s+(?:{n}))\s+(?:also\s+)?(?:said|noted|stressed|added|pointed|underlined|emphasized|emphasised|declared|went|recalled|called|urged|expressed|continued)(?-u:\b))"
     ))
     .expect("quoted by utterance")
 });
@@ -87,6 +87,48 @@ static QUOTED_BY_UTTERANCE: LazyLock<Regex> = LazyLock::new(|| {
 static MESSAGE_QUOTED: LazyLock<Regex> = lazy_regex!(
     r"(?-u:\b)(?:The|the|His|Her|Its|Their)\s+(?:(?:congratulatory|reply|condolatory|greeting)\s+)?(?:message|letter|reply|telegram)\s+(?:says|said|reads|read|noted|stressed)(?:\s*:|\s+that(?-u:\b))"
 );
+
+/// A floral tribute laid with no sender in its sentence: "A floral basket was laid before
+/// the statue of Y on Thursday." (the sender follows in the next sentence).
+static TRIBUTE_LAID: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(?:floral\s+baskets?|baskets?\s+of\s+flowers|wreaths?|bouquets?)\s+(?:was|were)\s+(?:laid|placed|put)\s+(?:before|at)\b"
+);
+
+/// The sender of the tribute laid in the sentence before: "It came from X", "They were
+/// sent by X", "The basket was presented by X".
+static TRIBUTE_FROM: LazyLock<Regex> = lazy_regex!(
+    r"^\s*(?:It|They|The\s+(?:floral\s+)?(?:baskets?|wreaths?|bouquets?))\s+(?:also\s+)?(?:came|(?:was|were)\s+(?:sent|presented|offered))\s+(?:by|from|in\s+the\s+names?\s+of)\s+"
+);
+
+/// A tribute laid with no sender ("A floral basket was laid before the statue of Y"),
+/// then its sender in the next sentence ("It came from X"): X's message to Y, dated and
+/// evidenced by the sentence that lays it.
+fn tribute_from_next(ctx: &Ctx<'_>, default: Option<PartialDate>, out: &mut Vec<Event>) {
+    for w in ctx.sentences.windows(2) {
+        let ((ls, le), (ns, ne)) = (w[0], w[1]);
+        let laid = &ctx.body[ls..le];
+        let Some(m) = TRIBUTE_LAID.find(laid) else { continue };
+        let rest = &laid[m.end()..];
+        if rest.contains(" by ") || rest.contains(" name of ") {
+            continue; // the sender is in the sentence: the trigger table reads it
+        }
+        let Some(f) = TRIBUTE_FROM.find(&ctx.body[ns..ne]) else { continue };
+        let Some(target) = ctx
+            .in_range(ls + m.end(), le)
+            .find(|x| x.kind == EntityKind::Person)
+            .or_else(|| ctx.in_range(ls + m.end(), le).find(|x| x.kind != EntityKind::Place))
+        else {
+            continue;
+        };
+        let Some(actor) = np_entity(ctx, ns + f.end(), ne, true) else { continue };
+        if actor.id == target.id || (actor.country.is_some() && actor.country == target.country) {
+            continue;
+        }
+        let date = ctx.dates.iter().find(|d| d.start >= ls && d.end <= le).map(|d| d.date).or(default);
+        let ev = asserted(ctx.body, EventType::Message, "tribute_came_from", "051", (ls, le), date);
+        out.push(with_sides(ev, actor, target));
+    }
+}
 
 /// What the events stage needs from the rest of the article.
 pub(crate) struct Ctx<'a> {
@@ -204,6 +246,7 @@ pub(crate) fn extract(ctx: &Ctx<'_>) -> Vec<Event> {
         reported_praise(&s, &mut out);
     }
     voice_against_states(ctx, &mut out);
+    tribute_from_next(ctx, default, &mut out);
     // the words of a message quoted ("The message says: …") are that message: no praise
     // of their own
     if let Some(m) = MESSAGE_QUOTED.find(ctx.body) {
@@ -343,6 +386,19 @@ fn target_after<'m>(
         .in_range(te, end)
         .filter(|m| actor_country.is_none() || m.country.as_deref() != actor_country)
         .collect();
+    if trig.rule == "congratulated" || trig.rule == "praise_congratulating" {
+        // the object of the verb, before its "on …"/"upon …" phrase: of whatever state
+        // (the actor's own side makes no event)
+        let te = body[te..se].find("congratulat").map_or(te, |p| te + p);
+        let te = body[te..se].find(' ').map_or(te, |p| te + p);
+        let object_end = [" on ", " upon ", " for ", ","]
+            .iter()
+            .filter_map(|w| body[te..se].find(w))
+            .min()
+            .map_or(se, |p| te + p);
+        let first = ctx.in_range(te, se).find(|m| m.kind != EntityKind::Place)?;
+        return (first.start < object_end).then(|| np_entity(ctx, first.start, se, true)).flatten();
+    }
     match trig.kind {
         EventType::Visit => {
             if trig.rule == "visit_returned" {
@@ -1326,5 +1382,226 @@ mod tests {
         );
         assert_eq!(v.len(), 1, "{v:?}");
         assert!(v[0].starts_with("praise praise_leader_feats central-committee-of-the-bulgarian-workers-party-communist->kim-jong-il"));
+    }
+
+    #[test]
+    fn messages_in_other_shapes() {
+        // congratulations as a verb: the subject congratulates its object
+        let v = events(
+            "Ri Su Yong, foreign minister of the DPRK, on Tuesday congratulated Mario Lopez, foreign minister of Chile, on his appointment.",
+            "2011-05-11",
+        );
+        assert!(v.contains(&"message congratulated ri-su-yong->mario-lopez 2011-05-10".to_string()), "{v:?}");
+        // the passive: the agent after "by" congratulates the subject
+        let v = events(
+            "Kim Yong Nam was warmly congratulated by Pedro Alves, chairman of the Labour Party of Brazil, on Friday on his birthday.",
+            "2011-05-09",
+        );
+        assert!(v.iter().any(|e| e.starts_with("message congratulated pedro-alves->kim-yong-nam")), "{v:?}");
+        // thanks for congratulating: the addressee's act, no message of the writer's
+        let v = events(
+            "Kim Yong Nam thanked Mario Lopez, foreign minister of Chile, for congratulating him on the national day.",
+            "2011-05-09",
+        );
+        assert!(!v.iter().any(|e| e.contains("congratulated")), "{v:?}");
+        // a statement congratulating: public praise
+        let v = events(
+            "The Socialist Party of Chile issued a statement on May 3 congratulating leader Kim Jong Il on his visit to China.",
+            "2011-05-09",
+        );
+        assert!(
+            v.contains(
+                &"praise praise_congratulating socialist-party-of-chile->kim-jong-il 2011-05-03".to_string()
+            ),
+            "{v:?}"
+        );
+        // a letter handed over in person, the object before or after the addressee
+        let v = events(
+            "Ana Torres, chairwoman of the Socialist Party of Chile, presented a letter to leader Kim Jong Il on March 4.",
+            "2011-03-09",
+        );
+        assert!(
+            v.contains(&"message message_presented ana-torres->kim-jong-il 2011-03-04".to_string()),
+            "{v:?}"
+        );
+        let v = events(
+            "Ana Torres, chairwoman of the Socialist Party of Chile, on March 4 presented to leader Kim Jong Il a letter on behalf of the seminar.",
+            "2011-03-09",
+        );
+        assert!(
+            v.contains(&"message message_presented ana-torres->kim-jong-il 2011-03-04".to_string()),
+            "{v:?}"
+        );
+        // a letter of credentials is no message
+        let v = events(
+            "Ana Torres, ambassador of Chile, presented her letter of credentials to Kim Yong Nam on Monday.",
+            "2011-03-09",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("message")), "{v:?}");
+        // the corps of the foreign missions, of no one state; a basket of flowers; the
+        // common misspelling "massage"
+        let v = events(
+            "Leader Kim Jong Il received a basket of flowers from the diplomatic corps here on Wednesday.",
+            "2011-09-09",
+        );
+        assert!(
+            v.contains(&"message message_received_from diplomatic-corps->kim-jong-il 2011-09-07".to_string()),
+            "{v:?}"
+        );
+        let v = events(
+            "Kim Yong Nam sent a massage of greeting to Ana Torres, president of Chile, on Friday.",
+            "2011-09-12",
+        );
+        assert!(v.contains(&"message message_sent kim-yong-nam->ana-torres 2011-09-09".to_string()), "{v:?}");
+    }
+
+    #[test]
+    fn delegation_movements_home_and_sites() {
+        // a leader whose title reads as the outlet state's ("the Party Central
+        // Committee") is of the delegation's state
+        let v = events(
+            "The delegation of the Socialist Party of Chile led by Ana Torres, chairwoman of the Commission for External Affairs of the Party Central Committee, visited Mangyongdae on Friday.",
+            "2011-10-24",
+        );
+        assert!(v.contains(&"visit visit ana-torres->prk 2011-10-21".to_string()), "{v:?}");
+        // going home without "after visiting Z": a foreign side's visit to the host ends
+        let v = events(
+            "The delegation of the Labour Party of Brazil led by Pedro Alves went back home by air on Saturday.",
+            "2011-10-24",
+        );
+        assert!(v.contains(&"visit visit_home pedro-alves->prk 2011-10-22".to_string()), "{v:?}");
+        // the outlet's own delegation going home makes no visit of its own
+        let v = events("The DPRK delegation led by Ri Chol Nam came back home on Saturday.", "2011-10-24");
+        assert!(v.is_empty(), "{v:?}");
+        // leaving the capital named
+        let v = events(
+            "Ana Torres, chairwoman of the Socialist Party of Chile, left Pyongyang on Monday.",
+            "2011-10-25",
+        );
+        assert!(v.contains(&"visit visit_here ana-torres->prk 2011-10-24".to_string()), "{v:?}");
+        // a site of no known state, visited by a foreign side: in the host state
+        let v = events(
+            "Pedro Alves, chairman of the Labour Party of Brazil, visited the International Friendship Exhibition House on Sunday.",
+            "2011-10-25",
+        );
+        assert!(v.contains(&"visit visit pedro-alves->prk 2011-10-23".to_string()), "{v:?}");
+        // a rank before the name is no part of the id
+        let v = events(
+            "A delegation of Rodong Sinmun led by its Deputy Editor Ri Chol Nam left here on Monday to visit Laos.",
+            "2011-10-25",
+        );
+        assert!(v.contains(&"visit visit_left_for ri-chol-nam->lao 2011-10-24".to_string()), "{v:?}");
+    }
+
+    #[test]
+    fn denunciations_by_foreign_voices_of_their_own_state() {
+        // an abbreviation's dot ("Nov.", "U.S.") inside the sentence ends no clause
+        let v = events(
+            "The Democratic Labor Party of south Korea issued a statement on Nov. 4 to condemn the puppet authorities for their crackdown.",
+            "2011-11-06",
+        );
+        assert!(
+            v.contains(&"criticism criticism_purpose democratic-labor-party->kor 2011-11-04".to_string()),
+            "{v:?}"
+        );
+        // a south Korean newspaper the knowledge base knows, on its own state's organs
+        let v = events(
+            "Hangyore in an editorial on Sept. 12 denounced the puppet police for their violence.",
+            "2011-09-14",
+        );
+        assert!(v.contains(&"criticism criticism hangyore->kor 2011-09-12".to_string()), "{v:?}");
+        // "GIs" are the United States' soldiers
+        let v = events(
+            "Students of south Korea held a rally on Saturday to denounce GIs for their crimes.",
+            "2011-09-14",
+        );
+        assert!(v.iter().any(|e| e.starts_with("criticism ") && e.contains("->usa 2011-09-10")), "{v:?}");
+    }
+
+    #[test]
+    fn a_tribute_laid_then_its_sender() {
+        // the tribute laid with no sender, the sender in the next sentence
+        let v = events(
+            "A floral basket was laid before the statue of President Kim Il Sung on Mansu Hill on Friday.\nIt came from Ana Torres, chairwoman of the Socialist Party of Chile.",
+            "2011-04-18",
+        );
+        assert!(
+            v.contains(&"message tribute_came_from ana-torres->kim-il-sung 2011-04-15".to_string()),
+            "{v:?}"
+        );
+        // a sender named as a relative takes the relative's state, not one opposed
+        let v = events(
+            "A wreath was laid before the statue of President Kim Il Sung on Friday.\nIt came from the family of Liu Fang, daughter of Liu Dehai, a Chinese veteran of the anti-Japanese struggle.",
+            "2011-04-18",
+        );
+        assert!(
+            v.contains(&"message tribute_came_from liu-fang->kim-il-sung 2011-04-15".to_string()),
+            "{v:?}"
+        );
+        // an agent in the sentence itself is the trigger table's; no second reading
+        let v = events(
+            "A floral basket was laid before the statue of President Kim Il Sung by Ana Torres, chairwoman of the Socialist Party of Chile, on Friday.\nIt came from Chile.",
+            "2011-04-18",
+        );
+        assert!(!v.iter().any(|e| e.contains("tribute_came_from")), "{v:?}");
+    }
+
+    #[test]
+    fn a_reporting_clause_closing_the_sentence() {
+        // the speaker after the comma (a pronoun: the subject before); the side denounced
+        // in the content; the content's own dates and mood are not the speaking's
+        let v = events(
+            "The Labour Party of Brazil issued a statement on Monday.\nThe United States would not stop its sanctions imposed in 2009, it charged.",
+            "2011-06-08",
+        );
+        assert!(
+            v.contains(&"criticism criticism_reported labour-party-of-brazil->usa 2011-06-06".to_string()),
+            "{v:?}"
+        );
+        // a foreign voice on its own state's organs
+        let v = events(
+            "The Democratic Labor Party of south Korea held a press conference on Monday.\nThe puppet authorities are stepping up the crackdown on the workers, they deplored.",
+            "2011-06-08",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("criticism criticism_reported democratic-labor-party->kor")),
+            "{v:?}"
+        );
+        // never the outlet's own side
+        let v = events(
+            "The Labour Party of Brazil issued a statement on Monday.\nThe sanctions against the DPRK are a crime, it charged.",
+            "2011-06-08",
+        );
+        assert!(!v.iter().any(|e| e.contains("criticism_reported")), "{v:?}");
+    }
+
+    #[test]
+    fn an_utterance_made_public_in_support_of() {
+        // a statement in support of Y: its issuer praises Y (the side after the phrase)
+        let v = events(
+            "The Socialist Party of Chile issued a statement on Nov. 25 in support of the report of the Supreme Command of the Korean People's Army.",
+            "2011-11-28",
+        );
+        assert!(
+            v.iter().any(|e| e.starts_with("praise praise_utterance socialist-party-of-chile->")
+                && e.ends_with(" 2011-11-25")),
+            "{v:?}"
+        );
+        // an article hailing Y
+        let v = events(
+            "The Chilean newspaper El Siglo carried an article on Monday hailing leader Kim Jong Il.",
+            "2011-11-30",
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("praise praise_utterance") && e.contains("->kim-jong-il 2011-11-28")),
+            "{v:?}"
+        );
+        // a reception in celebration of a national day is no praise
+        let v = events(
+            "The Embassy of Chile gave a reception on Monday in celebration of the national day of Chile.",
+            "2011-11-30",
+        );
+        assert!(!v.iter().any(|e| e.starts_with("praise")), "{v:?}");
     }
 }

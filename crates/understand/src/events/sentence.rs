@@ -138,6 +138,12 @@ impl<'a> Hit<'a> {
         {
             return true; // "had the honour of being received by": the passive of someone else's call
         }
+        if self.trig.rule == "congratulated" && body[..ts].trim_end().ends_with(" for") {
+            return true; // "thanks for congratulating us": the addressee's act, not the writer's
+        }
+        if self.trig.rule == "message_presented" && body[te..].starts_with(" of credentials") {
+            return true; // a letter of credentials presented: a meeting of its own
+        }
         // "was visited by": passive, handled poorly; skip
         self.trig.kind == EventType::Visit
             && body[ts..te].ends_with("visited")
@@ -154,7 +160,8 @@ impl<'a> Hit<'a> {
             // "… is due to arrive … on his visit to …": the phrase shares its verb's mood
             return EventStatus::Intent;
         }
-        if self.trig.rule == "visit_left_for" {
+        if matches!(self.trig.rule, "visit_left_for" | "criticism_reported") {
+            // (a reporting clause's content is its speaker's words, not its mood)
             return EventStatus::Asserted;
         }
         if NEG_BEFORE.is_match(before) {
@@ -219,7 +226,9 @@ impl<'a> Hit<'a> {
     /// (the trigger's object is its subject, the agent follows "by").
     fn passive_by(&self) -> Option<usize> {
         let body = self.ctx.body;
-        if !matches!(self.trig.kind, EventType::Praise | EventType::Criticism) {
+        if !matches!(self.trig.kind, EventType::Praise | EventType::Criticism)
+            && self.trig.rule != "congratulated"
+        {
             return None;
         }
         let before = &body[self.ss..self.ts];
@@ -281,7 +290,7 @@ impl<'a> Hit<'a> {
     /// sit inside the trigger phrase, "signed the DPRK-Russia Declaration").
     fn target_from(&self) -> usize {
         let (ts, te) = (self.ts, self.te);
-        if self.trig.rule == "criticism_purpose" {
+        if matches!(self.trig.rule, "criticism_purpose" | "praise_utterance") {
             // "a statement on Monday in Seoul to denounce Y": Y follows the verb
             return te;
         }
@@ -297,7 +306,7 @@ impl<'a> Hit<'a> {
         let (ctx, body) = (self.ctx, self.ctx.body);
         let subj = self.subjects();
         match self.trig.dir {
-            Dir::Subject if self.trig.rule == "visit_here" => self.arrivals(&subj),
+            Dir::Subject if matches!(self.trig.rule, "visit_here" | "visit_home") => self.arrivals(&subj),
             Dir::Adopted => {
                 let to = body[self.ts..self.te].find(" to ").map_or(self.te, |p| self.ts + p + 4);
                 let target = np_entity(ctx, to, self.te, true);
@@ -337,6 +346,7 @@ impl<'a> Hit<'a> {
                     .and_then(|_| host_mention(ctx, self.ts));
                 vec![(actor.cloned(), target)]
             }
+            Dir::Subject if self.trig.rule == "criticism_reported" => self.reported_sides(),
             Dir::Subject if self.passive_by().is_some() => self.passive_sides(&subj),
             Dir::Subject if self.trig.rule == "message_in" && subj.heads.is_empty() => {
                 self.message_in_sides()
@@ -357,6 +367,51 @@ impl<'a> Hit<'a> {
         }
     }
 
+    /// "CONTENT, he charged.": the speaker is the one named after the comma, else (a
+    /// pronoun, an utterance, "the speakers") the subject of the sentences before; the
+    /// side denounced is the first named in the content of another state, else (a
+    /// foreign voice on its own state) the first state or organisation of its own.
+    fn reported_sides(&self) -> Vec<Sides> {
+        let (ctx, ss, ts, te) = (self.ctx, self.ss, self.ts, self.te);
+        // an instrument ("the Status of Forces Agreement", "the National Security Law")
+        // neither speaks nor is denounced
+        let instrument = |m: &Mention| {
+            ["-agreement", "-treaty", "-declaration", "-law", "-act"].iter().any(|w| m.id.ends_with(w))
+        };
+        let actor = ctx
+            .in_range(ts, te)
+            .find(|m| matches!(m.kind, EntityKind::Person | EntityKind::Organization))
+            .or(self.prev_subject)
+            .filter(|m| matches!(m.kind, EntityKind::Person | EntityKind::Organization) && !instrument(m));
+        let Some(actor) = actor else { return Vec::new() };
+        let ac = actor.country.as_deref();
+        // not the outlet's own side either: the voices KCNA reports never denounce it
+        let content: Vec<&Mention> = ctx
+            .in_range(ss, ts)
+            .filter(|m| m.kind != EntityKind::Place && !instrument(m))
+            .filter(|m| m.country.as_deref() != ctx.outlet_state || ac == ctx.outlet_state)
+            .collect();
+        let target = content
+            .iter()
+            .find(|m| m.country.is_some() && m.country.as_deref() != ac)
+            .or_else(|| {
+                content.iter().find(|m| {
+                    ac.is_some()
+                        && ac != ctx.outlet_state
+                        && m.country.as_deref() == ac
+                        && m.id != actor.id
+                        // its organs, named ("the GNP") or by a noun ("the puppet authorities")
+                        && (m.kind == EntityKind::Organization
+                            || (m.kind == EntityKind::Country
+                                && ["puppet", "authorities", "government", "regime"]
+                                    .iter()
+                                    .any(|w| m.surface.to_lowercase().contains(w))))
+                })
+            })
+            .copied();
+        vec![(Some(actor.clone()), target.cloned())]
+    }
+
     /// "X arrived here", "Arriving here were X and Y", "X left here for Z".
     fn arrivals(&self, subj: &Subjects<'a>) -> Vec<Sides> {
         let (ctx, body, ts, te) = (self.ctx, self.ctx.body, self.ts, self.te);
@@ -373,7 +428,9 @@ impl<'a> Hit<'a> {
         } else {
             np_entity(ctx, te, self.se, true).or(self.prev_subject).into_iter().collect()
         };
-        let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"));
+        // arriving, or going home: the visit was to the host state, not to what follows
+        let arriving = body[ts..te].get(..5).is_some_and(|w| w.eq_ignore_ascii_case("arriv"))
+            || self.trig.rule == "visit_home";
         let mut pairs = Vec::new();
         for a in actors {
             let foreign = a.country.is_some() && a.country.as_deref() != ctx.outlet_state;
@@ -646,6 +703,16 @@ impl<'a> Hit<'a> {
     /// article's own.
     fn dates(&self) -> Vec<Dated> {
         let (ss, se, ts, te) = (self.ss, self.se, self.ts, self.te);
+        if self.trig.rule == "criticism_reported" {
+            // the content's dates are of what is denounced; the speaking is the report's
+            return vec![Dated {
+                date: self.default,
+                date_end: None,
+                relative: false,
+                end: te,
+                reason: None,
+            }];
+        }
         let sent_dates: Vec<&DateExpr> =
             self.ctx.dates.iter().filter(|d| d.start >= ss && d.end <= se).collect();
         let mut chain = self.date_chain(&sent_dates);
@@ -705,8 +772,14 @@ impl<'a> Hit<'a> {
     ) -> Option<(Option<String>, Option<String>)> {
         let (target_id, target_country) = match target {
             Some(t) if self.trig.kind == EventType::Visit && t.kind == EntityKind::Place => {
-                let c =
-                    t.country.clone().or_else(|| self.ctx.kb.entity(&t.id).and_then(|e| e.country.clone()));
+                // a site of no known state visited by a foreign side ("the International
+                // Friendship Exhibition House"): in the outlet's (host) state
+                let foreign = actor.country.as_deref() != self.ctx.outlet_state;
+                let c = t
+                    .country
+                    .clone()
+                    .or_else(|| self.ctx.kb.entity(&t.id).and_then(|e| e.country.clone()))
+                    .or_else(|| self.ctx.outlet_state.filter(|_| foreign).map(String::from));
                 (c.clone(), c)
             }
             Some(t) => (Some(t.id.clone()), t.country.clone()),

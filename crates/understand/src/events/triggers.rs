@@ -49,7 +49,19 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
     match rule {
         "message_received_from" | "received_visitor" => &["received"],
         "message_sent" => &["send", "sent", "forwarded", "dispatched"],
-        "message_in" => &["message", "letter", "telegram", "reply"],
+        "message_in" => &["message", "letter", "telegram", "reply", "massage"],
+        "message_presented" => &["presented", "presents", "presenting", "handed", "delivered"],
+        "congratulated" | "praise_congratulating" => &["congratulat"],
+        "praise_utterance" => &[
+            "support",
+            "praise",
+            "celebration",
+            "hailing",
+            "lauding",
+            "extolling",
+            "eulogizing",
+            "acclaiming",
+        ],
         "message_came_from" => &["came", "arrived", "poured"],
         "talks_held" => &["talks", "negotiations", "consultations"],
         "message_presented_with" => &["presented"],
@@ -59,7 +71,8 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
         "greetings_extended" => &["congratulation", "greeting"],
         "visiting_delegation" | "visit_on_a_visit" | "visit" => &["visit"],
         "visit_left_for" => &["left"],
-        "visit_here" => &["here"],
+        "visit_here" => &["here", "Pyongyang"],
+        "visit_home" => &["home"],
         "visit_arrived" => &["arrived"],
         "visit_returned" => &["home"],
         "visit_presence" => &["invitation"],
@@ -94,6 +107,7 @@ fn needs_of(rule: &str) -> &'static [&'static str] {
             "strike", "lash", "hit out",
         ],
         "criticism_nominal" => &["denunciation", "condemnation"],
+        "criticism_reported" => &["charged", "deplored", "denounced", "condemned", "accused", "lamented"],
         "criticism" => &[
             "flail",
             "struck",
@@ -188,14 +202,14 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
     use EventType::*;
     let mut v = vec![
         t(
-            r"\breceived\b[^.;]{0,80}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|repl(?:y|ies)|congratulations|condolences)\b[^.;]{0,100}?\bfrom\b",
+            r"\breceived\b[^;]{0,80}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|repl(?:y|ies)|congratulations|condolences)\b[^;]{0,100}?\bfrom\b",
             Message,
             "message_received_from",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^.;]{0,60}?\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
+            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^;]{0,60}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
             Message,
             "message_sent",
             Subject,
@@ -206,7 +220,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         needing(
             &["was", "were"],
             t(
-                r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^.;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^.;]*?\b(?:by|from|in\s+the\s+(?:joint\s+)?names?\s+of)\b",
+                r"\b(?:message|messages|letter|greetings|telegram|floral\s+baskets?|wreaths?|reply|congratulations)\b[^;]{0,40}?\b(?:was|were)\s+(?:sent|forwarded|dispatched|addressed|presented|laid)\s+(?:to|before)\b[^;]*?\b(?:by|from|in\s+the\s+(?:joint\s+)?names?\s+of)\b",
                 Message,
                 "message_sent_to_by",
                 FromAfter,
@@ -214,14 +228,14 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             ),
         ),
         t(
-            r"\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|repl(?:y|ies))\b[^.;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
+            r"\b(?:messages?|letters?|greetings|telegrams?|floral\s+baskets?|wreaths?|repl(?:y|ies))\b[^;]{0,40}?\b(?:sent|forwarded|dispatched|addressed|presented)\s+by\b",
             Message,
             "message_sent_by",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:letter|message)\s+to\b[^.;]{0,120}?\b(?:was|were)\s+adopted\b",
+            r"\b(?:letter|message)\s+to\b[^;]{0,120}?\b(?:was|were)\s+adopted\b",
             Message,
             "letter_adopted",
             Adopted,
@@ -232,7 +246,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         needing(
             &["wreath", "basket", "bouquet", "flower"],
             t(
-                r"\b(?:presented|laid|placed|offered|presenting|laying)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|its\s+)?(?:(?:large|big|huge|beautiful)\s+)?(?:wreaths?|floral\s+baskets?|(?:bouquets|flowers)\b[^.;]{0,40}?\bbefore)\b",
+                r"\b(?:presented|laid|placed|offered|presenting|laying)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|its\s+)?(?:(?:large|big|huge|beautiful)\s+)?(?:wreaths?|floral\s+baskets?|(?:bouquets|flowers)\b[^;]{0,40}?\bbefore)\b",
                 Message,
                 "floral_tribute",
                 Subject,
@@ -241,7 +255,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // "X, in a message to Y, …", "In a message to Y, X …"
         t(
-            r"\bin\s+(?:a|an|the|his|her|its|their)\s+(?:[A-Za-z-]+\s+){0,3}?(?:message|letter|telegram|reply)\s+(?:sent\s+|addressed\s+)?to\b",
+            r"\bin\s+(?:a|an|the|his|her|its|their)\s+(?:[A-Za-z-]+\s+){0,3}?(?:message|massage|letter|telegram|reply)\s+(?:sent\s+|addressed\s+)?to\b",
             Message,
             "message_in",
             Subject,
@@ -257,21 +271,21 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         // "Y was presented with a floral basket by X"
         t(
-            r"\b(?:was|were)\s+presented\s+with\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:floral\s+baskets?|wreaths?|messages?|letters?)\b[^.;]*?\bby\b",
+            r"\b(?:was|were)\s+presented\s+with\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:floral\s+baskets?|wreaths?|messages?|letters?)\b[^;]*?\bby\b",
             Message,
             "message_presented_with",
             FromAfter,
             "051",
         ),
         t(
-            r"\b(?:expressed|expressing|extended|conveyed)\b[^.;]{0,40}?\bcondolences?\b",
+            r"\b(?:expressed|expressing|extended|conveyed)\b[^;]{0,40}?\bcondolences?\b",
             Message,
             "condolences_expressed",
             Subject,
             "018",
         ),
         t(
-            r"\b(?:extended|conveyed)\b[^.;]{0,30}?\b(?:congratulations|greetings)\b",
+            r"\b(?:extended|conveyed)\b[^;]{0,30}?\b(?:congratulations|greetings)\b",
             Message,
             "greetings_extended",
             Subject,
@@ -298,6 +312,37 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
                 "040",
             ),
         ),
+        // a message handed over in person: "X presented a letter to Y", "X presented to Y
+        // a floral basket" (not a letter of credentials: a meeting, above)
+        t(
+            r"\b(?:presented|presents|presenting|handed\s+over|delivered)\s+(?:to\s+[^.;,]{0,80}?\s+)?(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){0,2}?(?:letters?|messages?|floral\s+baskets?|baskets?\s+of\s+flowers)\b",
+            Message,
+            "message_presented",
+            Subject,
+            "051",
+        ),
+        // congratulations as a verb: "X congratulated Y on …", "a statement congratulating
+        // Y", "Y was congratulated by X"
+        // an utterance made public in support or praise of Y: "issued a joint statement on
+        // Nov. 25 in support of Y", "posted an article hailing Y" (not a message or letter
+        // of support, which is that message)
+        t(
+            r"\b(?:statements?|bulletins?|articles?|write-ups?|editorials?|commentar(?:y|ies)|declarations?|resolutions?|communiques?)\b[^;]{0,80}?\b(?:in\s+(?:full\s+|strong\s+|firm\s+|active\s+|warm\s+)?(?:support|praise|celebration)\s+of|hailing|lauding|extolling|eulogizing|acclaiming)\b",
+            Praise,
+            "praise_utterance",
+            Subject,
+            "051",
+        ),
+        // a public statement or article congratulating Y is praise in public, not a message
+        // sent
+        t(
+            r"\b(?:statements?|articles?|write-ups?|editorials?|commentar(?:y|ies)|communiques?)\b[^;]{0,60}?\bcongratulating\b",
+            Praise,
+            "praise_congratulating",
+            Subject,
+            "051",
+        ),
+        t(r"\b(?:congratulated|congratulates|congratulating)\b", Message, "congratulated", Subject, "051"),
         t(r"\b(?:the|a|an|its|their)\s+visiting\b", Visit, "visiting_delegation", Attributive, "042"),
         t(
             r"\bon\s+(?:a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}?visit\s+(?:to|here)\b",
@@ -307,7 +352,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "042",
         ),
         t(
-            r"\bleft\s+(?:here|for|[A-Z]\w+)\b[^.;]{0,40}?\b(?:to\s+visit|for)\b",
+            r"\bleft\s+(?:here|for|[A-Z]\w+)\b[^;]{0,40}?\b(?:to\s+visit|for)\b",
             Visit,
             "visit_left_for",
             Subject,
@@ -320,13 +365,22 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             Subject,
             "042",
         ),
-        t(r"\b(?:arrived|arriving|left|leaving)\s+here\b", Visit, "visit_here", Subject, "042"),
+        t(r"\b(?:arrived|arriving|left|leaving)\s+(?:here|Pyongyang)\b", Visit, "visit_here", Subject, "042"),
         // "returned home on Monday after attending the meeting in Beijing": the visit was
         // to where the meeting was
         t(
-            r"\b(?:returned|came\s+back|came)\s+home\b[^.;]*?\bafter\s+(?:attending|visiting|participating\s+in|taking\s+part\s+in|a\s+visit\s+to|its\s+visit\s+to|his\s+visit\s+to|her\s+visit\s+to|their\s+visit\s+to)\b",
+            r"\b(?:returned|came\s+back|came)\s+home\b[^;]*?\bafter\s+(?:attending|visiting|participating\s+in|taking\s+part\s+in|a\s+visit\s+to|its\s+visit\s+to|his\s+visit\s+to|her\s+visit\s+to|their\s+visit\s+to)\b",
             Visit,
             "visit_returned",
+            Subject,
+            "042",
+        ),
+        // "the delegation of X led by Y went back home by air on Friday" (no "after
+        // visiting Z"): a foreign side's visit to the host state ends
+        t(
+            r"\b(?:went|came|returned|left)\s+(?:back\s+)?(?:for\s+)?home\b",
+            Visit,
+            "visit_home",
             Subject,
             "042",
         ),
@@ -341,7 +395,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         t(r"\barrived\s+(?:in|at)\b", Visit, "visit_arrived", Subject, "042"),
         t(r"\btalks\s+(?:were|was)\s+held\s+between\b", Meeting, "talks_held_between", Between, "046"),
         t(
-            r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^.;]{0,30}?\bwith\b",
+            r"\b(?:had|held)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?(?:talks?|meeting|conversation|summit)\b(?:\s+and\s+talks)?[^;]{0,30}?\bwith\b",
             Meeting,
             "talks_with",
             Subject,
@@ -372,21 +426,21 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "040",
         ),
         t(
-            r"\b(?:treaty|declaration|agreement|accord|protocol|memorandum)\b[^.;]{0,220}?\b(?:was|were)\s+signed\s+between\b",
+            r"\b(?:treaty|declaration|agreement|accord|protocol|memorandum)\b[^;]{0,220}?\b(?:was|were)\s+signed\s+between\b",
             Agreement,
             "agreement_signed_between",
             Between,
             "057",
         ),
         t(
-            r"\b(?:signed|concluded)\b[^.;]{0,120}?\b(?:treaty|declaration|agreement|accord|protocol|memorandum|communique|contract)\b",
+            r"\b(?:signed|concluded)\b[^;]{0,120}?\b(?:treaty|declaration|agreement|accord|protocol|memorandum|communique|contract)\b",
             Agreement,
             "agreement_signed",
             Subject,
             "057",
         ),
         t(
-            r"\b(?:exchange\s+of\s+(?:the\s+)?(?:instruments\s+of\s+ratification|ratification\s+instruments)|ratification\s+instruments\b[^.;]{0,120}?\bexchanged)\b[^.;]{0,80}?\bbetween\b",
+            r"\b(?:exchange\s+of\s+(?:the\s+)?(?:instruments\s+of\s+ratification|ratification\s+instruments)|ratification\s+instruments\b[^;]{0,120}?\bexchanged)\b[^;]{0,80}?\bbetween\b",
             Ratification,
             "ratification_exchanged",
             Between,
@@ -415,16 +469,26 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "054",
         ),
         t(
-            r"\b(?:praised|praising|lauded|hailed|extolled|eulogized|acclaimed|admired|(?:spoke|speak|speaks)\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|(?:highly\s+)?appreciat(?:ed|es|ing)|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity|sympathy)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
+            r"\b(?:praised|praising|lauded|lauding|hailed|hailing|extolled|extolling|eulogized|eulogizing|acclaimed|admired|(?:spoke|speak|speaks)\s+highly\s+of|paid\s+(?:[\w-]+\s+)?tribute\s+to|(?:highly\s+)?appreciat(?:ed|es|ing)|expressed\s+(?:\w+\s+){0,2}?(?:support|solidarity|sympathy)|expressed\s+(?:the\s+|his\s+|her\s+)?belief)\b",
             Praise,
             "praise",
             Subject,
             "051",
         ),
+        // the reporting clause closing the sentence: "CONTENT, he charged.", "…, the
+        // statement deplored." (the speaker after the comma; the side denounced in the
+        // content)
+        t(
+            r",\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:he|she|it|they|statement|commentary|article|editorial|paper|newspaper|speakers?|participants|spokes(?:man|woman|person)|[A-Z][\w'-]+)\s+(?:also\s+|further\s+|bitterly\s+|strongly\s+)?(?:charged|deplored|denounced|condemned|accused|lamented)\W*$",
+            Criticism,
+            "criticism_reported",
+            Subject,
+            "111",
+        ),
         // an act done to denounce: "issued a commentary on Nov. 1 to denounce Y", "held a
         // press conference to chide Y" (a purpose clause of an act that took place)
         t(
-            r"\b(?:statements?|commentar(?:y|ies)|press\s+(?:conference|release)|news\s+conference|conference|rall(?:y|ies)|meetings?|articles?|editorials?|declarations?|resolutions?|demonstrations?|protests?|sit-ins?|memorandums?|bulletins?|speech(?:es)?|letters?|petitions?|appeals?|communiques?)\b[^.;]*?\bto\s+(?:strongly\s+|bitterly\s+|sharply\s+)?(?:denounce|condemn|flay|flail|slam|accuse|chide|censure|blast|assail|decry|lambaste|castigate|rebuke|criticize|criticise|deplore|ridicule|protest\s+against|slash\s+at|strike\s+out\s+at|lash\s+out\s+at|hit\s+out\s+at)\b",
+            r"\b(?:statements?|commentar(?:y|ies)|press\s+(?:conference|release)|news\s+conference|conference|rall(?:y|ies)|meetings?|articles?|editorials?|declarations?|resolutions?|demonstrations?|protests?|sit-ins?|memorandums?|bulletins?|speech(?:es)?|letters?|petitions?|appeals?|communiques?)\b[^;]*?\bto\s+(?:strongly\s+|bitterly\s+|sharply\s+)?(?:denounce|condemn|flay|flail|slam|accuse|chide|censure|blast|assail|decry|lambaste|castigate|rebuke|criticize|criticise|deplore|ridicule|protest\s+against|slash\s+at|strike\s+out\s+at|lash\s+out\s+at|hit\s+out\s+at)\b",
             Criticism,
             "criticism_purpose",
             Subject,
@@ -443,7 +507,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         needing(
             &["demonstration", "rall", "protest", "picket", "sit-in"],
             t(
-                r"\b(?:staged|held|waged|launched|organized|organised)\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,3}?(?:demonstrations?|rall(?:y|ies)|protests?|pickets?|sit-ins?)\b[^.;]*?\b(?:demanding|against|denouncing|condemning|protesting|in\s+protest\s+against|accusing)\b",
+                r"\b(?:staged|held|waged|launched|organized|organised)\s+(?:a\s+|an\s+)?(?:[A-Za-z-]+\s+){0,3}?(?:demonstrations?|rall(?:y|ies)|protests?|pickets?|sit-ins?)\b[^;]*?\b(?:demanding|against|denouncing|condemning|protesting|in\s+protest\s+against|accusing)\b",
                 Criticism,
                 "protest",
                 Subject,

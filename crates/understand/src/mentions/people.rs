@@ -13,7 +13,7 @@ use crate::lexicon::{KOREAN_SURNAMES, NAME_CONTINUERS, PERSON_TITLES};
 use crate::text::{floor_char, slug};
 
 static TITLE_AFTER: LazyLock<Regex> = lazy_regex!(
-    r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:new\s+|newly[\s-]appointed\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:first\s+|vice\s+|deputy\s+|executive\s+|senior\s+|acting\s+|honorary\s+|permanent\s+|managing\s+|former\s+|chief\s+|general\s+|floor\s+|standing\s+|policy\s+)*(?:ex-|co-)?(?:president|vice-president|premier|vice-premier|prime\s+minister|minister|vice-minister|minister-councilor|minister-counsellor|chairman|chairwoman|chairperson|vice-chairman|vice-chairwoman|secretary|secretary-general|general\s+secretary|member|ambassador|director|head|deputy|chief|king|queen|leader|counselor|counsellor|councilor|charge|spokesman|spokeswoman|spokesperson|consul|consul-general|governor|mayor|speaker|representative|envoy|editor|editor-in-chief|professor|rector|commander|founder|coordinator|attache|attaché|officer|manager|lecturer|researcher|journalist|writer|correspondent|delegate|daughter|son|wife|widow|husband|chancellor|emperor|sultan|emir|minister|marshal|colonel|general|lieutenant|captain|vice|national|bishop|patriarch)\b"
+    r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+|his\s+|her\s+)?(?:new\s+|newly[\s-]appointed\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}(?:first\s+|foreign\s+|vice\s+|deputy\s+|executive\s+|senior\s+|acting\s+|honorary\s+|permanent\s+|managing\s+|former\s+|chief\s+|general\s+|floor\s+|standing\s+|policy\s+)*(?:ex-|co-)?(?:president|vice-president|premier|vice-premier|prime\s+minister|minister|vice-minister|minister-councilor|minister-counsellor|chairman|chairwoman|chairperson|vice-chairman|vice-chairwoman|secretary|secretary-general|general\s+secretary|member|ambassador|director|head|deputy|chief|king|queen|leader|counselor|counsellor|councilor|charge|spokesman|spokeswoman|spokesperson|consul|consul-general|governor|mayor|speaker|representative|envoy|editor|editor-in-chief|professor|rector|commander|founder|coordinator|attache|attaché|officer|manager|lecturer|researcher|journalist|writer|correspondent|delegate|daughter|son|wife|widow|husband|chancellor|CEO|veteran|martyr|citizen|businessman|businesswoman|emperor|sultan|emir|minister|marshal|colonel|general|lieutenant|captain|vice|national|bishop|patriarch)\b"
 );
 
 static BEFORE_NAME: LazyLock<Regex> = lazy_regex!(
@@ -50,6 +50,7 @@ pub(super) fn unknown_people(
     outlet_state: Option<&str>,
 ) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
+    let mut kin: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         if !is_cap(toks[i].s) || overlaps(kbm, toks[i].start, toks[i].end) {
@@ -132,6 +133,7 @@ pub(super) fn unknown_people(
             let rest_end = body[e..].find(['.', ';', ',', '\n']).map_or(body.len(), |p| e + p);
             kbm.iter()
                 .filter(|m| m.start >= e && m.end <= rest_end && m.kind == EntityKind::Country)
+                .filter(|m| !body[..m.start].ends_with("anti-"))
                 .filter_map(|m| m.country.clone())
                 .find(|c| Some(c.as_str()) != outlet_state)
         };
@@ -150,18 +152,66 @@ pub(super) fn unknown_people(
                 .find_map(|x| x.country.clone())
                 .filter(|c| Some(c.as_str()) != outlet_state)
         };
+        // "a delegation of the Communist Party of Vietnam led by X, chairman of … of the
+        // Party Central Committee": a leader is of the delegation's state, and a title
+        // that reads as the outlet state's ("the Party Central Committee") names the
+        // leader's own party
+        let delegation_country = || {
+            if !crate::text::led_by(before) {
+                return None;
+            }
+            let from = s - before.len();
+            let clause = body[from..s].rfind(['.', ';', '\n']).map_or(from, |p| from + p + 1);
+            kbm.iter()
+                .chain(generic.iter())
+                .filter(|m| m.start >= clause && m.end <= s && m.kind != EntityKind::Place)
+                .filter(|m| m.country.is_some())
+                .max_by_key(|m| m.end)
+                .and_then(|m| m.country.clone())
+                .filter(|c| Some(c.as_str()) != outlet_state)
+        };
+        let title_country = match title_country {
+            Some(c) if Some(c.as_str()) == outlet_state && !korean => delegation_country().or(Some(c)),
+            other => other,
+        };
         let country = demonym_before
             .or(title_country)
             .or_else(|| korean.then(|| outlet_state.unwrap_or("prk").to_string()))
             .or_else(|| if titled_after { shared_title() } else { None })
+            .or_else(delegation_country)
             .or_else(|| context_country().filter(|c| Some(c.as_str()) != outlet_state))
             .or_else(foreign_after)
             .or_else(context_country)
             .or_else(|| outlet_state.map(String::from));
+        let kin_of = KIN_OF.is_match(after);
         out.push(mention(EntityKind::Person, slug(surface), country, body, (s, e), false));
+        if kin_of {
+            kin.push(out.len() - 1);
+        }
+    }
+    // "X, daughter of Y, …": of Y's state, when nothing else gave X one but the outlet's
+    for i in kin {
+        let (e, own) = (out[i].end, out[i].country.clone());
+        if own.as_deref() != outlet_state {
+            continue;
+        }
+        let relative = out
+            .iter()
+            .chain(kbm.iter())
+            .filter(|m| m.kind == EntityKind::Person && m.start > e && m.start <= e + 40)
+            .min_by_key(|m| m.start)
+            .and_then(|m| m.country.clone());
+        if let Some(c) = relative {
+            out[i].country = Some(c);
+        }
     }
     out
 }
+
+/// An apposition naming a relative: ", daughter of", ", the widow of".
+static KIN_OF: LazyLock<Regex> = lazy_regex!(
+    r"^\s*,\s*(?:the\s+|a\s+)?(?:daughter|son|wife|widow|husband|grandson|granddaughter|nephew|niece|brother|sister)\s+of\s"
+);
 
 /// The state named in the title after a name: ", president of Guyana",
 /// ", Chinese ambassador to the DPRK" (the demonym, not the host state).
@@ -210,7 +260,11 @@ pub(super) fn title_window_country(
         .into_iter()
         .find(|m| {
             let pre = body[..m.start].trim_end();
-            !(pre.ends_with(" to") || pre.ends_with(" to the") || pre.ends_with("in"))
+            // "related to the anti-Japanese struggle": the state opposed is not the person's
+            !(pre.ends_with(" to")
+                || pre.ends_with(" to the")
+                || pre.ends_with("in")
+                || pre.ends_with("anti-"))
         })
         .and_then(|m| m.country.clone())
 }
