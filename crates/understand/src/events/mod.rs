@@ -981,6 +981,24 @@ mod tests {
                 .any(|e| e.starts_with("meeting credentials_presented jorge-soto->kim-yong-nam 2011-08-02")),
             "{v:?}"
         );
+        // Replies sent to a list of states' leaders: one message to each.
+        let v = events(
+            "Kim Jong Il expressed thanks by sending written replies to the leaders of Russia, Cuba and Nepal on Friday.",
+            "2011-08-06",
+        );
+        for c in ["rus", "cub", "npl"] {
+            assert!(v.iter().any(|e| e.starts_with("message ") && e.contains(c)), "{c}: {v:?}");
+        }
+        // The receiving side's verb: "accepted the credentials from".
+        let v = events(
+            "Kim Yong Nam accepted the credentials from Jorge Soto, new ambassador of Chile, on Tuesday.",
+            "2011-08-03",
+        );
+        assert!(
+            v.iter()
+                .any(|e| e.starts_with("meeting credentials_received kim-yong-nam->jorge-soto 2011-08-02")),
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -597,14 +597,40 @@ impl<'a> Hit<'a> {
             }
             _ => Vec::new(),
         };
+        // "replies to the leaders of A, B and C", "visited A, B and C": one with each state
+        let more_states: Vec<&Mention> = match target {
+            Some(t) if t.kind == EntityKind::Country => self.listed_states(t),
+            _ => Vec::new(),
+        };
         let mut pairs = Vec::new();
         for a in actors {
             pairs.push((a.cloned(), target.cloned()));
-            for b in second.into_iter().chain(more_led.iter().copied()) {
+            for b in second.into_iter().chain(more_led.iter().copied()).chain(more_states.iter().copied()) {
                 pairs.push((a.cloned(), Some(b.clone())));
             }
         }
         pairs
+    }
+
+    /// The states listed after `first` ("A, B, C and D"): each joined to the one
+    /// before by a comma, "and" or ", and" alone, within the clause.
+    fn listed_states(&self, first: &Mention) -> Vec<&'a Mention> {
+        let mut out: Vec<&'a Mention> = Vec::new();
+        let mut end = first.end;
+        for m in self.ctx.in_range(first.end, self.se) {
+            if m.start < end {
+                continue;
+            }
+            let gap = &self.ctx.body[end..m.start];
+            if m.kind != EntityKind::Country || !matches!(gap, ", " | " and " | ", and " | " as well as ") {
+                break;
+            }
+            if m.id != first.id && out.iter().all(|o| o.id != m.id) {
+                out.push(m);
+            }
+            end = m.end;
+        }
+        out
     }
 
     /// The people introduced by "led by"/"headed by" from `from` to the end of the clause.

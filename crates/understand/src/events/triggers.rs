@@ -209,7 +209,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
             "051",
         ),
         t(
-            r"\b(?:sent|sends|send|forwarded|dispatched)\b[^;]{0,60}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
+            r"\b(?:sent|sends|send|sending|forwarded|dispatched)\b[^;]{0,60}?\b(?:messages?|massages?|letters?|greetings|telegrams?|floral\s+baskets?|baskets?\s+of\s+flowers|wreaths?|congratulations|condolences|cards?|repl(?:y|ies))\b",
             Message,
             "message_sent",
             Subject,
@@ -411,7 +411,7 @@ pub(super) static TRIGGERS: LazyLock<Vec<Trigger>> = LazyLock::new(|| {
         ),
         t(r"\b(?:met|meets)\b", Meeting, "met", Subject, "040"),
         t(
-            r"\breceived\s+(?:the\s+)?(?:letters?\s+of\s+)?credentials\s+from\b",
+            r"\b(?:received|accepted)\s+(?:the\s+|his\s+|her\s+)?(?:letters?\s+of\s+)?credentials\s+from\b",
             Meeting,
             "credentials_received",
             Subject,
