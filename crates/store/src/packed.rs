@@ -14,7 +14,8 @@
 //! The dictionaries live in the `zdicts` table of the same archive; a frame names its
 //! dictionary by zstd's dictionary id, so rows packed before, without one, and after
 //! read alike. [`Dicts`] holds an archive's dictionaries; it is shared with the
-//! threads that pack rows before the writer files them.
+//! threads that pack rows before the writer files them. Rows packed while the
+//! dictionaries were being trained stay packed without.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -30,8 +31,10 @@ const MAX_INFLATED: usize = 64 << 20;
 /// How many versions an archive holds before it trains its dictionaries.
 /// (A thousand rows train as good a dictionary as two thousand on kcna_2011.)
 pub(crate) const TRAIN_AFTER: i64 = 1_000;
-/// How many of the newest rows train a dictionary.
-const TRAIN_SAMPLES: usize = 1_000;
+/// How many of the newest rows train a dictionary: training costs in proportion (1.1
+/// G instructions for two columns of a thousand rows, a quarter of a second), and
+/// five hundred pack kcna_2011 within 1 % of what a thousand or two thousand do.
+const TRAIN_SAMPLES: usize = 500;
 /// A dictionary's size: larger ones gained little on kcna_2011 (32 KiB: −1 %, 110 KiB:
 /// +1 % of the packed bytes at level 1).
 const DICT_SIZE: usize = 64 << 10;
@@ -55,6 +58,8 @@ impl Column {
 }
 
 type Dict = Arc<[u8]>;
+/// Dictionaries trained: per column, zstd's id and the dictionary.
+type Trained = Vec<(Column, u32, Vec<u8>)>;
 
 /// An archive's dictionaries: every one it holds, by zstd dictionary id (to read),
 /// and the newest per column (to write). Cloning shares them.
@@ -67,8 +72,10 @@ pub(crate) struct Dicts {
 struct DictsInner {
     by_id: HashMap<u32, Dict>,
     current: HashMap<Column, (u32, Dict)>,
-    /// Training was tried (or is not needed) in this process: do not try again.
+    /// Training was tried in this process: do not try again.
     settled: bool,
+    /// The training under way, on a thread of its own.
+    training: Option<std::thread::JoinHandle<Trained>>,
 }
 
 impl Dicts {
@@ -113,24 +120,6 @@ impl Dicts {
         }
     }
 
-    /// `z` as it should be stored: repacked with the column's dictionary if it was packed
-    /// without one before the dictionary was trained (the units in flight while the
-    /// writer trained it), else as it is.
-    pub(crate) fn repack_if_stale<'z>(
-        &self,
-        col: Column,
-        z: &'z [u8],
-        conn: &Connection,
-    ) -> crate::Result<std::borrow::Cow<'z, [u8]>> {
-        let has_dict = self.inner.read().unwrap_or_else(|e| e.into_inner()).current.contains_key(&col);
-        if !has_dict || zstd::zstd_safe::get_dict_id_from_frame(z).is_some() {
-            return Ok(std::borrow::Cow::Borrowed(z));
-        }
-        let text = Json::Packed(z.to_vec()).text(self, conn).map_err(packed_error)?;
-        let text = String::from_utf8(text).map_err(|e| packed_error(e.to_string()))?;
-        Ok(std::borrow::Cow::Owned(self.pack(col, &text)?))
-    }
-
     /// The JSON text of a packed frame: with the dictionary it names, re-reading the
     /// archive's dictionaries once if this handle does not know it yet (a reader that
     /// opened the archive before a writer trained one).
@@ -160,48 +149,44 @@ impl Dicts {
     }
 
     /// Train the archive's dictionaries once it holds enough versions and has none:
-    /// from the newest rows, stored in `zdicts` in one transaction, used from then on.
-    /// Called by the writer between batches; at most one attempt per process. A
-    /// failure to train leaves the archive as it was (rows pack without dictionary).
+    /// the samples (the newest rows) are read here, the training runs on a thread of
+    /// its own so that the writer goes on filing, and a later call stores what it
+    /// trained in `zdicts` (one transaction) and packs with it from then on. Called by
+    /// the writer before each batch; at most one training per process. A failure to
+    /// train leaves the archive as it was (rows pack without dictionary). Answers
+    /// whether dictionaries were stored by this call.
     pub(crate) fn train_if_due(&self, conn: &mut Connection) -> crate::Result<bool> {
-        {
-            let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-            if inner.settled || !inner.current.is_empty() {
+        let finished = {
+            let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+            match inner.training.take() {
+                Some(h) if h.is_finished() => Some(h),
+                other => {
+                    inner.training = other;
+                    if inner.training.is_some() || inner.settled || !inner.current.is_empty() {
+                        return Ok(false);
+                    }
+                    None
+                }
+            }
+        };
+        let Some(handle) = finished else {
+            let newest: Option<i64> = conn.query_row("SELECT max(id) FROM versions", [], |r| r.get(0))?;
+            if newest.unwrap_or(0) < TRAIN_AFTER {
                 return Ok(false);
             }
-        }
-        let newest: Option<i64> = conn.query_row("SELECT max(id) FROM versions", [], |r| r.get(0))?;
-        if newest.unwrap_or(0) < TRAIN_AFTER {
-            return Ok(false);
-        }
-        self.inner.write().unwrap_or_else(|e| e.into_inner()).settled = true;
-        let mut trained = Vec::new();
-        for col in Column::ALL {
-            let samples: Vec<Vec<u8>> = {
-                let sql = format!(
-                    "SELECT {} FROM versions WHERE {} IS NOT NULL ORDER BY id DESC LIMIT {TRAIN_SAMPLES}",
-                    col.name(),
-                    col.name()
-                );
-                let mut st = conn.prepare(&sql)?;
-                let rows = st.query_map([], |r| r.get::<_, Json>(0))?;
-                let mut out = Vec::new();
-                for j in rows {
-                    if let Ok(text) = j?.text(self, conn) {
-                        out.push(text);
-                    }
+            let mut sampled = Vec::new();
+            for col in Column::ALL {
+                let samples = self.samples(conn, col)?;
+                if samples.len() >= TRAIN_SAMPLES / 2 {
+                    sampled.push((col, samples));
                 }
-                out
-            };
-            if samples.len() < TRAIN_SAMPLES / 2 {
-                continue;
             }
-            // zstd refuses to train on too little or too uniform input; the archive
-            // then goes on without a dictionary for this column.
-            let Ok(dict) = zstd::dict::from_samples(&samples, DICT_SIZE) else { continue };
-            let Some(id) = zstd::zstd_safe::get_dict_id_from_dict(&dict).map(|i| i.get()) else { continue };
-            trained.push((col, id, dict));
-        }
+            let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+            inner.settled = true;
+            inner.training = Some(std::thread::spawn(move || train(sampled)));
+            return Ok(false);
+        };
+        let trained = handle.join().unwrap_or_default();
         if trained.is_empty() {
             return Ok(false);
         }
@@ -221,6 +206,49 @@ impl Dicts {
         }
         Ok(true)
     }
+
+    /// The newest rows of a column as JSON text, to train on.
+    fn samples(&self, conn: &Connection, col: Column) -> crate::Result<Vec<Vec<u8>>> {
+        let sql = format!(
+            "SELECT {} FROM versions WHERE {} IS NOT NULL ORDER BY id DESC LIMIT {TRAIN_SAMPLES}",
+            col.name(),
+            col.name()
+        );
+        let mut st = conn.prepare(&sql)?;
+        let rows = st.query_map([], |r| r.get::<_, Json>(0))?;
+        let mut out = Vec::new();
+        for j in rows {
+            if let Ok(text) = j?.text(self, conn) {
+                out.push(text);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Wait for a training under way to finish (tests; a writer never waits).
+    #[cfg(test)]
+    fn finish_training(&self) {
+        let h = self.inner.write().unwrap_or_else(|e| e.into_inner()).training.take();
+        if let Some(h) = h {
+            while !h.is_finished() {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            self.inner.write().unwrap_or_else(|e| e.into_inner()).training = Some(h);
+        }
+    }
+}
+
+/// A dictionary per column from its samples; a column zstd refuses to train on (too
+/// little or too uniform input) goes on without one.
+fn train(sampled: Vec<(Column, Vec<Vec<u8>>)>) -> Trained {
+    sampled
+        .into_iter()
+        .filter_map(|(col, samples)| {
+            let dict = zstd::dict::from_samples(&samples, DICT_SIZE).ok()?;
+            let id = zstd::zstd_safe::get_dict_id_from_dict(&dict)?.get();
+            Some((col, id, dict))
+        })
+        .collect()
 }
 
 /// The JSON of a packed or plain column as stored, ready to inflate and parse with
@@ -333,6 +361,9 @@ mod tests {
             let p = writer.pack(Column::Paragraphs, &article(i)).unwrap();
             conn.execute("INSERT INTO versions(paragraphs) VALUES (?1)", [p]).unwrap();
         }
+        // The first call starts the training, a later one stores its dictionaries.
+        assert!(!writer.train_if_due(&mut conn).unwrap());
+        writer.finish_training();
         assert!(writer.train_if_due(&mut conn).unwrap());
         assert!(!writer.train_if_due(&mut conn).unwrap(), "trained once");
         let dicts: i64 = conn.query_row("SELECT count(*) FROM zdicts", [], |r| r.get(0)).unwrap();
@@ -342,18 +373,6 @@ mod tests {
         let without = crate::write::compress(later.as_bytes()).unwrap();
         assert!(with.len() < without.len(), "{} vs {}", with.len(), without.len());
         assert!(zstd::zstd_safe::get_dict_id_from_frame(&with).is_some());
-        // A row packed before training (in flight meanwhile) is repacked when filed;
-        // one packed with the dictionary is filed as it is.
-        let repacked = writer.repack_if_stale(Column::Paragraphs, &without, &conn).unwrap();
-        assert_eq!(&repacked[..], &with[..]);
-        assert!(matches!(
-            writer.repack_if_stale(Column::Paragraphs, &with, &conn).unwrap(),
-            std::borrow::Cow::Borrowed(_)
-        ));
-        assert!(matches!(
-            writer.repack_if_stale(Column::Understanding, &without, &conn).unwrap(),
-            std::borrow::Cow::Borrowed(_)
-        ));
         conn.execute("INSERT INTO versions(paragraphs) VALUES (?1)", [&with]).unwrap();
         // Both handles read a row packed before the dictionary and one packed with it.
         for (c, d) in [(&conn, &writer), (&reader_conn, &reader)] {

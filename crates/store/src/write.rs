@@ -648,14 +648,6 @@ impl<'c> Batch<'c> {
                 .prepare_cached("SELECT COALESCE(MAX(n), 0) + 1 FROM versions WHERE article_id=?1")?
                 .query_row([article], |r| r.get(0))?
         };
-        // Units prepared while the writer trained the dictionaries were packed without.
-        let dicts = &self.packer.0;
-        let paragraphs = dicts.repack_if_stale(Column::Paragraphs, &pa.paragraphs_z, &self.tx)?;
-        let understanding = pa
-            .understanding_z
-            .as_deref()
-            .map(|z| dicts.repack_if_stale(Column::Understanding, z, &self.tx))
-            .transpose()?;
         self.tx
             .prepare_cached(
                 "INSERT INTO versions(article_id, n, content_hash, body_hash, simhash, title, outlet, published,
@@ -674,8 +666,8 @@ impl<'c> Batch<'c> {
                 a.captured.map(|d| d.to_string()),
                 a.url,
                 a.language,
-                &paragraphs[..],
-                understanding.as_deref(),
+                pa.paragraphs_z,
+                pa.understanding_z,
                 self.now,
             ])?;
         let version = self.tx.last_insert_rowid();
