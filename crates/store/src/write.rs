@@ -110,40 +110,38 @@ thread_local! {
 /// process reading several archives keeps the most recent.
 const DICT_CONTEXTS: usize = 4;
 
+/// Run `work` with this thread's context for dictionary `id` from `cache`, made by
+/// `make` the first time (the oldest context makes room for it).
+fn with_context<C, R>(
+    cache: &std::cell::RefCell<Vec<(u32, C)>>,
+    id: u32,
+    make: impl FnOnce() -> std::io::Result<C>,
+    work: impl FnOnce(&mut C) -> std::io::Result<R>,
+) -> std::io::Result<R> {
+    let mut c = cache.borrow_mut();
+    let i = match c.iter().position(|(have, _)| *have == id) {
+        Some(i) => i,
+        None => {
+            if c.len() >= DICT_CONTEXTS {
+                c.remove(0);
+            }
+            c.push((id, make()?));
+            c.len() - 1
+        }
+    };
+    work(&mut c[i].1)
+}
+
 /// Compress with dictionary `dict` (zstd id `id`), with this thread's context for it.
 pub(crate) fn compress_with(raw: &[u8], id: u32, dict: &[u8]) -> Result<Vec<u8>> {
-    DICT_COMPRESSORS.with(|c| {
-        let mut c = c.borrow_mut();
-        let i = match c.iter().position(|(have, _)| *have == id) {
-            Some(i) => i,
-            None => {
-                if c.len() >= DICT_CONTEXTS {
-                    c.remove(0);
-                }
-                c.push((id, zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, dict)?));
-                c.len() - 1
-            }
-        };
-        Ok(c[i].1.compress(raw)?)
-    })
+    let make = || zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, dict);
+    Ok(DICT_COMPRESSORS.with(|c| with_context(c, id, make, |z| z.compress(raw)))?)
 }
 
 /// Decompress a frame packed with dictionary `dict` (zstd id `id`).
 pub(crate) fn decompress_with(z: &[u8], capacity: usize, id: u32, dict: &[u8]) -> std::io::Result<Vec<u8>> {
-    DICT_DECOMPRESSORS.with(|d| {
-        let mut d = d.borrow_mut();
-        let i = match d.iter().position(|(have, _)| *have == id) {
-            Some(i) => i,
-            None => {
-                if d.len() >= DICT_CONTEXTS {
-                    d.remove(0);
-                }
-                d.push((id, zstd::bulk::Decompressor::with_dictionary(dict)?));
-                d.len() - 1
-            }
-        };
-        d[i].1.decompress(z, capacity)
-    })
+    let make = || zstd::bulk::Decompressor::with_dictionary(dict);
+    DICT_DECOMPRESSORS.with(|d| with_context(d, id, make, |x| x.decompress(z, capacity)))
 }
 
 /// Decompress a zstd frame of at most `capacity` bytes (a raw capture or a packed
