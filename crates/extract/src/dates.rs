@@ -269,9 +269,7 @@ pub fn url_date(url: &str) -> Option<Date> {
         LazyLock::new(|| Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})(\d{2})(\d{2})(?:[^\d]|$)").unwrap());
     static DASHED: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?:^|[^\d])((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[^\d]|$)").unwrap());
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    let (path_only, query) = path.split_once('?').unwrap_or((path, ""));
+    let (path_only, query) = url_path(url);
     let ymd = |c: regex::Captures| -> Option<Date> {
         Date::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).ok()
     };
@@ -301,6 +299,13 @@ pub fn url_date(url: &str) -> Option<Date> {
     None
 }
 
+/// A URL's path (from the first `/` after the host) and its query string.
+fn url_path(url: &str) -> (&str, &str) {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    path.split_once('?').unwrap_or((path, ""))
+}
+
 /// The year and month of a URL whose path names only those (`/2019/06/slug_17.html`, as
 /// blogs file their posts): the month the post went up, when no whole date is there.
 pub fn url_month(url: &str) -> Option<(i16, i8)> {
@@ -309,10 +314,8 @@ pub fn url_month(url: &str) -> Option<(i16, i8)> {
     if url_date(url).is_some() {
         return None;
     }
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    let c = YEAR_MONTH.captures(path)?;
+    let (path, _) = url_path(url);
+    let c = YEAR_MONTH.captures(path.split('#').next().unwrap_or(""))?;
     let (y, m): (i16, i8) = (c[1].parse().ok()?, c[2].parse().ok()?);
     ((1..=12).contains(&m)).then_some((y, m))
 }

@@ -161,7 +161,8 @@ impl Store {
     /// transaction of its own, before this one).
     pub fn batch(&mut self) -> Result<Batch<'_>> {
         self.dicts.train_if_due(&mut self.conn)?;
-        Batch::begin(&mut self.conn, Packer(self.dicts.clone()))
+        let packer = self.packer();
+        Batch::begin(&mut self.conn, packer)
     }
 
     /// What packs rows for this archive, for threads that prepare units
